@@ -1,0 +1,259 @@
+"""The command line: parse arguments, call one library function, report errors once.
+
+Exit codes: 0 success; 1 the command ran but found a problem (some reviews failed, the graph
+does not conform); 2 it could not run (bad usage, no store, ...); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import FilmGraphError
+from .settings import Settings, load_settings
+
+EXIT_OK, EXIT_PROBLEM, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class FilmGraphGroup(click.Group):
+    """Turns ``FilmGraphError`` into one ``filmgraph: error: ...`` line and its exit code."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except FilmGraphError as exc:
+            click.echo(f"filmgraph: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("filmgraph: interrupted; every review already written is complete in the store", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+@dataclass
+class App:
+    settings: Settings
+    quiet: bool
+
+    def store(self, read_only: bool = False):
+        from .iris import Iris
+        from .store import FilmStore
+
+        return FilmStore.open(self.settings.store_path, Iris(self.settings.base_iri), read_only=read_only)
+
+    def say(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message, err=True)
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+@click.group(cls=FilmGraphGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--store", "store_path", type=click.Path(path_type=Path), envvar="FILMGRAPH_STORE",
+              help="Store directory [default: .filmgraph/store; env FILMGRAPH_STORE].")
+@click.option("--base-iri", envvar="FILMGRAPH_BASE_IRI", help="Base IRI for minted entities.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), default=Path("filmgraph.toml"),
+              show_default=True, help="Settings file (TOML, a [filmgraph] table).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars or summaries; errors only.")
+@click.version_option(__version__, prog_name="filmgraph")
+@click.pass_context
+def main(ctx: click.Context, store_path: Path | None, base_iri: str | None, config_file: Path, quiet: bool) -> None:
+    """filmgraph: film reviews in, a linked-data knowledge graph out.
+
+    \b
+    Quick start:
+      filmgraph build data/reviews --export out/filmgraph.ttl --stats
+      filmgraph stats
+      filmgraph validate
+    """
+    settings = load_settings({"store_path": store_path, "base_iri": base_iri}, config_file=config_file)
+    ctx.obj = App(settings, quiet)
+
+
+# --- build -------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--export", "export_path", type=click.Path(path_type=Path), help="Also export the store to this file.")
+@click.option("--format", "export_format", help="Format of --export (default: from its extension, else Turtle).")
+@click.option("--stats", "show_stats", is_flag=True, help="Print the store's counts when done.")
+@click.option("--force", is_flag=True, help="Rebuild reviews even when unchanged.")
+@pass_app
+def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_format: str | None,
+          show_stats: bool, force: bool) -> None:
+    """Read reviews (files, directories, or - for stdin) into the store.
+
+    Directories are searched recursively for *.txt and *.md. An unchanged review is skipped; a
+    changed one replaces its named graph. A review that cannot be read is reported and the
+    others still build; the exit code is then 1.
+
+    \b
+    Examples:
+      filmgraph build data/reviews
+      filmgraph build review.txt --export graph.ttl --stats
+      cat review.txt | filmgraph build -
+    """
+    from .pipeline import build as run_build
+    from .read import REVIEW_SUFFIXES
+
+    total = _count_inputs(paths, REVIEW_SUFFIXES)
+    with app.store() as store:
+        bar = _progress(app, total, "reviews")
+
+        def on_outcome(outcome) -> None:
+            bar.update(1)
+            if outcome.status == "failed":
+                bar.write(f"filmgraph: error: {outcome.error}", file=sys.stderr)
+            elif outcome.status == "skipped" and outcome.error:
+                bar.write(f"filmgraph: warning: {outcome.error}", file=sys.stderr)
+            for w in outcome.warnings:
+                if not app.quiet:
+                    bar.write(f"filmgraph: warning: {outcome.source}: {w}", file=sys.stderr)
+
+        try:
+            report = run_build(paths, store, app.settings, on_outcome=on_outcome, force=force)
+        finally:
+            bar.close()
+        app.say(
+            f"built {len(report.outcomes)} review(s): {report.count('added')} added, "
+            f"{report.count('replaced')} replaced, {report.count('unchanged')} unchanged, "
+            f"{report.count('skipped')} skipped, {report.count('failed')} failed"
+        )
+        if export_path is not None:
+            _do_export(app, store, export_path, export_format, include_ontology=False)
+        if show_stats:
+            _print_stats(store, as_json=False)
+    if not report.ok:
+        sys.exit(EXIT_PROBLEM)
+
+
+def _count_inputs(paths: tuple[str, ...], suffixes: tuple[str, ...]) -> int | None:
+    total = 0
+    for raw in paths:
+        p = Path(raw)
+        if raw == "-" or not p.is_dir():
+            total += 1
+        else:
+            total += sum(1 for f in p.rglob("*") if f.suffix.lower() in suffixes) or 1
+    return total
+
+
+def _progress(app: App, total: int | None, unit: str):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=unit[:-1] if unit.endswith("s") else unit, desc=unit,
+                disable=True if app.quiet else None, file=sys.stderr, dynamic_ncols=True)
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("-f", "--format", "fmt", help="turtle (default), ntriples, nquads, trig, jsonld or xml.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (atomically); default stdout.")
+@click.option("--include-ontology", is_flag=True, help="Include the ontology graph.")
+@pass_app
+def export(app: App, fmt: str | None, output: Path | None, include_ontology: bool) -> None:
+    """Export the store. Quad formats (nquads, trig, jsonld) keep one graph per review.
+
+    \b
+    Examples:
+      filmgraph export -o out/filmgraph.ttl
+      filmgraph export --format trig -o out/filmgraph.trig
+      filmgraph export --format nquads | gzip > graph.nq.gz
+    """
+    with app.store(read_only=True) as store:
+        _do_export(app, store, output, fmt, include_ontology)
+
+
+def _do_export(app: App, store, output: Path | None, fmt: str | None, include_ontology: bool) -> None:
+    from .export import export as run_export, format_for
+
+    chosen = format_for(fmt, output)
+    n = run_export(store, chosen, output, include_ontology=include_ontology)
+    if output is not None and str(output) != "-":
+        kind = "quads" if chosen.keeps_graphs else "triples"
+        app.say(f"wrote {n} {kind} as {chosen.name} to {output}")
+
+
+# --- stats -------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@pass_app
+def stats(app: App, as_json: bool) -> None:
+    """Count reviews, films, people, organisations, triples and nodes by type.
+
+    \b
+    Example:
+      filmgraph stats
+    """
+    with app.store(read_only=True) as store:
+        _print_stats(store, as_json)
+
+
+def _print_stats(store, as_json: bool) -> None:
+    from .stats import store_stats
+
+    s = store_stats(store)
+    if as_json:
+        click.echo(json.dumps({k: v for k, v in s.__dict__.items()}, indent=2, sort_keys=True))
+        return
+    rows = s.as_rows()
+    width = max(len(label) for label, _ in rows)
+    for label, n in rows:
+        click.echo(f"{label:<{width}}  {n:>8,}")
+
+
+# --- validate ----------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--report", "report_path", type=click.Path(path_type=Path), help="Write the SHACL report (Turtle) here.")
+@pass_app
+def validate(app: App, file: Path | None, report_path: Path | None) -> None:
+    """Check the store (or an RDF FILE) against ontology/shapes.ttl with SHACL.
+
+    Exit code 0: conforms; 1: does not conform (the report says why); 2: could not run.
+
+    \b
+    Examples:
+      filmgraph validate
+      filmgraph validate out/filmgraph.ttl --report out/shacl-report.ttl
+    """
+    from rdflib import Graph
+
+    from .errors import ValidationSetupError
+    from .export import atomic_write
+    from .validate import validate_graph
+
+    if file is not None:
+        try:
+            data = Graph().parse(file)
+        except Exception as exc:
+            raise ValidationSetupError(f"cannot parse {file}: {exc}") from None
+    else:
+        with app.store(read_only=True) as store:
+            graphs = [g for g in store.content_graphs() if g != str(store.iris.ontology_graph)]
+            data = store.union_graph(graphs)
+    result = validate_graph(data)
+    if report_path is not None:
+        with atomic_write(report_path) as fh:
+            fh.write(result.results_graph.serialize(format="turtle").encode("utf-8"))
+    if result.conforms:
+        app.say(f"conforms: {len(data)} triples checked against the SHACL shapes")
+        sys.exit(EXIT_OK)
+    click.echo(result.text)
+    sys.exit(EXIT_PROBLEM)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,145 @@
+"""Stage 4, graph: a ``Review`` (and later what was extracted from it) to an rdflib graph.
+
+schema.org is the core vocabulary; our own terms (``FG``) only fill its gaps. No blank nodes:
+every node has a deterministic IRI, so building twice gives the same graph and exports round-trip
+with the same triple count through any parser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from .iris import Iris, slugify
+from .models import Review
+from .read import iso_duration
+from .vocab import FG, SCHEMA, prefixes_for
+
+
+@dataclass(frozen=True)
+class ReviewGraph:
+    """One review's statements, ready for the store: its named graph IRI and its triples."""
+
+    review_id: str
+    review_iri: URIRef
+    graph_iri: URIRef
+    graph: Graph
+    film_iri: URIRef | None
+
+
+def review_id(review: Review) -> str:
+    """A review's stable identity: its film and reviewer when the header says them.
+
+    ``one-second-2021-by-john-li``; for free text (whose subject may be inferred later, which
+    must not move it), the source file's name, or for standard input a digest of the text.
+    """
+    if review.title and review.has_header:
+        rid = slugify(review.title) + (f"-{review.year}" if review.year else "")
+        return rid + (f"-by-{slugify(review.reviewer)}" if review.reviewer else "")
+    from pathlib import PurePath
+
+    if review.source.startswith("<"):
+        return f"text-{review.sha256[:12]}"
+    return slugify(PurePath(review.source).stem)
+
+
+def film_iri(review: Review, iris: Iris) -> URIRef | None:
+    return iris.film(review.title, review.year) if review.title else None
+
+
+def new_graph(base_iri: str) -> Graph:
+    g = Graph()
+    for prefix, ns in prefixes_for(base_iri).items():
+        g.bind(prefix, ns, override=True)
+    return g
+
+
+def review_graph(review: Review, iris: Iris) -> ReviewGraph:
+    """The header and text of one review as schema.org statements."""
+    rid = review_id(review)
+    g = new_graph(iris.base)
+    r = iris.review(rid)
+    g.add((r, RDF.type, SCHEMA.Review))
+    if review.body:
+        g.add((r, SCHEMA.reviewBody, Literal(review.body, lang="en")))
+    if review.synopsis:
+        g.add((r, SCHEMA.abstract, Literal(review.synopsis, lang="en")))
+    if review.reviewer:
+        author = _person(g, iris, review.reviewer)
+        g.add((r, SCHEMA.author, author))
+    if review.verdict or review.rating_value is not None:
+        rating = URIRef(f"{iris.base}rating/{rid}")
+        g.add((r, SCHEMA.reviewRating, rating))
+        g.add((rating, RDF.type, SCHEMA.Rating))
+        if review.verdict:
+            g.add((rating, SCHEMA.ratingExplanation, Literal(review.verdict, lang="en")))
+        if review.rating_value is not None:
+            g.add((rating, SCHEMA.ratingValue, Literal(review.rating_value)))
+            g.add((rating, SCHEMA.bestRating, Literal(review.rating_best)))
+
+    film = film_iri(review, iris)
+    if film is not None:
+        _add_film(g, iris, review, film)
+        g.add((r, SCHEMA.itemReviewed, film))
+    return ReviewGraph(rid, r, iris.review_graph(rid), g, film)
+
+
+def _add_film(g: Graph, iris: Iris, review: Review, film: URIRef) -> None:
+    assert review.title
+    g.add((film, RDF.type, SCHEMA.Movie))
+    g.add((film, SCHEMA.name, Literal(review.title, lang="en")))
+    if review.original_title and review.original_title != review.title:
+        original = Literal(review.original_title, lang=review.original_language)
+        g.add((film, SCHEMA.name, original))
+        g.add((film, FG.originalTitle, original))
+    if review.year:
+        g.add((film, FG.releaseYear, Literal(str(review.year), datatype=XSD.gYear)))
+    for genre in review.genres:
+        g.add((film, SCHEMA.genre, Literal(genre)))
+    for name in review.directors:
+        g.add((film, SCHEMA.director, _person(g, iris, name)))
+    for name in review.cast:
+        g.add((film, SCHEMA.actor, _person(g, iris, name)))
+    if review.runtime_minutes:
+        g.add((film, SCHEMA.duration, Literal(iso_duration(review.runtime_minutes), datatype=XSD.duration)))
+        g.add((film, FG.runtimeMinutes, Literal(review.runtime_minutes)))
+    if review.content_rating:
+        g.add((film, SCHEMA.contentRating, Literal(review.content_rating)))
+    if review.content_advisory:
+        g.add((film, FG.contentAdvisory, Literal(review.content_advisory, lang="en")))
+    if review.website:
+        g.add((film, SCHEMA.url, Literal(review.website, datatype=XSD.anyURI)))
+    if review.language:
+        g.add((film, SCHEMA.inLanguage, Literal(review.language)))
+    if review.opening_day or review.distributors:
+        _add_release(g, iris, review, film)
+
+
+def _add_release(g: Graph, iris: Iris, review: Review, film: URIRef) -> None:
+    """The release a review's ``Opening Day`` and ``Released By`` describe."""
+    where = f"-{slugify(review.release_country)}" if review.release_country else ""
+    when = review.opening_day.isoformat() if review.opening_day else "undated"
+    event = URIRef(f"{iris.base}release/{film.rsplit('/', 1)[-1]}{where}-{when}")
+    g.add((film, SCHEMA.releasedEvent, event))
+    g.add((event, RDF.type, SCHEMA.PublicationEvent))
+    if review.opening_day:
+        g.add((event, SCHEMA.startDate, Literal(review.opening_day.isoformat(), datatype=XSD.date)))
+    for name in review.distributors:
+        org = iris.organization(name)
+        g.add((org, RDF.type, SCHEMA.Organization))
+        g.add((org, SCHEMA.name, Literal(name)))
+        g.add((event, SCHEMA.publishedBy, org))
+    if review.release_country:
+        country = iris.entity("country", review.release_country)
+        g.add((country, RDF.type, SCHEMA.Country))
+        g.add((country, SCHEMA.name, Literal(review.release_country)))
+        g.add((event, SCHEMA.location, country))
+
+
+def _person(g: Graph, iris: Iris, name: str) -> URIRef:
+    p = iris.person(name)
+    g.add((p, RDF.type, SCHEMA.Person))
+    g.add((p, SCHEMA.name, Literal(name)))
+    return p

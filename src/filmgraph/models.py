@@ -1,0 +1,95 @@
+"""The data types that flow between the stages. Plain, frozen dataclasses: no rdflib, no spaCy."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class ReviewSource:
+    """The raw bytes of one review and where they came from (a path as given, or ``<stdin>``)."""
+
+    name: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        import hashlib
+
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Review:
+    """One review as read: the structured header (all optional) and the sections of free text.
+
+    Text offsets used by later stages refer to ``synopsis``, ``body`` and ``verdict`` exactly as
+    stored here (after line endings and non-breaking spaces are normalised).
+    """
+
+    source: str
+    sha256: str
+    title: str | None = None
+    original_title: str | None = None
+    #: BCP 47 tag of ``original_title`` when its script says it (``zh``, ``ja``, ``ko``, ...)
+    original_language: str | None = None
+    year: int | None = None
+    genres: tuple[str, ...] = ()
+    directors: tuple[str, ...] = ()
+    cast: tuple[str, ...] = ()
+    runtime_minutes: int | None = None
+    content_rating: str | None = None
+    content_advisory: str | None = None
+    distributors: tuple[str, ...] = ()
+    website: str | None = None
+    opening_day: date | None = None
+    release_country: str | None = None
+    language: str | None = None
+    reviewer: str | None = None
+    synopsis: str = ""
+    body: str = ""
+    verdict: str = ""
+    rating_value: float | None = None
+    rating_best: float | None = None
+    #: False for free text with no header at all: the subject is then unknown until inferred
+    has_header: bool = True
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def has_subject(self) -> bool:
+        return bool(self.title)
+
+    def replace(self, **changes: object) -> "Review":
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    """What happened to one review during a build."""
+
+    source: str
+    status: str  # "added" | "replaced" | "unchanged" | "failed" | "skipped"
+    review_iri: str | None = None
+    triples: int = 0
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class BuildReport:
+    """The outcome of one build: per-review results, in input order."""
+
+    outcomes: list[ReviewOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> list[ReviewOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed

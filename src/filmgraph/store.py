@@ -1,0 +1,209 @@
+"""The persistent store: an Oxigraph (RocksDB) dataset on disk, one named graph per review.
+
+Why Oxigraph: on a 1M-triple graph measured here its SPARQL engine answered a GROUP BY count
+in ~45 ms against ~1.5 s for rdflib's, and loaded in ~4 s against ~28 s. Graphs are still
+*built* with rdflib (simpler, and what other tools expect); they cross into Oxigraph here.
+
+Every review is written in one SPARQL Update request, which Oxigraph applies as one transaction:
+the old graph is dropped, the new one inserted and the bookkeeping updated together, so a crash
+or Ctrl-C mid-build leaves each review either as it was or fully replaced, never half-written.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .errors import QueryError, StoreError
+from .iris import Iris
+from .vocab import FG
+
+
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as the equal Oxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"cannot store {term!r}")
+
+
+def from_ox(term: object) -> Node:
+    """An Oxigraph term as the equal rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise TypeError(f"cannot convert {term!r}")
+
+
+@dataclass(frozen=True)
+class StoredGraph:
+    """Bookkeeping for one named graph: where it came from and the key it was built with."""
+
+    graph_iri: str
+    source: str | None
+    build_key: str | None
+
+
+class FilmStore:
+    """A filmgraph dataset. Open one per process; close it (or use ``with``) to release the lock."""
+
+    def __init__(self, store: ox.Store, iris: Iris, path: Path | None = None) -> None:
+        self._store: ox.Store | None = store
+        self.iris = iris
+        self.path = path
+
+    # --- opening ----------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path, iris: Iris, read_only: bool = False) -> "FilmStore":
+        """Open (creating if needed) the store directory at ``path``."""
+        path = Path(path)
+        try:
+            if read_only:
+                if not path.exists():
+                    raise StoreError(f"no store at {path}: run `filmgraph build` first")
+                return cls(ox.Store.read_only(str(path)), iris, path)
+            path.mkdir(parents=True, exist_ok=True)
+            return cls(ox.Store(str(path)), iris, path)
+        except OSError as exc:
+            hint = " (is another filmgraph process using it?)" if "lock" in str(exc).lower() else ""
+            raise StoreError(f"cannot open the store at {path}: {exc}{hint}") from None
+
+    @classmethod
+    def in_memory(cls, iris: Iris) -> "FilmStore":
+        return cls(ox.Store(), iris, None)
+
+    def close(self) -> None:
+        if self._store is not None:
+            try:
+                self._store.flush()
+            except (OSError, AttributeError, RuntimeError):
+                pass  # read-only stores cannot flush, and have nothing to flush
+            self._store = None
+            gc.collect()  # Oxigraph releases the RocksDB lock when the object is freed
+
+    def __enter__(self) -> "FilmStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        if self._store is None:
+            raise StoreError("the store is closed")
+        return self._store
+
+    # --- writing ----------------------------------------------------------------------------
+    def replace_graph(
+        self, graph_iri: URIRef, triples: Iterable[tuple[Node, Node, Node]], source: str, build_key: str
+    ) -> None:
+        """Atomically make ``graph_iri`` hold exactly ``triples``, and record where they came from."""
+        g = to_ox(graph_iri)
+        meta = to_ox(self.iris.meta_graph)
+        body = "\n".join(f"{to_ox(s)} {to_ox(p)} {to_ox(o)} ." for s, p, o in triples)
+        meta_body = (
+            f"{g} {to_ox(FG.sourceName)} {ox.Literal(source)} .\n"
+            f"{g} {to_ox(FG.buildKey)} {ox.Literal(build_key)} ."
+        )
+        update = (
+            f"DROP SILENT GRAPH {g} ;\n"
+            f"DELETE WHERE {{ GRAPH {meta} {{ {g} ?p ?o }} }} ;\n"
+            f"INSERT DATA {{ GRAPH {g} {{\n{body}\n}} GRAPH {meta} {{\n{meta_body}\n}} }}"
+        )
+        try:
+            self.oxigraph.update(update)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"cannot write graph {graph_iri}: {exc}") from None
+
+    def remove_graph(self, graph_iri: URIRef) -> bool:
+        """Drop a named graph and its bookkeeping; True if it existed."""
+        existed = self.stored(graph_iri) is not None or self.oxigraph.contains_named_graph(to_ox(graph_iri))
+        g, meta = to_ox(graph_iri), to_ox(self.iris.meta_graph)
+        self.oxigraph.update(f"DROP SILENT GRAPH {g} ; DELETE WHERE {{ GRAPH {meta} {{ {g} ?p ?o }} }}")
+        return existed
+
+    # --- reading ----------------------------------------------------------------------------
+    def stored(self, graph_iri: URIRef) -> StoredGraph | None:
+        """The bookkeeping of one graph, or None if the store has never built it."""
+        rows = self.oxigraph.query(
+            "SELECT ?g ?meta ?p ?o WHERE { GRAPH ?meta { ?g ?p ?o } }",
+            substitutions={ox.Variable("g"): to_ox(graph_iri), ox.Variable("meta"): to_ox(self.iris.meta_graph)},
+        )
+        found = {str(r["p"].value): r["o"].value for r in rows}
+        if not found:
+            return None
+        return StoredGraph(str(graph_iri), found.get(str(FG.sourceName)), found.get(str(FG.buildKey)))
+
+    def stored_graphs(self) -> list[StoredGraph]:
+        """Every graph the store has built, in IRI order."""
+        rows = self.oxigraph.query(
+            "SELECT ?meta ?sp ?kp ?g ?src ?key WHERE { GRAPH ?meta { ?g ?sp ?src ; ?kp ?key } } ORDER BY ?g",
+            substitutions={
+                ox.Variable("meta"): to_ox(self.iris.meta_graph),
+                ox.Variable("sp"): to_ox(FG.sourceName),
+                ox.Variable("kp"): to_ox(FG.buildKey),
+            },
+        )
+        return [StoredGraph(r["g"].value, r["src"].value, r["key"].value) for r in rows]
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self.oxigraph.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def content_graphs(self) -> list[str]:
+        """Named graphs that hold data (everything but the bookkeeping graph)."""
+        meta = str(self.iris.meta_graph)
+        return [g for g in self.named_graphs() if g != meta]
+
+    def graph(self, graph_iri: str | URIRef) -> Graph:
+        """One named graph as an rdflib ``Graph``."""
+        g = Graph()
+        for q in self.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(str(graph_iri))):
+            g.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+        return g
+
+    def union_graph(self, graphs: Iterable[str] | None = None) -> Graph:
+        """The union of content graphs (all of them by default) as one rdflib ``Graph``."""
+        g = Graph()
+        for name in graphs if graphs is not None else self.content_graphs():
+            for q in self.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+                g.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+        return g
+
+    def quads(self, graphs: Iterable[str] | None = None) -> Iterator[ox.Quad]:
+        for name in graphs if graphs is not None else self.content_graphs():
+            yield from self.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(name))
+
+    def query(self, sparql: str, substitutions: dict | None = None, union: bool = True):
+        """Run SPARQL on the store; by default the default graph is the union of all graphs."""
+        try:
+            return self.oxigraph.query(
+                sparql, use_default_graph_as_union=union, substitutions=substitutions or None
+            )
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from None
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
+
+    def __len__(self) -> int:
+        return len(self.oxigraph)
