@@ -103,3 +103,16 @@ def test_slugify_is_readable_and_keeps_distinct_names_distinct():
 def test_base_iri_is_a_setting(seed_path):
     rg = review_graph(read_review(ReviewSource("s.txt", seed_path.read_bytes())), Iris("http://example.org/kg/"))
     assert rg.film_iri == URIRef("http://example.org/kg/film/one-second-2021")
+
+
+def test_release_country_from_settings_or_header_locates_the_release(seed_path):
+    from filmgraph.settings import Settings
+
+    review = read_review(ReviewSource("s.txt", seed_path.read_bytes()), Settings(release_country="Singapore"))
+    g = review_graph(review, IRIS).graph
+    release = g.value(URIRef(ID + "film/one-second-2021"), SCHEMA.releasedEvent)
+    country = g.value(release, SCHEMA.location)
+    assert (country, RDF.type, SCHEMA.Country) in g
+    assert g.value(country, SCHEMA.name) == Literal("Singapore")
+    with_header = read_review(ReviewSource("t.txt", b"Film Q (2001)\nCountry: Malaysia\nOpening Day: 1 May 2001\n\nMovie Review:\nOk.\n"))
+    assert with_header.release_country == "Malaysia"
