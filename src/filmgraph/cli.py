@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +76,31 @@ def main(ctx: click.Context, store_path: Path | None, base_iri: str | None, conf
     ctx.obj = App(settings, quiet)
 
 
+# --- remote store options (issue 7; used by build and push) ------------------------------------
+
+
+def _remote_options(f):
+    """--endpoint, --update, --graph-store, --user, --password: where a SPARQL server is."""
+    for opt in reversed([
+        click.option("--endpoint", metavar="URL", help="SPARQL query endpoint [env FILMGRAPH_REMOTE_ENDPOINT]."),
+        click.option("--update", "update_url", metavar="URL",
+                     help="SPARQL Update endpoint [default: the query endpoint]."),
+        click.option("--graph-store", metavar="URL",
+                     help="SPARQL 1.1 Graph Store HTTP Protocol endpoint [default: use SPARQL Update]."),
+        click.option("--user", help="User name (HTTP Basic or Digest, as the server asks)."),
+        click.option("--password", envvar="FILMGRAPH_REMOTE_PASSWORD", show_envvar=True,
+                     help="Password; prefer the environment variable (never printed)."),
+    ]):
+        f = opt(f)
+    return f
+
+
+def _with_remote(app: App, endpoint, update_url, graph_store, user, password) -> None:
+    changes = {"remote_endpoint": endpoint, "remote_update": update_url, "remote_graph_store": graph_store,
+               "remote_user": user, "remote_password": password}
+    app.settings = app.settings.replace(**{k: v for k, v in changes.items() if v is not None})
+
+
 # --- build -------------------------------------------------------------------------------------
 
 
@@ -84,9 +110,14 @@ def main(ctx: click.Context, store_path: Path | None, base_iri: str | None, conf
 @click.option("--format", "export_format", help="Format of --export (default: from its extension, else Turtle).")
 @click.option("--stats", "show_stats", is_flag=True, help="Print the store's counts when done.")
 @click.option("--force", is_flag=True, help="Rebuild reviews even when unchanged.")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes for the text stage [default: 1].")
+@click.option("--store", "target", metavar="URL|DIR",
+              help="Write into this remote SPARQL store (http(s) URL, see `push`) or store directory.")
+@_remote_options
 @pass_app
 def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_format: str | None,
-          show_stats: bool, force: bool) -> None:
+          show_stats: bool, force: bool, workers: int | None, target: str | None,
+          endpoint=None, update_url=None, graph_store=None, user=None, password=None) -> None:
     """Read reviews (files, directories, or - for stdin) into the store.
 
     Directories are searched recursively for *.txt and *.md. An unchanged review is skipped; a
@@ -98,12 +129,23 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
       filmgraph build data/reviews
       filmgraph build review.txt --export graph.ttl --stats
       cat review.txt | filmgraph build -
+      filmgraph build corpus/ --workers 2
+      filmgraph build data/reviews --store http://localhost:8890/sparql-auth --user dba
     """
     from .pipeline import build as run_build
     from .read import REVIEW_SUFFIXES
 
+    if workers is not None:
+        app.settings = app.settings.replace(workers=workers)
+    _with_remote(app, endpoint, update_url, graph_store, user, password)
+    target = target or endpoint
     total = _count_inputs(paths, REVIEW_SUFFIXES)
-    with app.store() as store:
+    remote = target is not None and _is_url(target)
+    if remote and (export_path is not None or show_stats):
+        raise click.UsageError("--export and --stats need a local store; query a remote one with SPARQL")
+    if target is not None and not remote:
+        app.settings = app.settings.replace(store_path=Path(target))
+    with (_remote_store(app, target) if remote else app.store()) as store, _text_stage(app, store) as stage:
         bar = _progress(app, total, "reviews")
 
         def on_outcome(outcome) -> None:
@@ -117,7 +159,8 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
                     bar.write(f"filmgraph: warning: {outcome.source}: {w}", file=sys.stderr)
 
         try:
-            report = run_build(paths, store, app.settings, on_outcome=on_outcome, force=force)
+            report = run_build(paths, store, app.settings, text_stage=stage, on_outcome=on_outcome,
+                               force=force)
         finally:
             bar.close()
         app.say(
@@ -147,8 +190,9 @@ def _count_inputs(paths: tuple[str, ...], suffixes: tuple[str, ...]) -> int | No
 def _progress(app: App, total: int | None, unit: str):
     from tqdm import tqdm
 
+    # the default format already shows the rate (reviews/s) and the ETA
     return tqdm(total=total, unit=unit[:-1] if unit.endswith("s") else unit, desc=unit,
-                disable=True if app.quiet else None, file=sys.stderr, dynamic_ncols=True)
+                disable=True if app.quiet else None, file=sys.stderr, dynamic_ncols=True, smoothing=0.05)
 
 
 # --- export ------------------------------------------------------------------------------------
@@ -253,6 +297,70 @@ def validate(app: App, file: Path | None, report_path: Path | None) -> None:
         sys.exit(EXIT_OK)
     click.echo(result.text)
     sys.exit(EXIT_PROBLEM)
+
+
+# --- remote stores and large builds (issue 7) --------------------------------------------------
+
+
+def _is_url(target: str) -> bool:
+    return target.lower().startswith(("http://", "https://"))
+
+
+def _remote_store(app: App, url: str | None = None):
+    from .iris import Iris
+    from .remote import RemoteStore, endpoint_from_settings
+
+    return RemoteStore.connect(endpoint_from_settings(app.settings, url), Iris(app.settings.base_iri))
+
+
+@contextmanager
+def _text_stage(app: App, store):
+    """The build's text stage: the ``text_stage`` setting's factory, over ``workers`` processes."""
+    if not app.settings.text_stage:
+        yield None
+        return
+    from .parallel import load_factory, text_stage_for
+
+    stage = text_stage_for(load_factory(app.settings.text_stage), app.settings, store)
+    try:
+        yield stage
+    finally:
+        close = getattr(stage, "close", None)
+        if close is not None:
+            close()
+
+
+@main.command()
+@_remote_options
+@pass_app
+def push(app: App, endpoint, update_url, graph_store, user, password) -> None:
+    """Load the store into a remote SPARQL 1.1 server, one named graph per review.
+
+    Each graph is replaced whole (Graph Store Protocol PUT, or DROP + INSERT DATA with SPARQL
+    Update), so pushing again never duplicates anything. Big graphs go in batches; transient
+    errors are retried; the bookkeeping goes along, so `build --store URL` can carry on.
+
+    \b
+    Examples:
+      FILMGRAPH_REMOTE_PASSWORD=dba filmgraph push --endpoint http://localhost:8890/sparql-auth \\
+          --graph-store http://localhost:8890/sparql-graph-crud-auth --user dba
+      filmgraph push --endpoint http://localhost:3030/filmgraph/sparql \\
+          --update http://localhost:3030/filmgraph/update --graph-store http://localhost:3030/filmgraph/data \\
+          --user admin --password secret
+    """
+    from .remote import _safe_url, push as run_push
+
+    _with_remote(app, endpoint, update_url, graph_store, user, password)
+    with app.store(read_only=True) as store, _remote_store(app) as remote:
+        total = len(store.content_graphs())
+        bar = _progress(app, total, "graphs")
+        try:
+            report = run_push(store, remote, on_graph=lambda name, n: bar.update(1))
+        finally:
+            bar.close()
+    app.say(f"pushed {report.graphs} graph(s), {report.triples:,} triples, to "
+            f"{_safe_url(remote.client.endpoint.graph_store or remote.client.endpoint.update_url)} "
+            f"in {report.seconds:.1f} s ({report.triples_per_s:,.0f} triples/s)")
 
 
 if __name__ == "__main__":  # pragma: no cover
