@@ -64,6 +64,11 @@ def tree_rss(pid: int) -> int:
 
 
 def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, int, subprocess.CompletedProcess]:
+    """Wall time, peak RSS of the process tree, and the finished process (``.cpu_s``, ``.load``)."""
+    import resource
+
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load0 = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -72,7 +77,12 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, int, subpr
         time.sleep(0.1)
     out, err = proc.communicate()
     elapsed = time.perf_counter() - start
-    return elapsed, peak, subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    # CPU seconds of the whole tree (workers are reaped by the build), and the machine's load
+    done.cpu_s = (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)  # type: ignore[attr-defined]
+    done.load = (load0, os.getloadavg()[0])  # type: ignore[attr-defined]
+    return elapsed, peak, done
 
 
 def text_stage_spec(requested: str | None) -> str:
@@ -109,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     stage = text_stage_spec(args.text_stage)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(HERE)]),
            "FILMGRAPH_TEXT_STAGE": stage}
-    print(f"corpus: {args.n} reviews, {size / 1e6:.1f} MB; text stage: {stage}; cpus: {os.cpu_count()}")
+    print(f"corpus: {args.n} reviews, {size / 1e6:.1f} MB; text stage: {stage}; cpus: {os.cpu_count()}; "
+          f"load average {os.getloadavg()[0]:.2f} (other processes share these cpus)")
     results: dict[str, object] = {"n": args.n, "text_stage": stage, "corpus_mb": round(size / 1e6, 2), "builds": []}
 
     base_rate = None
@@ -125,10 +136,13 @@ def main(argv: list[str] | None = None) -> int:
         rate = args.n / elapsed
         base_rate = base_rate or rate
         row = {"workers": w, "seconds": round(elapsed, 1), "reviews_per_s": round(rate, 2),
-               "peak_rss_mb": round(peak / 2**20), "speedup": round(rate / base_rate, 2), "summary": summary}
+               "peak_rss_mb": round(peak / 2**20), "speedup": round(rate / base_rate, 2),
+               "cpu_s": round(done.cpu_s, 1), "cores_used": round(done.cpu_s / elapsed, 2),
+               "load_before_after": [round(x, 2) for x in done.load], "summary": summary}
         results["builds"].append(row)  # type: ignore[union-attr]
         print(f"workers={w}: {elapsed:8.1f} s  {rate:7.2f} reviews/s  peak {peak / 2**20:7.0f} MB  "
-              f"speed-up {rate / base_rate:4.2f}x  ({summary})", flush=True)
+              f"speed-up {rate / base_rate:4.2f}x  cpu {done.cpu_s:7.1f} s = {done.cpu_s / elapsed:4.2f} cores  "
+              f"load {done.load[0]:.1f}->{done.load[1]:.1f}  ({summary})", flush=True)
 
     if not args.no_push:
         results["push"] = push(work / f"store-w{args.workers[0]}", env, args)
