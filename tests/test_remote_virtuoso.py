@@ -202,3 +202,87 @@ def test_server_down_is_a_quick_clear_error(local):
     assert (f"filmgraph: error: cannot query the endpoint: nothing answers at http://127.0.0.1:{port} "
             "(connection refused; is the SPARQL server running and the URL right?)") in result.stderr
     assert elapsed < 10, "a refused connection must not be retried with backoff"
+
+
+class FlakyProxy:
+    """A proxy on 127.0.0.1 in front of the real Virtuoso that fails the first requests as told:
+    ``"503"`` (with ``Retry-After: 0``), ``"429"`` (``Retry-After: 1``), ``"reset"`` (closes the
+    connection without answering); then relays everything (auth challenges included) unchanged."""
+
+    def __init__(self, upstream: str, failures: list[str]) -> None:
+        import http.server
+        import threading
+
+        self.failures = list(failures)
+        self.seen: list[str] = []
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):  # quiet
+                pass
+
+            def _any(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                failure = proxy.failures.pop(0) if proxy.failures else None
+                proxy.seen.append(failure or "ok")
+                if failure == "reset":
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
+                if failure in ("503", "429"):
+                    self.send_response(int(failure))
+                    self.send_header("Retry-After", "0" if failure == "503" else "1")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+                r = requests.request(self.command, upstream + self.path, data=body, headers=headers, timeout=60)
+                self.send_response(r.status_code)
+                for k, v in r.headers.items():
+                    if k.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(r.content)))
+                self.end_headers()
+                self.wfile.write(r.content)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _any
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_transient_errors_are_retried_with_backoff_and_the_push_completes(virtuoso, local, base):
+    proxy = FlakyProxy(virtuoso.http, ["503", "reset", "429", "503"])
+    waits: list[float] = []
+    try:
+        ep = Endpoint(proxy.url + "/sparql-auth", graph_store=proxy.url + "/sparql-graph-crud-auth",
+                      user=USER, password=PASSWORD, retries=4)
+        with RemoteStore(RemoteClient(ep, sleep=waits.append), local.iris) as remote:
+            push(local, remote)
+    finally:
+        proxy.close()
+    assert proxy.seen[:4] == ["503", "reset", "429", "503"]
+    assert waits[:4] == [0.0, 1.0, 1.0, 0.0]  # Retry-After when given, else doubling backoff
+    counts = virtuoso.graphs(base)
+    counts.pop(str(local.iris.meta_graph))
+    assert counts == local_counts(local)
+
+
+def test_a_server_that_stays_unavailable_fails_after_the_retries(virtuoso, local):
+    proxy = FlakyProxy(virtuoso.http, ["503"] * 10)
+    waits: list[float] = []
+    try:
+        ep = Endpoint(proxy.url + "/sparql-auth", user=USER, password=PASSWORD, retries=2)
+        with pytest.raises(Exception) as err, RemoteStore(RemoteClient(ep, sleep=waits.append), local.iris) as remote:
+            push(local, remote)
+    finally:
+        proxy.close()
+    assert proxy.seen == ["503"] * 3 and len(waits) == 2
+    assert f"answered HTTP 503" in str(err.value) and PASSWORD not in str(err.value)
