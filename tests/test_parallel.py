@@ -100,3 +100,16 @@ def test_cli_build_with_workers_runs_the_configured_text_stage(tmp_path):
     with FilmStore.open(tmp_path / "store", Iris(Settings().base_iri), read_only=True) as st:
         rows = list(st.query("SELECT (COUNT(*) AS ?n) WHERE { ?r <https://schema.org/wordCount> ?c }"))
         assert int(rows[0]["n"].value) == 10
+
+
+def test_a_stage_built_in_the_main_process_is_shipped_to_the_workers(tmp_path, store, settings):
+    """``text_stage_for`` builds the stage once with the store, then pickles it to each worker."""
+    from filmgraph.parallel import text_stage_for
+
+    generate_corpus(5, tmp_path / "corpus")
+    stage = text_stage_for(make_capitalised_words_stage, settings.replace(workers=2), store)
+    with stage:
+        assert isinstance(stage, ParallelTextStage) and stage.stage is not None
+        report = build([tmp_path / "corpus"], store, settings, text_stage=stage)
+    assert report.count("added") == 5
+    assert text_stage_for(make_capitalised_words_stage, settings, store).__class__ is CapitalisedWordsStage

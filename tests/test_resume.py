@@ -26,7 +26,7 @@ TOTAL = 1000
 def _review_graphs(path: Path) -> int:
     try:
         ro = ox.Store.read_only(str(path))
-    except OSError:  # the folder exists but not yet the database
+    except (OSError, RuntimeError):  # the folder exists but not yet (all of) the database
         return 0
     try:
         return sum(1 for g in ro.named_graphs() if "/graph/review/" in g.value)

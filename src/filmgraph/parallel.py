@@ -42,9 +42,9 @@ _STAGE: TextStage | None = None
 _IRIS: Iris | None = None
 
 
-def _init_worker(factory: StageFactory, settings: Settings) -> None:
+def _init_worker(factory: StageFactory | None, stage: TextStage | None, settings: Settings) -> None:
     global _STAGE, _IRIS
-    _STAGE = factory(settings)
+    _STAGE = stage if stage is not None else factory(settings)  # type: ignore[misc]
     _IRIS = Iris(settings.base_iri)
 
 
@@ -85,23 +85,29 @@ def _portable(result: object) -> object:
 class ParallelTextStage:
     """A ``TextStage`` running ``factory(settings)`` in ``workers`` processes.
 
-    ``chunk_size`` reviews go to a worker at a time; at most ``in_flight`` chunks (default: two
-    per worker) are queued or running, which bounds memory. Use as a context manager, or call
-    ``close()``, to stop the workers.
+    Or, with ``stage=``, a stage built in the main process (with what only it can see, such as
+    the store) and pickled to each worker: it must pickle cheaply (load models lazily, drop them
+    in ``__getstate__``). ``chunk_size`` reviews go to a worker at a time; at most ``in_flight``
+    chunks (default: two per worker) are queued or running, which bounds memory. Use as a context
+    manager, or call ``close()``, to stop the workers.
     """
 
-    def __init__(self, factory: StageFactory, settings: Settings, workers: int, *,
-                 chunk_size: int = 8, in_flight: int | None = None, start_method: str = "spawn") -> None:
+    def __init__(self, factory: StageFactory | None, settings: Settings, workers: int, *,
+                 stage: TextStage | None = None, chunk_size: int = 8, in_flight: int | None = None,
+                 start_method: str = "spawn") -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
+        if (factory is None) == (stage is None):
+            raise ValueError("give a factory or a stage")
         self.factory = factory
+        self.stage = stage
         self.settings = settings
         self.workers = workers
         self.chunk_size = max(1, chunk_size)
         self.in_flight = in_flight or 2 * workers
         self.start_method = start_method
         self._pool: Any = None
-        self._fingerprint: str | None = None
+        self._fingerprint: str | None = stage.fingerprint if stage is not None else None
 
     def _executor(self):
         if self._pool is None:
@@ -110,7 +116,7 @@ class ParallelTextStage:
 
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=multiprocessing.get_context(self.start_method),
-                initializer=_init_worker, initargs=(self.factory, self.settings),
+                initializer=_init_worker, initargs=(self.factory, self.stage, self.settings),
             )
         return self._pool
 
@@ -177,10 +183,12 @@ class ParallelTextStage:
 
 
 def text_stage_for(factory: StageFactory, settings: Settings, store: object | None = None) -> TextStage:
-    """The stage a build should use: in-process for one worker, else a ``ParallelTextStage``."""
+    """The stage a build should use: ``factory(settings, store)``, in-process for one worker, else
+    that same stage pickled to ``settings.workers`` processes (so both see the same store snapshot)."""
+    stage = factory(settings, store)
     if settings.workers <= 1:
-        return factory(settings, store)
-    return ParallelTextStage(factory, settings, settings.workers)
+        return stage
+    return ParallelTextStage(None, settings, settings.workers, stage=stage)
 
 
 def load_factory(spec: str) -> StageFactory:
