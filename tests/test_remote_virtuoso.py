@@ -286,3 +286,16 @@ def test_a_server_that_stays_unavailable_fails_after_the_retries(virtuoso, local
         proxy.close()
     assert proxy.seen == ["503"] * 3 and len(waits) == 2
     assert f"answered HTTP 503" in str(err.value) and PASSWORD not in str(err.value)
+
+
+def test_push_changed_only_sends_just_the_reviews_that_changed(virtuoso, local, base, tmp_path):
+    with RemoteStore(RemoteClient(endpoint(virtuoso)), local.iris) as remote:
+        push(local, remote)
+        changed = sorted((tmp_path / "corpus").glob("*.txt"))[2]
+        changed.write_text(changed.read_text().replace("Review by", "One more line.\n\nReview by"))
+        build([tmp_path / "corpus"], local, Settings(base_iri=base))
+        report = push(local, remote, changed_only=True)
+    assert (report.graphs, report.unchanged) == (1, 12)
+    counts = virtuoso.graphs(base)
+    counts.pop(str(local.iris.meta_graph))
+    assert counts == local_counts(local)

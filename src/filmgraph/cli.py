@@ -379,8 +379,10 @@ def _text_stage(app: App, store):
 
 @main.command()
 @_remote_options
+@click.option("--changed", "changed_only", is_flag=True,
+              help="Skip graphs the server already has with the same build key.")
 @pass_app
-def push(app: App, endpoint, update_url, graph_store, user, password) -> None:
+def push(app: App, endpoint, update_url, graph_store, user, password, changed_only: bool) -> None:
     """Load the store into a remote SPARQL 1.1 server, one named graph per review.
 
     Each graph is replaced whole (Graph Store Protocol PUT, or DROP + INSERT DATA with SPARQL
@@ -394,6 +396,7 @@ def push(app: App, endpoint, update_url, graph_store, user, password) -> None:
       filmgraph push --endpoint http://localhost:3030/filmgraph/sparql \\
           --update http://localhost:3030/filmgraph/update --graph-store http://localhost:3030/filmgraph/data \\
           --user admin --password secret
+      filmgraph push --endpoint http://localhost:8890/sparql-auth --user dba --changed
     """
     from .remote import _safe_url, push as run_push
 
@@ -402,10 +405,11 @@ def push(app: App, endpoint, update_url, graph_store, user, password) -> None:
         total = len(store.content_graphs())
         bar = _progress(app, total, "graphs")
         try:
-            report = run_push(store, remote, on_graph=lambda name, n: bar.update(1))
+            report = run_push(store, remote, on_graph=lambda name, n: bar.update(1), changed_only=changed_only)
         finally:
             bar.close()
-    app.say(f"pushed {report.graphs} graph(s), {report.triples:,} triples, to "
+    skipped = f" ({report.unchanged} unchanged, left alone)" if changed_only else ""
+    app.say(f"pushed {report.graphs} graph(s){skipped}, {report.triples:,} triples, to "
             f"{_safe_url(remote.client.endpoint.graph_store or remote.client.endpoint.update_url)} "
             f"in {report.seconds:.1f} s ({report.triples_per_s:,.0f} triples/s)")
 

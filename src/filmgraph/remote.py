@@ -414,6 +414,8 @@ class PushReport:
     graphs: int
     triples: int
     seconds: float
+    #: graphs left alone because the server already had them with the same build key (``changed_only``)
+    unchanged: int = 0
 
     @property
     def triples_per_s(self) -> float:
@@ -421,17 +423,26 @@ class PushReport:
 
 
 def push(store: FilmStore, remote: RemoteStore, *, on_graph: Callable[[str, int], None] | None = None,
-         meta_batch: int = 200) -> PushReport:
+         meta_batch: int = 200, changed_only: bool = False) -> PushReport:
     """Copy every content graph of ``store`` (reviews, ontology, Wikidata, links) to the server.
 
     Each graph is replaced whole, so pushing twice leaves the same triples; the bookkeeping records
-    follow, a batch at a time, so ``build --store URL`` later skips what was pushed.
+    follow, a batch at a time, so ``build --store URL`` later skips what was pushed. With
+    ``changed_only``, a graph the server holds with the same build key is left alone.
     """
     start = time.perf_counter()
     records = {s.graph_iri: s for s in store.stored_graphs()}
     pending: list[StoredGraph] = []
-    graphs = triples = 0
+    graphs = triples = unchanged = 0
     for name in store.content_graphs():
+        rec = records.get(name)
+        if changed_only and rec is not None and rec.build_key is not None:
+            there = remote.stored(URIRef(name))
+            if there is not None and there.build_key == rec.build_key:
+                unchanged += 1
+                if on_graph is not None:
+                    on_graph(name, 0)
+                continue
         quads = store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(name))
         n = remote.client.put_graph(name, (q.triple for q in quads))
         graphs += 1
@@ -443,7 +454,7 @@ def push(store: FilmStore, remote: RemoteStore, *, on_graph: Callable[[str, int]
         if on_graph is not None:
             on_graph(name, n)
     remote.record_many(pending)
-    return PushReport(graphs, triples, time.perf_counter() - start)
+    return PushReport(graphs, triples, time.perf_counter() - start, unchanged)
 
 
 def endpoint_from_settings(settings: Any, query: str | None = None) -> Endpoint:
