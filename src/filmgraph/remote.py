@@ -152,6 +152,8 @@ class RemoteClient:
                     resp = self.session.request(method, url, auth=self._auth.current,
                                                 timeout=self.endpoint.timeout_s, **kwargs)
             except requests.exceptions.ConnectionError as exc:
+                if _unresolvable(exc):
+                    raise StoreError(f"cannot {what}: the host of {_origin(url)} is unknown (check the URL)") from None
                 if _refused(exc):
                     raise StoreError(
                         f"cannot {what}: nothing answers at {_origin(url)} (connection refused; "
@@ -285,6 +287,12 @@ def _batches(triples: Iterable[ox.Triple], size: int) -> Iterator[list[ox.Triple
 def _refused(exc: Exception) -> bool:
     text = repr(exc).lower()
     return "refused" in text or "errno 111" in text
+
+
+def _unresolvable(exc: Exception) -> bool:
+    text = repr(exc)
+    return any(s in text for s in ("NameResolutionError", "Name or service not known", "nodename nor servname",
+                                    "Temporary failure in name resolution"))
 
 
 def _origin(url: str) -> str:
