@@ -18,6 +18,8 @@ from .client import Unreachable, WikidataClient
 from .entity import Entity, from_wikibase
 from .snapshot import Snapshot
 
+#: failed lookups in a row after which the network is not asked again this run
+BREAKER = 3
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -39,6 +41,9 @@ class Lookup:
     #: a name or id -> why looking it up failed (reported with the entity, which stays unlinked)
     failures: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: set when the service kept failing (``BREAKER`` lookups in a row): no more requests this run
+    broken: str | None = None
+    _failing: int = 0
 
     @property
     def online(self) -> bool:
@@ -47,6 +52,18 @@ class Lookup:
     @property
     def requests(self) -> int:
         return self.client.requests if self.client is not None else 0
+
+    def _failed(self, exc: LinkError) -> str:
+        """Count a failed lookup; after ``BREAKER`` in a row, stop asking (a slow or broken service must not hang a build)."""
+        self._failing += 1
+        if self._failing >= BREAKER and self.broken is None:
+            self.broken = f"not looked up: Wikidata failed {self._failing} times in a row ({exc})"
+            self.network_down = True
+            message = (f"Wikidata keeps failing ({exc}); no more network requests this run; "
+                       f"the entities not looked up stay unlinked (run `filmgraph link` again later)")
+            self.warnings.append(message)
+            self.warn(message)
+        return str(exc)
 
     def _down(self, exc: Unreachable) -> None:
         self.network_down = True
@@ -68,12 +85,16 @@ class Lookup:
             except Unreachable as exc:
                 self._down(exc)
             except LinkError as exc:
-                self.failures[name] = str(exc)
+                self.failures[name] = self._failed(exc)
                 return None
             else:
+                self._failing = 0
                 if self.cache is not None:
                     self.cache.put("search", params, ids)
                 return ids
+        if self.broken and self.snapshot is None:
+            self.failures[name] = self.broken
+            return None
         return self.snapshot.search(name) if self.snapshot is not None else []
 
     def entities(self, ids: Iterable[str]) -> dict[str, Entity]:
@@ -92,10 +113,12 @@ class Lookup:
             except Unreachable as exc:
                 self._down(exc)
             except LinkError as exc:
+                problem = self._failed(exc)
                 for i in todo:
-                    self.failures[i] = str(exc)
+                    self.failures[i] = problem
                 return found
             else:
+                self._failing = 0
                 for i in todo:
                     d = raw.get(i, {"id": i, "missing": ""})
                     if self.cache is not None:
@@ -105,6 +128,8 @@ class Lookup:
                 return found
         if self.snapshot is not None:
             found.update(self.snapshot.get(todo))
+        elif self.broken:
+            self.failures.update({i: self.broken for i in todo})
         return found
 
 

@@ -237,7 +237,11 @@ def _keep_failed(store: FilmStore, iris: Iris, failed: list[str]) -> tuple[list[
         e, rec = URIRef(iri), link_record(iris, iri)
         links += list(old_links.triples((e, None, None))) + list(old_links.triples((rec, None, None)))
         for wd in old_links.objects(e, OWL.sameAs):
-            facts += list(old_facts.triples((wd, None, None)))
+            about = list(old_facts.triples((wd, None, None)))
+            facts += about + list(old_facts.triples((None, SCHEMA.about, wd)))
+            for _, p, o in about:
+                if str(p).startswith(str(WDT)):
+                    facts += list(old_facts.triples((o, RDFS.label, None)))
     return links, facts
 
 
