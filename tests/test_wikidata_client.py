@@ -189,9 +189,9 @@ def test_failed_lookups_keep_links_already_made(fake_wikidata, seed_store):
 def test_transient_faults_are_retried_and_everything_links(fake_wikidata, seed_store):
     store, settings = seed_store
     fake_wikidata.faults = ["429", "503", "maxlag", "slow"]
-    fake_wikidata.slow_s = 0.7
+    fake_wikidata.slow_s = 2.5
     sleeps: list[float] = []
-    settings = online_settings(settings.store_path.parent, fake_wikidata, wikidata_timeout_s=0.3, wikidata_retries=4)
+    settings = online_settings(settings.store_path.parent, fake_wikidata, wikidata_timeout_s=1.5, wikidata_retries=4)
     _, report = _link(store, settings, sleeps=sleeps)
     assert _by_iri(report)["person/zhang-yimou"].qid == "Q55430"
     assert not report.by_status("failed")

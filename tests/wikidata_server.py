@@ -69,7 +69,7 @@ class FakeWikidata:
         #: a fault applied to every request while set
         self.always: str | None = None
         self.slow_s = 1.0
-        self._prefix: dict[str, list[str]] | None = None
+        self._index: list | None = None
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -94,14 +94,20 @@ class FakeWikidata:
         return sum(n for k, n in self.counts.items() if kind is None or k == kind)
 
     # --- answers ---------------------------------------------------------------------------------
+    def _names(self) -> list[tuple[str, Entity, str, str, str]]:
+        if self._index is None:
+            self._index = [(normalise(name), e, name, lg, how)
+                           for e in self.snapshot.entities.values() for name, lg, how in e.names()]
+        return self._index
+
     def search(self, text: str, lang: str, limit: int) -> dict:
+        """Prefix matches on labels and aliases, exact ones first, like the real service."""
         key = normalise(text)
-        hits = []
-        for e in self.snapshot.entities.values():
-            for name, lg, how in e.names():
-                if normalise(name).startswith(key) and key:
-                    hits.append((0 if normalise(name) == key else 1, int(e.id[1:]), e, name, lg, how))
-                    break
+        hits, seen = [], set()
+        for norm, e, name, lg, how in self._names():
+            if key and norm.startswith(key) and e.id not in seen:
+                seen.add(e.id)
+                hits.append((0 if norm == key else 1, int(e.id[1:]), e, name, lg, how))
         hits.sort(key=lambda h: (h[0], h[1]))
         out = []
         for _, _, e, name, lg, how in hits[:limit]:
@@ -234,7 +240,7 @@ def offline_settings(tmp_path: Path, **changes) -> Settings:
 def online_settings(tmp_path: Path, server: FakeWikidata, **changes) -> Settings:
     """Pointing at the local server, without the snapshot (so nothing links that the server did not say)."""
     return offline_settings(tmp_path, offline=False, wikidata_api=server.api, wikidata_sparql=server.sparql,
-                            wikidata_snapshot=Path("none"), wikidata_timeout_s=0.5, wikidata_connect_timeout_s=0.5,
+                            wikidata_snapshot=Path("none"), wikidata_timeout_s=2.0, wikidata_connect_timeout_s=0.5,
                             wikidata_backoff_s=0.01, wikidata_retries=2,
                             user_agent="filmgraph-tests/0.1 (https://example.org/filmgraph; tests@example.org)"
                             ).replace(**changes)

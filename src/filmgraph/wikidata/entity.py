@@ -24,6 +24,16 @@ FILM_OCCUPATIONS = frozenset({"Q33999", "Q10800557", "Q2526255", "Q28389", "Q328
 PERSON_PROPERTIES = ("P106", "P27", "P19", "P20", "P1412", "P69", "P26", "P172", "P569", "P570")
 
 
+#: descriptions of people (the snapshot has no P31): "Hong Kong actress", "Japanese film maker", "English novelist"
+PERSON_DESCRIPTION = re.compile(
+    r"\b(actor|actress|film ?maker|film director|director|screenwriter|producer|singer|songwriter|cinematographer|"
+    r"composer|conductor|musician|cellist|pianist|violinist|novelist|writer|poet|painter|artist|comedian|"
+    r"martial artist|politician|author)\b")
+#: descriptions that speak of a film career
+FILM_DESCRIPTION = re.compile(r"\b(actor|actress|film ?maker|film director|director|screenwriter|film producer|"
+                              r"cinematographer|action choreographer)\b")
+
+
 @dataclass(frozen=True)
 class Entity:
     """One Wikidata item as far as filmgraph needs it."""
@@ -78,19 +88,18 @@ class Entity:
         kinds: set[str] = set()
         if HUMAN in p31 or (not p31 and any(p in self.claims for p in PERSON_PROPERTIES)):
             return {"person"}
-        if not p31 and not re.search(r"\bfilm (directed )?by\b", desc) and re.search(
-                r"\b(actor|actress|film director|filmmaker|screenwriter|film producer|singer|cinematographer)\b", desc):
+        if not p31 and not re.search(r"\bfilm (directed )?by\b", desc) and PERSON_DESCRIPTION.search(desc):
             return {"person"}
         if FILM in p31 or re.search(r"\bfilm\b", desc) and not re.search(
                 r"festival|award|prize|genre|director|actor|actress|producer|studio|company|critic|series|franchise", desc):
             kinds.add("film")
         elif not p31 and ("P57" in self.claims or "P161" in self.claims):
             kinds.add("film")
-        if "festival" in desc or "festival" in label:
+        if "festival" in label or "festival" in desc and not re.search(r"\b(award|prize)\b", desc + " " + label):
             kinds.add("festival")
         if re.search(r"\b(award|prize)\b", desc) or re.search(r"\b(award|prize)\b", label):
             kinds.add("award")
-        if re.search(r"\b(period|revolution|war|dynasty|era|movement|campaign|historical event)\b", desc):
+        if "film" not in kinds and re.search(r"\b(period|revolution|war|dynasty|era|movement|campaign|historical event)\b", desc):
             kinds.add("period")
         if re.search(r"\b(novel|book|poem|novella)\b", desc):
             kinds.add("book")
@@ -98,6 +107,15 @@ class Entity:
 
     def film_occupation(self) -> bool:
         return bool(FILM_OCCUPATIONS & set(self.items("P106")))
+
+    def film_career(self) -> str | None:
+        """Why this person looks like film people: a film occupation (P106), or a description that says so."""
+        if self.film_occupation():
+            return "film occupation (P106)"
+        desc = self.descriptions.get("en") or ""
+        if FILM_DESCRIPTION.search(desc):
+            return f"described as {desc!r}"
+        return None
 
     # --- JSON ---------------------------------------------------------------------------------
     def to_json(self) -> dict:

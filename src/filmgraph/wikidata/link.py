@@ -280,22 +280,27 @@ class Linker:
                 score += min(0.2, 0.1 * len(cast))
                 reasons.append(f"cast overlap with P161: {', '.join(sorted(cast))}")
                 supported = True
-            if _common_title(m) and not supported:
-                cap = round(self.threshold - 0.1, 3)
-                if score > cap:
-                    score = cap
-                    reasons.append(f"title {m.name!r} is made of common words and nothing else in the review "
-                                   f"supports this entity (score capped at {cap})")
-        elif m.kind == "person":
-            if e.film_occupation():
+        if m.kind == "person":
+            career = e.film_career()
+            if career:
                 score += 0.15
-                reasons.append("film occupation (P106)")
+                reasons.append(career)
+            elif m.films:
+                score -= 0.1
+                reasons.append("credited on a film here, but nothing says the candidate works in film")
             if second_pass:
                 in_films = [iri for iri in m.films if (q := _qid(decided, iri)) and q in entities and
                             e.id in set(entities[q].items("P57")) | set(entities[q].items("P161"))]
                 if in_films:
                     score += 0.25
                     reasons.append(f"credited (P57/P161) on the linked film <{in_films[0]}>")
+                    supported = True
+        if m.kind in ("film", "work", "novel", "person") and _common_title(m) and not supported:
+            cap = round(self.threshold - 0.1, 3)
+            if score > cap:
+                score = cap
+                reasons.append(f"{'title' if m.kind != 'person' else 'name'} {m.name!r} is made of common words "
+                               f"(or one word) and nothing else in the review supports this entity (score capped at {cap})")
         return score, reasons
 
 
@@ -305,5 +310,8 @@ def _qid(decided: dict[str, LinkDecision], iri: str) -> str | None:
 
 
 def _common_title(m: Mention) -> bool:
+    """One word, or only common words: ``Hero``, ``Coming Home``; for people, a single name (``Gong``)."""
     words = normalise(m.name).split()
+    if m.kind == "person":
+        return len(words) == 1
     return bool(words) and (len(words) == 1 or all(w in COMMON_WORDS for w in words))
