@@ -371,7 +371,7 @@ def _review_entities(store, review: str) -> set[str]:
         graph = str(store.iris.review_graph(graph.rsplit("/", 1)[-1]))
     if graph not in store.named_graphs():
         raise FilmGraphError(f"no review {review!r} in the store (see `filmgraph stats`)")
-    rows = store.query("SELECT DISTINCT ?e WHERE { GRAPH ?g { { ?e ?p ?o } UNION { ?s ?p ?e } } FILTER(isIRI(?e)) }",
+    rows = store.query("SELECT DISTINCT ?g ?e WHERE { GRAPH ?g { { ?e ?p ?o } UNION { ?s ?p ?e } } FILTER(isIRI(?e)) }",
                        substitutions={ox.Variable("g"): ox.NamedNode(graph)}, union=False)
     return {r["e"].value for r in rows}
 
