@@ -143,7 +143,7 @@ def test_build_links_offline_by_default_and_link_review_reports(tmp_path):
     assert out.exit_code == 0
     assert "linked person 'Zhang Yimou'" in out.stdout and "-> Q55430" in out.stdout
     one_second = next(line for line in out.stdout.splitlines() if "'One Second'" in line)
-    assert one_second.startswith("unlinked film") and "not" in one_second and "offline snapshot" in one_second
+    assert one_second.startswith("unlinked film") and "no film of that name in the offline snapshot" in one_second
     report = json.loads((tmp_path / "r.json").read_text())
     statuses = {e["name"]: e["status"] for e in report["entities"]}
     assert statuses["One Second"] == "unlinked" and statuses["Zhang Yi"] == "unlinked"
