@@ -227,3 +227,36 @@ def test_no_network_and_no_snapshot_leaves_everything_unlinked(seed_store):
     report = link_store(store, settings, lookup=make_lookup(settings, warn=warnings.append))
     assert len(warnings) == 1 and not report.linked
     assert {d.status for d in report.decisions} == {"unlinked"}
+
+
+def test_client_cast_from_the_query_service(fake_wikidata, tmp_path):
+    rows = WikidataClient(online_settings(tmp_path, fake_wikidata)).cast("Q369388")
+    labels = {r["actorLabel"]["value"] for r in rows}
+    assert {"Andy Lau", "Zhang Ziyi"} <= labels
+    assert "p:P161" in fake_wikidata.requests[-1]["params"]["query"]
+
+
+def test_client_refuses_a_query_for_something_that_is_not_a_qid(fake_wikidata, tmp_path):
+    with pytest.raises(LinkError, match="not a Wikidata item id"):
+        WikidataClient(online_settings(tmp_path, fake_wikidata)).cast("Q1 } DROP ALL {")
+    assert fake_wikidata.total() == 0
+
+
+def test_refresh_fetches_stale_entries_again_in_batches(fake_wikidata, seed_store):
+    from filmgraph.wikidata.cache import Cache
+    from filmgraph.wikidata.lookup import refresh_cache
+
+    store, settings = seed_store
+    settings = online_settings(settings.store_path.parent, fake_wikidata)
+    _link(store, settings)
+    cache = Cache(settings.cache_dir)
+    entities = [e for e in cache.entries() if e.kind == "entity"]
+    searches = [e for e in cache.entries() if e.kind == "search"]
+    assert entities and searches
+    assert refresh_cache(settings) == (0, 0)  # nothing is stale yet
+    before = fake_wikidata.total()
+    done, failed = refresh_cache(settings.replace(cache_max_age_days=0))
+    assert (done, failed) == (len(entities) + len(searches), 0)
+    assert fake_wikidata.total("wbgetentities") - sum(1 for r in fake_wikidata.requests[:before]
+                                                       if r["kind"] == "wbgetentities") == math.ceil(len(entities) / 50)
+    assert all(e.fetched >= max(x.fetched for x in entities) for e in Cache(settings.cache_dir).entries("entity"))

@@ -129,6 +129,17 @@ class FakeWikidata:
         return {"entities": ents, "success": 1}
 
     def query(self, sparql: str) -> dict:
+        cast = re.search(r"wd:(Q\d+) p:P161", sparql)
+        if cast:  # a film's cast; the data has no P453 qualifiers, so no ?role bindings
+            e = self.snapshot.entities.get(cast.group(1))
+            rows = []
+            for q in (e.items("P161") if e else []):
+                row = {"actor": {"type": "uri", "value": f"http://www.wikidata.org/entity/{q}"}}
+                other = self.snapshot.entities.get(q)
+                row["actorLabel"] = {"xml:lang": "en", "type": "literal",
+                                     "value": other.labels["en"] if other and "en" in other.labels else q}
+                rows.append(row)
+            return {"head": {"vars": ["actor", "actorLabel", "role", "roleLabel"]}, "results": {"bindings": rows}}
         m = re.search(r"wdt:P57 wd:(Q\d+)", sparql)
         rows = []
         if m:
