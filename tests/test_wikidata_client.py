@@ -260,3 +260,12 @@ def test_refresh_fetches_stale_entries_again_in_batches(fake_wikidata, seed_stor
     assert fake_wikidata.total("wbgetentities") - sum(1 for r in fake_wikidata.requests[:before]
                                                        if r["kind"] == "wbgetentities") == math.ceil(len(entities) / 50)
     assert all(e.fetched >= max(x.fetched for x in entities) for e in Cache(settings.cache_dir).entries("entity"))
+
+
+def test_client_does_not_retry_a_query_service_timeout(fake_wikidata, tmp_path):
+    fake_wikidata.always = "slow"
+    fake_wikidata.slow_s = 1.0
+    client = WikidataClient(online_settings(tmp_path, fake_wikidata, wikidata_sparql_timeout_s=0.3))
+    with pytest.raises(QueryTimeout, match="no answer within 0.3 s"):
+        client.filmography("Q7374")
+    assert fake_wikidata.total("sparql") == 1

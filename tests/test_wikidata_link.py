@@ -187,3 +187,20 @@ def test_header_only_graph_links_its_people(tmp_path):
     assert d["person/chow-yun-fat"].qid == "Q181425"
     assert d["person/michelle-yeoh"].qid == "Q214289"
     assert any("credited" in r for r in d["person/zhang-ziyi"].reasons)
+
+
+def test_chinese_name_matches_a_chinese_label_of_imported_entity_json(tmp_path):
+    from wikidata_server import SHARED
+
+    from filmgraph.wikidata.snapshot import parse_import
+
+    sample = SHARED / "wikidata" / "api-samples" / "entity_Q45648994_zh_labels_dpriskorn.json"
+    if not sample.exists():
+        pytest.skip("../shared/wikidata is absent")
+    snap = Snapshot(parse_import(sample))
+    assert snap.search("宋许") == ["Q45648994"]  # zh-hans label
+    linker = Linker(Lookup(offline_settings(tmp_path), snapshot=snap), 0.6)
+    d = linker.link([Mention(BASE + "person/song-hu", "person", (("宋許", "zh"),))])[0]
+    assert d.qid == "Q45648994"
+    assert any(r.startswith("Chinese label") for r in d.reasons)
+    assert any("P31 Q5" in r for r in d.reasons)

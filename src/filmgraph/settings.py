@@ -42,8 +42,8 @@ class Settings:
     #: read timeout of an API request; the connect timeout is short so a missing network fails fast
     wikidata_timeout_s: float = 10.0
     wikidata_connect_timeout_s: float = 3.05
-    #: the query service stops queries at 60 s; we wait at most this (+5 s) for its answer
-    wikidata_sparql_timeout_s: float = 60.0
+    #: the query service stops queries at 60 s; we wait that plus 5 s for its answer (or its timeout report)
+    wikidata_sparql_timeout_s: float = 65.0
     wikidata_retries: int = 3
     wikidata_backoff_s: float = 1.0
     #: a Retry-After (or backoff) longer than this gives up instead of waiting

@@ -86,8 +86,7 @@ class WikidataClient:
     def sparql(self, query: str) -> list[dict]:
         """Run a SELECT on the query service; its bindings. Raises ``QueryTimeout`` on its 60 s limit."""
         data = self._request("POST", self.settings.wikidata_sparql, {"format": "json"}, data={"query": query},
-                             what="query service", read_timeout=min(self.settings.wikidata_sparql_timeout_s,
-                                                                    WDQS_LIMIT_S) + 5)
+                             what="query service", read_timeout=self.settings.wikidata_sparql_timeout_s)
         try:
             return data["results"]["bindings"]
         except (KeyError, TypeError):
@@ -126,20 +125,27 @@ class WikidataClient:
                 except requests.Timeout:
                     problem = f"no answer within {timeout[1]:g} s"
                     resp = None
+            if resp is None and what == "query service":
+                raise QueryTimeout(f"the query service gave no answer within {timeout[1]:g} s (its limit is "
+                                   f"{WDQS_LIMIT_S:g} s); simplify the query or try later")
             if resp is not None:
-                if resp.status_code in (429, 503) or resp.status_code >= 500 and "TimeoutException" not in resp.text:
+                in_band_timeout = what == "query service" and "java.util.concurrent.TimeoutException" in resp.text
+                if resp.status_code in (429, 503) or resp.status_code >= 500 and not in_band_timeout:
                     problem = f"HTTP {resp.status_code}"
                     wait = _retry_after(resp)
-                elif "TimeoutException" in resp.text and what == "query service":
-                    raise QueryTimeout(f"the query service stopped the query at its {WDQS_LIMIT_S:g} s limit "
-                                       f"(HTTP {resp.status_code}); simplify the query or try later")
-                elif resp.status_code != 200:
+                elif resp.status_code not in (200, 500):
                     raise LinkError(f"Wikidata {what}: HTTP {resp.status_code} from {url}")
                 else:
                     try:
                         body = resp.json()
                     except (ValueError, json.JSONDecodeError):
+                        if in_band_timeout:
+                            raise QueryTimeout(f"the query service stopped the query at its {WDQS_LIMIT_S:g} s limit "
+                                               f"(a TimeoutException inside an HTTP {resp.status_code} answer); "
+                                               f"simplify the query or try later") from None
                         raise LinkError(f"Wikidata {what}: the answer is not valid JSON") from None
+                    if resp.status_code != 200:
+                        raise LinkError(f"Wikidata {what}: HTTP {resp.status_code} from {url}")
                     error = body.get("error") if isinstance(body, dict) else None
                     if error and error.get("code") == "maxlag":
                         problem = f"replication lag ({error.get('lag', '?')} s, maxlag=5)"
