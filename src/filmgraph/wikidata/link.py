@@ -7,7 +7,7 @@ context adds or takes away: the year (+0.25 equal, +0.1 a year apart, -0.5 other
 director (+0.25 when the candidate's P57 or description names our director, -0.5 when it names
 someone else), the director of the film the review is about (+0.2), cast overlap with P161
 (+0.1 each, up to 0.2), film occupations for people (+0.15), being in a linked film's P57/P161
-(+0.25), being the only candidate (+0.05). A title made only of common words (``Hero``,
+(+0.25), being the only candidate (+0.05; +0.15 for a title of several words that are not all common). A title made only of common words (``Hero``,
 ``Coming Home``) is capped below the threshold unless something besides its name supports it.
 The best candidate is linked when it reaches ``Settings.link_threshold`` and leads the next by
 more than 0.05; otherwise the entity stays unlinked and is reported with its top candidates.
@@ -180,7 +180,11 @@ class Linker:
         candidates = []
         for e, score, reasons in typed:
             score, reasons = self._context(m, e, score, reasons, decided, entities, second_pass)
-            if len(typed) == 1:
+            if len(typed) == 1 and m.kind in ("film", "work", "novel") and len(normalise(m.name).split()) > 1 \
+                    and not _common_title(m):
+                score += 0.15
+                reasons.append("a distinctive title, and the only candidate of the right type")
+            elif len(typed) == 1:
                 score += 0.05
                 reasons.append("the only candidate of the right type")
             candidates.append(Candidate(e.id, e.label("en") or next(iter(e.labels.values()), None),
