@@ -186,6 +186,14 @@ def test_build_link_off_writes_no_links(tmp_path):
         assert BASE + "graph/links" not in store.named_graphs()
 
 
+def test_build_refuses_an_unknown_link_mode_before_building(tmp_path):
+    review = DATA / "psycho-disagrees.txt"
+    out = CliRunner().invoke(main, ["--store", str(tmp_path / "store"), "build", str(review)],
+                             env={"FILMGRAPH_LINK_ON_BUILD": "yes", "FILMGRAPH_CACHE_DIR": str(tmp_path / "c")})
+    assert out.exit_code == 2 and "link_on_build must be offline, online or off, not 'yes'" in out.stderr
+    assert not (tmp_path / "store").exists()
+
+
 def test_link_review_names_an_unknown_review(tmp_path):
     if not SEED.exists():
         pytest.skip(f"the seed review is not here ({SEED})")

@@ -106,6 +106,7 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
     from .read import REVIEW_SUFFIXES
 
     total = _count_inputs(paths, REVIEW_SUFFIXES)
+    link_mode = _link_mode(link_mode or app.settings.link_on_build)
     with app.store() as store:
         bar = _progress(app, total, "reviews")
 
@@ -128,7 +129,7 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
             f"{report.count('replaced')} replaced, {report.count('unchanged')} unchanged, "
             f"{report.count('skipped')} skipped, {report.count('failed')} failed"
         )
-        _link_after_build(app, store, link_mode or app.settings.link_on_build)
+        _link_after_build(app, store, link_mode)
         if export_path is not None:
             _do_export(app, store, export_path, export_format, include_ontology=False)
         if show_stats:
@@ -307,6 +308,15 @@ def remove(app: App, names: tuple[str, ...]) -> None:
 
 
 # --- wikidata ----------------------------------------------------------------------------------
+
+
+def _link_mode(mode: str) -> str:
+    """Check ``--link`` / ``link_on_build`` before anything is built."""
+    if mode not in ("offline", "online", "off"):
+        from .errors import LinkError
+
+        raise LinkError(f"link_on_build must be offline, online or off, not {mode!r}")
+    return mode
 
 
 def _link_after_build(app: App, store, mode: str) -> None:
