@@ -11,14 +11,11 @@ import pytest
 import requests
 
 from filmgraph.errors import LinkError
-from filmgraph.iris import Iris
-from filmgraph.store import FilmStore
 from filmgraph.wikidata.client import QueryTimeout, Unreachable, WikidataClient
 from filmgraph.wikidata.lookup import BREAKER
 from filmgraph.wikidata.merge import link_store, links_graph, make_lookup
 
-from wikidata_server import (BASE, SEED, build_reviews, fake_wikidata, offline_settings,  # noqa: F401
-                             online_settings, seed_store)
+from wikidata_server import BASE, fake_wikidata, offline_settings, online_settings, seed_store  # noqa: F401
 
 
 def _link(store, settings, server=None, sleeps=None):

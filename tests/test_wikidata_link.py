@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDFS
@@ -16,7 +14,7 @@ from filmgraph.wikidata.lookup import Lookup
 from filmgraph.wikidata.merge import link_record, link_store, links_graph
 from filmgraph.wikidata.snapshot import Snapshot
 
-from wikidata_server import BASE, DATA, offline_settings, real_snapshot, seed_store  # noqa: F401
+from wikidata_server import BASE, offline_settings, real_snapshot, seed_store  # noqa: F401
 
 
 def _decisions(report):

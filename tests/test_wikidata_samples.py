@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,8 +17,7 @@ from filmgraph.wikidata.entity import normalise
 from filmgraph.wikidata.merge import link_store
 from filmgraph.wikidata.snapshot import Snapshot, parse_import
 
-from wikidata_server import (BASE, DATA, REPO, SEED, SHARED, build_reviews, load_trig,  # noqa: F401
-                             offline_settings, seed_store)
+from wikidata_server import BASE, DATA, REPO, SEED, SHARED, build_reviews, load_trig, offline_settings
 
 SAMPLES = REPO / "data" / "reviews"
 

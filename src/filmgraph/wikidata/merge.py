@@ -29,7 +29,7 @@ from ..vocab import FG, FG_IRI, SCHEMA, WD, WDT
 from .entity import Entity
 from .link import Linker, LinkReport, Mention
 
-FG_AWARD, FG_PERIOD, FG_WORK_KIND = (URIRef(FG_IRI + n) for n in ("Award", "HistoricalPeriod", "workKind"))
+FG_AWARD, FG_PERIOD = (URIRef(FG_IRI + n) for n in ("Award", "HistoricalPeriod"))
 TYPE_KIND = {str(SCHEMA.Movie): "film", str(SCHEMA.Person): "person", str(SCHEMA.Festival): "festival",
              str(FG_AWARD): "award", str(FG_PERIOD): "period", str(SCHEMA.Book): "novel",
              str(SCHEMA.CreativeWork): "work"}
