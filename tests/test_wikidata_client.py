@@ -166,7 +166,8 @@ def test_link_completes_under_a_persistent_fault_and_reports_entities_unlinked(f
     if fault != "empty":
         assert all(d.problem for d in report.decisions)
         # the breaker: a service that keeps failing is not asked again (no hang), with one warning
-        assert fake_wikidata.total() <= BREAKER * (settings.wikidata_retries + 1)
+        # (lookups already in flight when it trips still finish)
+        assert fake_wikidata.total() <= (BREAKER + settings.wikidata_max_in_flight - 1) * (settings.wikidata_retries + 1)
         assert len(report.warnings) == 1 and "keeps failing" in report.warnings[0]
     assert set(store.graph(store.iris.review_graph("one-second-2021-by-john-li"))) == set(review)
 
@@ -266,3 +267,13 @@ def test_client_does_not_retry_a_query_service_timeout(fake_wikidata, tmp_path):
     with pytest.raises(QueryTimeout, match="no answer within 0.3 s"):
         client.filmography("Q7374")
     assert fake_wikidata.total("sparql") == 1
+
+
+def test_at_most_max_in_flight_requests_at_once(fake_wikidata, seed_store):
+    store, settings = seed_store
+    fake_wikidata.always = "slow"
+    fake_wikidata.slow_s = 0.15
+    settings = online_settings(settings.store_path.parent, fake_wikidata, wikidata_max_in_flight=2)
+    _, report = _link(store, settings)
+    assert _by_iri(report)["person/zhang-yimou"].qid == "Q55430"
+    assert fake_wikidata.max_in_flight == 2

@@ -70,6 +70,9 @@ class FakeWikidata:
         self.always: str | None = None
         self.slow_s = 1.0
         self._index: list | None = None
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -180,6 +183,16 @@ class FakeWikidata:
                     pass
 
             def _serve(self, params: dict) -> None:
+                with server._lock:
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                try:
+                    self._answer(params)
+                finally:
+                    with server._lock:
+                        server.in_flight -= 1
+
+            def _answer(self, params: dict) -> None:
                 p = {k: v[0] for k, v in params.items()}
                 kind = p.get("action", "sparql" if urlparse(self.path).path.endswith("/sparql") else "?")
                 server.counts[kind] += 1

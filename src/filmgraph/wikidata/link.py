@@ -143,11 +143,7 @@ class Linker:
 
     def link(self, mentions: Iterable[Mention]) -> list[LinkDecision]:
         mentions = list(mentions)
-        hits: dict[str, list[str] | None] = {}
-        for m in mentions:
-            for text, _lang in m.names:
-                if text not in hits:
-                    hits[text] = self.lookup.search(text)
+        hits = self.lookup.search_all(text for m in mentions for text, _lang in m.names)
         ids = [q for found in hits.values() if found for q in found]
         entities = self.lookup.entities(ids)
         decided: dict[str, LinkDecision] = {}

@@ -8,6 +8,7 @@ falls back to the snapshot, so a build without a network finishes quickly.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -44,6 +45,7 @@ class Lookup:
     #: set when the service kept failing (``BREAKER`` lookups in a row): no more requests this run
     broken: str | None = None
     _failing: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def online(self) -> bool:
@@ -55,6 +57,10 @@ class Lookup:
 
     def _failed(self, exc: LinkError) -> str:
         """Count a failed lookup; after ``BREAKER`` in a row, stop asking (a slow or broken service must not hang a build)."""
+        with self._lock:
+            return self._count_failure(exc)
+
+    def _count_failure(self, exc: LinkError) -> str:
         self._failing += 1
         if self._failing >= BREAKER and self.broken is None:
             self.broken = f"not looked up: Wikidata failed {self._failing} times in a row ({exc})"
@@ -66,12 +72,29 @@ class Lookup:
         return str(exc)
 
     def _down(self, exc: Unreachable) -> None:
+        with self._lock:
+            if self.network_down and self.warnings:
+                return  # another lookup already said so: one warning per run
+            self._say_down(exc)
+
+    def _say_down(self, exc: Unreachable) -> None:
         self.network_down = True
         fallback = " using the offline snapshot instead" if self.snapshot is not None else ""
         message = (f"Wikidata is unreachable ({exc}); no more network requests this run,{fallback}; "
                    f"entities not found stay unlinked (run `filmgraph link` again when online)")
         self.warnings.append(message)
         self.warn(message)
+
+    def search_all(self, names: Iterable[str]) -> dict[str, list[str] | None]:
+        """``search`` for each name; online, with up to ``wikidata_max_in_flight`` requests at once."""
+        names = list(dict.fromkeys(names))
+        workers = max(1, self.settings.wikidata_max_in_flight)
+        if not self.online or workers == 1 or len(names) < 2:
+            return {n: self.search(n) for n in names}
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return dict(zip(names, pool.map(self.search, names)))
 
     def search(self, name: str) -> list[str] | None:
         """Candidate ids for a name; ``None`` when the lookup itself failed."""
