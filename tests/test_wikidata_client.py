@@ -277,3 +277,25 @@ def test_at_most_max_in_flight_requests_at_once(fake_wikidata, seed_store):
     _, report = _link(store, settings)
     assert _by_iri(report)["person/zhang-yimou"].qid == "Q55430"
     assert fake_wikidata.max_in_flight == 2
+
+
+def test_cli_link_online_then_refresh_all_through_the_local_server(fake_wikidata, tmp_path):
+    from click.testing import CliRunner
+
+    from filmgraph.cli import main
+    from wikidata_server import DATA
+
+    env = {"FILMGRAPH_CACHE_DIR": str(tmp_path / "cache"), "FILMGRAPH_WIKIDATA_API": fake_wikidata.api,
+           "FILMGRAPH_WIKIDATA_SPARQL": fake_wikidata.sparql, "FILMGRAPH_WIKIDATA_SNAPSHOT": "none",
+           "FILMGRAPH_USER_AGENT": "filmgraph-tests/0.1 (tests@example.org)"}
+    store = ["--store", str(tmp_path / "store")]
+    built = CliRunner().invoke(main, [*store, "build", "--link", "online", str(DATA / "psycho-disagrees.txt")], env=env)
+    assert built.exit_code == 0, built.stderr
+    assert "linked 6 of 6 entities" in built.stderr
+    first = fake_wikidata.total()
+    again = CliRunner().invoke(main, [*store, "link"], env=env)
+    assert again.exit_code == 0 and "0 network request(s)" in again.stderr and fake_wikidata.total() == first
+    refreshed = CliRunner().invoke(main, [*store, "wikidata", "refresh", "--all"], env=env)
+    assert refreshed.exit_code == 0 and "could not be refreshed" in refreshed.stderr
+    assert fake_wikidata.total() > first
+    assert {r["user_agent"] for r in fake_wikidata.requests} == {"filmgraph-tests/0.1 (tests@example.org)"}
