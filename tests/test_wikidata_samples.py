@@ -262,3 +262,29 @@ def test_refresh_refuses_offline(tmp_path):
     out = CliRunner().invoke(main, ["--store", str(tmp_path / "s"), "wikidata", "refresh"],
                              env={"FILMGRAPH_OFFLINE": "1", "FILMGRAPH_CACHE_DIR": str(tmp_path / "c")})
     assert out.exit_code == 2 and "offline" in out.stderr
+
+
+def test_import_never_attributes_a_rows_statements_to_the_wrong_item():
+    # a film query without the film's own id: its ?director and ?composer are values, not subjects
+    path = SHARED / "wikidata" / "api-samples" / "wikibase-sdk_sparql_results_with_optional_values.json"
+    if not path.exists():
+        pytest.skip("../shared/wikidata is absent")
+    from filmgraph.errors import LinkError
+
+    with pytest.raises(LinkError, match="no Wikidata entities"):
+        parse_import(path)
+
+
+def test_import_reads_a_dump_of_entity_json_lines(tmp_path):
+    samples = [SHARED / "wikidata" / "api-samples" / n for n in ("wikibase-sdk_Q328212.json", "wikibase-sdk_Q646148.json")]
+    if not all(p.exists() for p in samples):
+        pytest.skip("../shared/wikidata is absent")
+    dump = tmp_path / "latest-all.json"
+    lines = [json.dumps(json.loads(p.read_text())) for p in samples]
+    dump.write_text("[\n" + ",\n".join(lines) + "\n]\n")
+    entities = {e.id: e for e in parse_import(dump)}
+    assert entities["Q646148"].labels["en"] == "Henning Christophersen"
+    assert "Q5" in entities["Q328212"].items("P31")
+    jsonl = tmp_path / "entities.jsonl"
+    jsonl.write_text("\n".join(lines) + "\n")
+    assert {e.id for e in parse_import(jsonl)} == {"Q328212", "Q646148"}

@@ -233,12 +233,15 @@ def parse_import(path: Path) -> list[Entity]:
 
 
 def _from_sparql(doc: dict) -> list[Entity]:
-    """SPARQL JSON rows as entities: the first variable bound to a ``wd:`` item is the subject;
+    """SPARQL JSON rows as entities: the first variable bound to a ``wd:`` item (other than the
+    property-named ones below) is the subject; rows without one are skipped;
     ``<v>Label``/``<v>Description``/``<v>AltLabel`` name it, and variables named ``P57`` or
     ``director`` (see ``SPARQL_VARIABLES``) become claims."""
     found: dict[str, dict] = {}
     for row in doc["results"]["bindings"]:
+        # the subject: an item-valued variable that is not itself a statement's value (?director, ?P57)
         subject_var = next((v for v in doc["head"]["vars"] if row.get(v, {}).get("type") == "uri"
+                            and v not in SPARQL_VARIABLES and not re.match(r"^P\d+$", v)
                             and QID.match(row[v]["value"].removeprefix(WD_ENTITY))), None)
         if subject_var is None:
             continue
