@@ -341,9 +341,10 @@ def link(app: App, offline: bool, review: str | None, report_path: Path | None) 
     """Link films, people, works and events in the store to Wikidata and merge its facts.
 
     Writes owl:sameAs and link records (score, reasons) into {base}graph/links and Wikidata's
-    statements into {base}graph/wikidata. Answers come from the cache first, then Wikidata (unless
-    --offline), then the bundled offline snapshot. An entity below the link_threshold setting stays
-    unlinked and is listed as ambiguous with its top candidates.
+    statements into {base}graph/wikidata. Answers come from the cache first, then Wikidata; with
+    --offline, or once Wikidata proves unreachable, from the bundled and imported snapshots. An
+    entity below the link_threshold setting stays unlinked and is listed as ambiguous with its top
+    candidates.
 
     \b
     Examples:
