@@ -85,7 +85,7 @@ class FilmStore:
                 return cls(ox.Store.read_only(str(path)), iris, path)
             path.mkdir(parents=True, exist_ok=True)
             return cls(ox.Store(str(path)), iris, path)
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             hint = " (is another filmgraph process using it?)" if "lock" in str(exc).lower() else ""
             raise StoreError(f"cannot open the store at {path}: {exc}{hint}") from None
 
