@@ -90,6 +90,11 @@ def ent_at(doc: Doc, start: int | None = None, end: int | None = None) -> Span |
 
 
 def token_at_char(doc: Doc, char: int) -> int | None:
+    """The token at (or, after whitespace, next after) character ``char``."""
+    while char < len(doc.text) and doc.text[char].isspace():
+        char += 1
+    if char >= len(doc.text):
+        return None
     sp = doc.char_span(char, char + 1, alignment_mode="expand")
     return sp.start if sp is not None and len(sp) else None
 
@@ -114,11 +119,11 @@ def title_run_end(doc: Doc, i: int, limit: int | None = None) -> int:
             j += 1
             end = j
             continue
-        if t.like_num and j > i and not t.is_punct and t.text.isdigit() and len(t.text) <= 2:
+        if j > i and t.text.isdigit() and (len(t.text) <= 2 or doc[j - 1].text in SMALL_WORDS):
             j += 1
             end = j
             continue
-        if t.text in SMALL_WORDS and j + 1 < limit and is_cap(doc[j + 1]):
+        if t.text in SMALL_WORDS and j + 1 < limit and (is_cap(doc[j + 1]) or doc[j + 1].text.isdigit()):
             j += 1
             continue
         break
@@ -138,8 +143,11 @@ def title_runs(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def run_ending_at(doc: Doc, end: int, max_len: int = 8) -> int | None:
-    """Start of the longest title run ending exactly at token ``end``."""
+    """Start of the longest title run ending exactly at token ``end`` (a capitalised preposition
+    opening the sentence, ``After The Great Wall``, is not part of it)."""
     for s in range(max(0, end - max_len), end):
+        if (s == 0 or doc[s].is_sent_start) and doc[s].tag_ in {"IN", "RB", "CC"} and s + 1 < end:
+            continue
         if title_run_end(doc, s, end) == end and (s == 0 or not (is_cap(doc[s - 1]) and not doc[s - 1].is_punct)
                                                   or title_run_end(doc, s - 1, end) != end):
             return s
@@ -165,7 +173,8 @@ def kind_near(doc: Doc, start: int, end: int) -> str | None:
         if t.lower_ in KIND_NOUNS:
             return KIND_NOUNS[t.lower_]
     # "X, the novel by ..." / "X, a poem"
-    tail = doc[end:min(len(doc), end + 4)]
+    k = end + (end < len(doc) and doc[end].text in {"”", '"', "’"})
+    tail = doc[k:min(len(doc), k + 6)]
     if len(tail) >= 2 and tail[0].text == ",":
         for t in tail[1:]:
             if t.lower_ in KIND_NOUNS:
@@ -174,8 +183,11 @@ def kind_near(doc: Doc, start: int, end: int) -> str | None:
 
 
 def make_work(doc: Doc, start: int, end: int, extractor: str, confidence: float, **attrs: object) -> Span | None:
-    """Mark tokens ``start:end`` as a work unless they are a person or event already."""
-    if end <= start or overlaps_label(doc, start, end, {EVENT}):
+    """Mark tokens ``start:end`` as a work unless they are an event or a known name already."""
+    known = state(doc).get("known", set())
+    if end <= start or overlaps_label(doc, start, end, {EVENT}) or any(
+            e.label_ == PERSON and (e.start_char, e.end_char) in known and e.start < end and start < e.end
+            for e in doc.ents):
         return None
     while end > start and doc[end - 1].text in {"’s", "'s", ",", "."}:
         end -= 1
@@ -191,11 +203,26 @@ def make_work(doc: Doc, start: int, end: int, extractor: str, confidence: float,
 # --- gazetteer ----------------------------------------------------------------------------------
 
 
+def split_possessives(doc: Doc) -> None:
+    """``Ang Lee's Crouching Tiger`` tagged as one person: the person ends at the possessive."""
+    changed, ents = False, []
+    for e in doc.ents:
+        cut = next((t.i for t in e[:-1] if t.text in {"’s", "'s"}), None) if len(e) > 1 else None
+        if cut is not None and e.label_ == PERSON and cut > e.start:
+            ents.append(Span(doc, e.start, cut, label=e.label_))
+            changed = True
+        else:
+            ents.append(e)
+    if changed:
+        doc.ents = ents
+
+
 def apply_known(doc: Doc, matches: Iterable[tuple[int, int, str, str]]) -> None:
     """Known titles and names (token ranges with label and kind) override the NER.
 
     A known title inside a longer NER span (``Red Sorghum`` in ``Red Sorghum Raise``) splits it.
     """
+    split_possessives(doc)
     spans = []
     kinds: dict[tuple[int, int], str] = {}
     for start, end, label, kind in matches:
@@ -234,9 +261,9 @@ EVENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("festival", re.compile(rf"\b((?:{_CAPW}\s+){{1,4}}(?:International\s+)?Film\s+Festival|Festival\s+de\s+Cannes|"
                             r"Berlinale|Sundance(?:\s+Film\s+Festival)?)\b")),
     ("award", re.compile(rf"\b((?:{_CAPW}\s+){{1,3}}(?:Awards?|Prize|Medal)|Oscars?|Golden\s+(?:Bear|Lion|Globe|Horse|"
-                         r"Rooster|Palm)s?|Silver\s+Bear|Palme\s+d['’]Or|BAFTAs?)(?![\w])")),
-    ("period", re.compile(rf"\b((?:{_CAPW}\s+){{1,3}}(?:Revolution|War|Dynasty|Era|Uprising|Famine|Depression|"
-                          r"Occupation|Leap\s+Forward|Rebellion|Massacre|Crisis)|World\s+War\s+(?:I{1,2}|One|Two|[12]))\b")),
+                         r"Rooster|Palm)s?|Silver\s+(?:Bear|Lion)|Palme\s+d['’]Or|BAFTAs?)(?![\w])")),
+    ("period", re.compile(rf"\b((?:{_CAPW}\s+){{1,3}}(?:Revolution|War|[Dd]ynasty|[Ee]ra|[Pp]eriod|Uprising|Famine|"
+                          r"Depression|Occupation|Leap\s+Forward|Rebellion|Massacre|Crisis)|World\s+War\s+(?:I{1,2}|One|Two|[12]))\b")),
 ]
 _EVENT_STOP = {"The", "A", "An", "During", "In", "After", "Before", "Since", "At", "From", "Of", "And"}
 
@@ -255,6 +282,8 @@ def find_events(doc: Doc) -> None:
                     s += len(first[0]) + 1
                     continue
                 break
+            if " " not in doc.text[s:e].strip() and kind == "period":
+                continue  # "The period" is no name
             sp = doc.char_span(s, e, label=EVENT, alignment_mode="expand")
             if sp is None or overlaps_label(doc, sp.start, sp.end, {PERSON}) and kind != "award":
                 continue
@@ -310,7 +339,7 @@ def find_titles(doc: Doc) -> None:
     for m in _QUOTED.finditer(text):
         if is_title_case(m.group(1)):
             sp = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
-            if sp is not None and not overlaps_label(doc, sp.start, sp.end, {PERSON, EVENT}):
+            if sp is not None and not overlaps_label(doc, sp.start, sp.end, {EVENT}):
                 make_work(doc, sp.start, sp.end, "filmgraph_title_rules", 0.8)
     # titles listed after "Zhang's films", "films such as", ...
     for m in _FILMOGRAPHY.finditer(text):
@@ -318,24 +347,57 @@ def find_titles(doc: Doc) -> None:
         if i is None:
             continue
         s0, s1 = sentence_of(doc, i)
+        owner = None
+        q = token_at_char(doc, m.start())
+        if q is not None and q > 0:
+            ent = next((e for e in doc.ents if e.label_ == PERSON and e.end in (q, q + 1)), None)
+            owner = _person_text(ent) if ent is not None else (doc[q - 1].text if is_cap(doc[q - 1]) else None)
         for a, b in title_runs(doc, i + 1, s1):
-            if overlaps_label(doc, a, b, {PERSON, EVENT, "GPE", "NORP", "DATE", "LANGUAGE"}) and not \
-                    overlaps_label(doc, a, b, {"ORG", WORK, "PRODUCT"}):
-                continue
-            ent = next((e for e in doc.ents if e.start < b and a < e.end and e.label_ in {PERSON, EVENT}), None)
+            ent = next((e for e in doc.ents if e.start < b and a < e.end and e.label_ in {PERSON, EVENT, "GPE", "NORP"}), None)
             if ent is None:
-                make_work(doc, a, b, "filmgraph_title_rules", 0.75)
+                make_work(doc, a, b, "filmgraph_title_rules", 0.75, maker=owner)
+    # "who went on to make The Legend of 1900 and Malena": the subject made them
+    for m in _MADE.finditer(text):
+        i = token_at_char(doc, m.end())
+        if i is None:
+            continue
+        s0, s1 = sentence_of(doc, i)
+        maker = _person_before(doc, i, s0)
+        k = i
+        while k < s1:
+            j = title_run_end(doc, k, s1)
+            if j == k or overlaps_label(doc, k, j, {PERSON, EVENT, "GPE", "NORP"}):
+                break
+            make_work(doc, k, j, "filmgraph_title_rules", 0.7, maker=maker)
+            if j < s1 and doc[j].lower_ in {"and", ","}:
+                k = j + 1
+                continue
+            break
+    # mid-sentence "The Wedding Banquet": a capitalised article starts a title
+    for t in doc:
+        if t.text in {"The", "A"} and t.i > 0 and not doc[t.i - 1].is_sent_start and not doc[t.i - 1].text in {".", "!", "?", "“", '"', ":"} \
+                and not t.is_sent_start:
+            j = title_run_end(doc, t.i)
+            if j > t.i + 1 and not overlaps_label(doc, t.i, j, {PERSON, EVENT, "GPE", "NORP", WORK}):
+                make_work(doc, t.i, j, "filmgraph_title_rules", 0.55)
     # Cinema Paradiso (1988)
     for m in _PAREN_YEAR.finditer(text):
         i = token_at_char(doc, m.start() if not text[m.start()].isspace() else m.start() + len(m.group(0)) - len(m.group(0).lstrip()))
         if i is None or i == 0:
             continue
         before = ent_at(doc, end=i)
-        if before is not None and before.label_ in {PERSON, EVENT, "DATE", "NORP", "CARDINAL"}:
-            continue
         start = before.start if before is not None else run_ending_at(doc, i)
         if start is None:
             continue
+        # "Ang Lee's Lust, Caution (2007)": a comma inside a title the possessive opens
+        if start > 2 and doc[start - 1].text == ",":
+            s2 = run_ending_at(doc, start - 1)
+            if s2 is not None and s2 > 0 and doc[s2 - 1].text in {"’s", "'s"}:
+                start, before = s2, None
+        if before is not None and before.label_ in {PERSON, EVENT, "DATE", "NORP", "CARDINAL"}:
+            # a person the NER guessed, right before a year in brackets, is a title (Ju Dou (1990))
+            if not (before.label_ == PERSON and (before.start_char, before.end_char) not in state(doc).get("known", ())):
+                continue
         sp = make_work(doc, start, i, "filmgraph_title_rules", 0.85, year=int(m.group(1)))
         if sp is not None:
             _appositive_maker(doc, sp)
@@ -361,11 +423,43 @@ def find_titles(doc: Doc) -> None:
         if j > k and not overlaps_label(doc, k, j, {PERSON, EVENT}):
             existing = ent_at(doc, start=k)
             end = existing.end if existing is not None and existing.label_ in TITLE_LIKE else j
-            make_work(doc, k, end, "filmgraph_title_rules", 0.8, maker=_person_text(e), kind=kind)
+            # "Su Tong's novella Wives and Concubines," : "and" inside a title that ends the phrase
+            if end + 1 < len(doc) and doc[end].lower_ == "and":
+                j2 = title_run_end(doc, end + 1)
+                if j2 > end + 1 and (j2 >= len(doc) or doc[j2].is_punct):
+                    end = j2
+            sp = make_work(doc, k, end, "filmgraph_title_rules", 0.8, maker=_person_text(e), kind=kind)
+            if sp is not None and kind is not None:  # "Yu Hua's novel To Live": the words say the kind
+                state(doc)["works"][(sp.start_char, sp.end_char)]["kind"] = kind
     # existing title-like spans followed by ", Giuseppe Tornatore's masterpiece"
     for e in list(doc.ents):
         if e.label_ in TITLE_LIKE - {PERSON, EVENT}:
             _appositive_maker(doc, e)
+    # "his own Hero (2002)": the maker is the person the sentence is about
+    for e in list(doc.ents):
+        if e.label_ != WORK:
+            continue
+        k = e.start - 1
+        while k >= 0 and doc[k].lower_ in {"own", "early", "earlier", "intimate", "new", "latest", "last", "recent",
+                                           "previous", "first", "debut", "film", "movie"}:
+            k -= 1
+        if k >= 0 and doc[k].lower_ in {"his", "her"}:
+            s0, _ = sentence_of(doc, k)
+            maker = _person_before(doc, k, s0)
+            if maker is not None:
+                work_attrs(doc, e, maker=maker)
+
+
+_MADE = re.compile(r"\b(?:went\s+on\s+to\s+)?(?:make|made|direct|directed)\s+(?=[A-Z])")
+
+
+def _person_before(doc: Doc, i: int, floor: int) -> str | None:
+    """The last person named before token ``i`` in the sentence (the subject of ``his``, ``made``)."""
+    best = None
+    for e in doc.ents:
+        if e.label_ == PERSON and floor <= e.start and e.end <= i:
+            best = e
+    return _person_text(best) if best is not None else None
 
 
 def _person_text(span: Span) -> str:
@@ -504,7 +598,7 @@ def _clean_character(text: str) -> str:
 
 
 def _add_role(doc: Doc, actor: Span, character: str, start: int, end: int, confidence: float,
-              actor_inside: bool = False) -> None:
+              actor_inside: bool = False, weak: bool = False) -> None:
     character = _clean_character(character)
     if not character or character.lower() in PROFESSIONS or len(character.split()) > 6:
         return
@@ -513,7 +607,7 @@ def _add_role(doc: Doc, actor: Span, character: str, start: int, end: int, confi
     state(doc)["roles"].append({
         "actor": (actor.start_char, actor.end_char), "character": character,
         "start": doc[start].idx, "end": doc[end - 1].idx + len(doc[end - 1].text),
-        "extractor": "filmgraph_role_rules", "confidence": confidence, "ambiguous": actor_inside,
+        "extractor": "filmgraph_role_rules", "confidence": confidence, "ambiguous": actor_inside, "weak": weak,
     })
 
 
@@ -533,18 +627,31 @@ def _close_paren(doc: Doc, i: int, limit: int = 12) -> int | None:
     return None
 
 
+def _desc_back(doc: Doc, end: int, floor: int) -> int:
+    """Start of the character description ending at ``end``: a name run or a noun phrase."""
+    if end > floor and is_cap(doc[end - 1]):
+        start = run_ending_at(doc, end)
+        if start is not None and start >= floor:
+            return start
+    return _np_back(doc, end, floor)
+
+
+_ROLE_NOUNS = {"role", "roles", "turn", "part", "performance", "performances"}
+
+
 def find_roles(doc: Doc) -> None:
     """Cast and roles: ``X as Y``, ``X plays Y``, ``Y, played by X``, ``Y (X)``, ``X (Y)``,
-    ``a respected projectionist (Fan Wei ...)``, ``the mayor's (X) daughter``."""
-    for p in [e for e in doc.ents if e.label_ == PERSON]:
+    ``a respected projectionist (Fan Wei ...)``, ``the mayor's (X) daughter``, ``X is Y``."""
+    people = [e for e in doc.ents if e.label_ == PERSON]
+    for p in people:
         s0, s1 = sentence_of(doc, p.start)
         # --- the person inside brackets: "a man (the ever reliable Zhang Yi)"
         k = p.start - 1
         while k >= s0 and (doc[k].lower_ in _LEADS or (doc[k].tag_ in {"RB", "JJ"} and k > s0 and doc[k - 1].text != "(")):
             k -= 1
         if k > s0 and doc[k].text == "(":
-            close = _close_paren(doc, p.end)
-            if close is not None and not _paren_bad(doc, k + 1, close):
+            close = _close_paren(doc, p.end, limit=40)
+            if close is not None:
                 before = doc[k - 1]
                 outer = ent_at(doc, end=k)
                 if outer is not None and outer.label_ == PERSON:
@@ -553,140 +660,183 @@ def find_roles(doc: Doc) -> None:
                     start = _np_back(doc, k - 1, s0)
                     if start < k - 1:
                         _add_role(doc, p, doc[start:k - 1].text, start, close + 2, 0.8)
-                elif _np_token(before) and before.ent_type_ == "":
-                    start = _np_back(doc, k, s0)
+                elif (_np_token(before) or is_cap(before)) and before.ent_type_ in {"", PERSON}:
+                    start = _desc_back(doc, k, s0)
                     if start < k:
                         _add_role(doc, p, doc[start:k].text, start, close + 1, 0.85)
                 continue
         if p.end >= s1:
             continue
-        nxt = doc[p.end]
-        # --- "Fan Wei (the projectionist)"
-        if nxt.text == "(":
-            close = _close_paren(doc, p.end + 1)
-            if close is not None and close > p.end + 1 and not _paren_bad(doc, p.end + 1, close):
-                a = p.end + 1
-                if doc[a].lower_ == "as":
-                    a += 1
-                inner_person = ent_at(doc, start=a)
-                end = _np_forward(doc, a, close)
-                if inner_person is not None and inner_person.label_ == PERSON:
-                    continue
-                if end == close:
-                    _add_role(doc, p, doc[a:close].text, p.start, close + 1, 0.75)
-            continue
-        # --- "Zhang Yi as the prisoner", "Gong Li plays the wife"
-        verb = nxt.lower_
-        a = p.end + 1
-        if verb == "as" or verb in _PLAY_VERBS:
-            if verb == "stars" and a < s1 and doc[a].lower_ == "as":
-                a += 1
-            elif verb == "stars":
+        a = p.end
+        # --- "Fan Wei (the projectionist)"; "X ("Other Film")" is no role: skip it and read on
+        if doc[a].text == "(":
+            close = _close_paren(doc, a + 1)
+            if close is None:
                 continue
-            end = _np_forward(doc, a, s1)
-            if end > a and not overlaps_label(doc, a, end, {WORK, EVENT}):
-                _add_role(doc, p, doc[a:end].text, p.start, end, 0.85 if verb != "as" else 0.75)
+            if close > a + 1 and not _paren_bad(doc, a + 1, close):
+                b = a + 1 + (doc[a + 1].lower_ == "as")
+                inner_person = ent_at(doc, start=b)
+                if inner_person is None or inner_person.label_ != PERSON:
+                    if _np_forward(doc, b, close) == close:
+                        _add_role(doc, p, doc[b:close].text, p.start, close + 1, 0.75)
+                continue
+            a = close + 1
+        if a < s1 and doc[a].text == ",":
+            a += 1
+        if a >= s1:
             continue
-        # --- "the general, played by X"
-    for p in [e for e in doc.ents if e.label_ == PERSON]:
+        verb = doc[a].lower_
+        # --- "Kong Lin is memorable as Yan'er"
+        if verb in {"is", "was"} and a + 2 < s1 and doc[a + 1].tag_ in {"JJ", ""} and doc[a + 2].lower_ == "as":
+            a, verb = a + 2, "as"
+        # --- "Zhang Yi as the prisoner", "Gong Li plays the wife", "Zhang Ziyi is Moon"
+        if verb == "as" or verb in _PLAY_VERBS:
+            b = a + 1
+            if verb == "stars":
+                if b < s1 and doc[b].lower_ == "as":
+                    b += 1
+                else:
+                    continue
+            end = _np_forward(doc, b, s1)
+            if end > b and not overlaps_label(doc, b, end, {WORK, EVENT}):
+                _add_role(doc, p, doc[b:end].text, p.start, end, 0.85 if verb != "as" else 0.75)
+            continue
+        if verb in {"is", "was"} and a + 1 < s1:
+            b = a + 1
+            while b < s1 and doc[b].lower_ in _DETS | {"stoic", "chancellor"} or (b < s1 and doc[b].tag_ in {"JJ"}):
+                b += 1
+            end = title_run_end(doc, b, s1)
+            if end > b and (end >= s1 or doc[end].is_punct) and not overlaps_label(doc, b, end, {WORK, EVENT}):
+                _add_role(doc, p, doc[a + 1:end].text, p.start, end, 0.5, weak=True)
+    # --- "the general, played by X"
+    for p in people:
         s0, _ = sentence_of(doc, p.start)
         k = p.start
         if k - 2 >= s0 and doc[k - 1].lower_ == "by" and doc[k - 2].lower_ in {"played", "portrayed"}:
             k -= 2
             if k > s0 and doc[k - 1].text in {",", "("}:
                 k -= 1
-            start = _np_back(doc, k, s0)
+            start = _desc_back(doc, k, s0)
             if start < k:
                 _add_role(doc, p, doc[start:k].text, start, p.end, 0.85)
+    # --- "gives one of the great performances of his career as Alfredo", "his brief turn as Sky"
+    for t in doc:
+        if t.lower_ == "as" and t.i > 0:
+            s0, s1 = sentence_of(doc, t.i)
+            back = [x for x in doc[max(s0, t.i - 8):t.i] if x.lower_ in _ROLE_NOUNS]
+            if not back or ent_at(doc, end=t.i) is not None:
+                continue
+            actors = [e for e in people if s0 <= e.start and e.end <= back[0].i]
+            if not actors:
+                continue
+            end = _np_forward(doc, t.i + 1, s1)
+            if end > t.i + 1 and not overlaps_label(doc, t.i + 1, end, {WORK, EVENT}):
+                _add_role(doc, actors[-1], doc[t.i + 1:end].text, actors[-1].start, end, 0.65)
+    # --- the parse: "Sun Li, Deng's wife off screen, plays Xiao Ai"; "Zhang Ziyi, who plays Jen Yu"
+    if doc.has_annotation("DEP"):
+        for t in doc:
+            if t.lemma_ not in {"play", "portray"} or t.tag_ not in {"VBZ", "VBD"}:
+                continue
+            subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            obj = next((c for c in t.children if c.dep_ == "dobj"), None)
+            if subj is None or obj is None:
+                continue
+            if subj.lower_ in {"who", "that"} and t.dep_ == "relcl":
+                subj = t.head
+            actor = next((e for e in people if e.start <= subj.i < e.end), None)
+            if actor is None or obj.i < t.i:
+                continue
+            start = obj.left_edge.i
+            end = obj.i + 1
+            if any(r["actor"] == (actor.start_char, actor.end_char) for r in state(doc)["roles"]):
+                continue
+            _add_role(doc, actor, doc[start:end].text, actor.start, end, 0.7)
 
 
 # --- comparisons --------------------------------------------------------------------------------
 
-CUES: list[tuple[str, str]] = [
-    ("in the vein of", r"in the vein of"),
-    ("version of", r"(?:[\w]+[’']s\s+)?(?:own\s+)?version\s+of"),
-    ("equivalent of", r"equivalent\s+of"),
-    ("reminiscent of", r"reminiscent\s+of"),
-    ("reminds one of", r"remind(?:s|ed|ing)?\s+(?:one|me|us|you|viewers|audiences)\s+of"),
-    ("recalls", r"recall(?:s|ed|ing)"),
-    ("echoes", r"echo(?:es|ed|ing)"),
-    ("resembles", r"resembl(?:es|ed|ing)"),
-    ("comparisons with", r"comparisons?\s+(?:with|to)"),
-    ("homage to", r"homage\s+to"),
-    ("evokes", r"evok(?:es|ed|ing)"),
-    ("in the tradition of", r"in\s+the\s+(?:tradition|mould|mold|spirit)\s+of"),
-    ("compared to", r"compared?\s+(?:to|with)"),
-    ("pale imitation of", r"(?:pale\s+)?imitation\s+of"),
-    ("owes a debt to", r"owes?\s+(?:a|its)\s+(?:\w+\s+)?debt\s+to"),
-    ("a la", r"[àa]\s+la"),
-    ("akin to", r"akin\s+to"),
+#: (cue, regex, polarity the cue itself carries)
+CUES: list[tuple[str, str, str]] = [
+    ("in the vein of", r"in\s+the\s+vein\s+of", "neutral"),
+    ("version of", r"(?:[\w]+[’']s\s+)?(?:own\s+)?version\s+of", "neutral"),
+    ("equivalent of", r"(?:the\s+)?(?:[\w]+\s+)?equivalent\s+of", "neutral"),
+    ("reminiscent of", r"reminiscent\s+of", "neutral"),
+    ("reminds one of", r"remind(?:s|ed|ing)?\s+(?:one|me|us|you|viewers|audiences)\s+of", "neutral"),
+    ("recalls", r"recall(?:s|ed|ing)", "neutral"),
+    ("echoes", r"echo(?:es|ed|ing)", "neutral"),
+    ("resembles", r"resembl(?:es|ed|ing)", "neutral"),
+    ("comparisons with", r"comparisons?\s+(?:with|to)", "neutral"),
+    ("homage to", r"homage\s+to", "neutral"),
+    ("evokes", r"evok(?:es|ed|ing)", "neutral"),
+    ("in the tradition of", r"in\s+the\s+(?:tradition|mould|mold|spirit)\s+of", "neutral"),
+    ("compared to", r"compared?\s+(?:to|with)", "neutral"),
+    ("owes a debt to", r"owes?\s+(?:a|its)\s+(?:\w+\s+)?debt\s+to", "neutral"),
+    ("akin to", r"akin\s+to", "neutral"),
+    ("pale imitation of", r"(?:pale\s+|poor\s+)?imitation\s+of", "unfavourable"),
+    ("pales next to", r"pales?\s+(?:next\s+to|beside|in\s+comparison\s+(?:to|with))", "unfavourable"),
+    ("lacks the ... of", r"lacks?\s+the\s+(?:[\w-]+\s+){0,3}of", "unfavourable"),
+    ("falls short of", r"falls?\s+short\s+of", "unfavourable"),
+    ("lives up to", r"lives?\s+up\s+to", "favourable"),
+    ("rivals", r"rivals", "favourable"),
 ]
-_CUE_RX = re.compile(r"\b(?:" + "|".join(f"(?P<c{i}>{rx})" for i, (_, rx) in enumerate(CUES)) + r")\b", re.IGNORECASE)
-
-FAVOURABLE = {"beautiful", "moving", "masterpiece", "masterful", "worthy", "wonderful", "brilliant", "heartfelt",
-              "love", "delightful", "triumph", "triumphs", "gem", "magic", "magical", "stunning", "excellent",
-              "superb", "rivals", "charming", "captivating", "powerful", "poignant", "affectionate", "loving",
-              "personal", "best", "great", "fine", "touching", "gorgeous", "heartwarming", "admirable", "lovely",
-              "successful", "succeeds", "matches", "equals", "inspired"}
-UNFAVOURABLE = {"pale", "pales", "imitation", "lacks", "lacking", "fails", "failed", "inferior", "weaker", "weak",
-                "derivative", "rip-off", "knock-off", "disappointing", "lesser", "cheap", "dull", "tedious", "bland",
-                "forgettable", "misfire", "shallow", "clumsy", "short", "never", "poor", "worse", "uninspired",
-                "unoriginal", "copy", "hollow", "without", "mediocre", "falls"}
-
-
-def polarity_of(words: Iterable[str]) -> str:
-    fav = unfav = 0
-    for w in words:
-        w = w.lower()
-        fav += w in FAVOURABLE
-        unfav += w in UNFAVOURABLE
-    if fav > unfav:
-        return "favourable"
-    if unfav > fav:
-        return "unfavourable"
-    return "neutral"
+_CUE_RX = re.compile(r"\b(?:" + "|".join(f"(?P<c{i}>{rx})" for i, (_, rx, _) in enumerate(CUES)) + r")\b",
+                     re.IGNORECASE)
+_INEVITABLE = re.compile(r"^\s*(?:are|is|were|was)\s+(?:\w+\s+)?inevitable")
 
 
 def find_comparisons(doc: Doc, max_gap: int = 4) -> None:
     """A work right after a comparison cue (``in the vein of Cinema Paradiso``) is compared to.
 
     A title the NER called an organisation there becomes a work. A mention without a cue is not
-    a comparison. Polarity comes from the evaluative words of the sentence.
+    a comparison. The polarity is the one the cue carries (``pales next to``: unfavourable,
+    ``lives up to``: favourable), neutral otherwise.
     """
     fg = state(doc)
-    seen: set[tuple[int, int]] = set()
+    seen: set[tuple[tuple[int, int], str]] = set()
     for m in _CUE_RX.finditer(doc.text):
-        name = next(CUES[int(k[1:])][0] for k, v in m.groupdict().items() if v is not None)
+        idx = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
+        _, _, polarity = CUES[idx]
         i = token_at_char(doc, m.end())
+        cue_start = token_at_char(doc, m.start())
         if i is None:
             continue
-        cue_start = token_at_char(doc, m.start())
         s0, s1 = sentence_of(doc, i)
         target = None
-        for k in range(i, min(s1, i + max_gap + 1)):
+        k = i
+        while k < min(s1, i + max_gap + 1):
             e = ent_at(doc, start=k)
             if e is not None:
+                if e.label_ != WORK and e.end < s1 and (e[-1].text in {"’s", "'s"} or doc[e.end].text in {"’s", "'s"}):
+                    k = e.end + (doc[e.end].text in {"’s", "'s"})
+                    continue  # "Tornatore's Cinema Paradiso"
                 if e.label_ == WORK:
                     target = e
                 elif e.label_ in TITLE_LIKE - {PERSON, EVENT, "GPE", "NORP"}:
                     target = make_work(doc, e.start, e.end, "filmgraph_comparisons", 0.7)
-                elif e.label_ == PERSON and k + 1 < s1 and doc[e.end].text in {"’s", "'s"}:
-                    continue  # "Tornatore's Cinema Paradiso"
                 break
-            if doc[k].text in {"“", '"'} or (is_cap(doc[k]) and doc[k].lower_ not in _DETS and k > i):
-                j = title_run_end(doc, k + (doc[k].text in {"“", '"'}), s1)
-                if j > k:
-                    target = make_work(doc, k + (doc[k].text in {"“", '"'}), j, "filmgraph_comparisons", 0.6)
+            t = doc[k]
+            if t.text in {"“", '"'} or (is_cap(t) and t.lower_ not in _DETS):
+                a = k + (t.text in {"“", '"'})
+                j = title_run_end(doc, a, s1)
+                if j > a:
+                    target = make_work(doc, a, j, "filmgraph_comparisons", 0.6)
                 break
-            if doc[k].is_punct and doc[k].text not in {"’s", "'s"}:
+            if t.is_punct and t.text not in {"’s", "'s"}:
                 break
-        if target is None or (target.start_char, target.end_char) in seen:
+            k += 1
+        if target is None:
             continue
-        seen.add((target.start_char, target.end_char))
-        sent = doc[s0:s1]
+        cue = " ".join(m.group(0).lower().split())
+        if CUES[idx][0] == "comparisons with" and _INEVITABLE.match(doc.text[target.end_char:]):
+            cue = f"{cue} ... are inevitable"
+        if CUES[idx][0] == "lacks the ... of":
+            cue = "lacks the ... of"
+        key = ((target.start_char, target.end_char), cue)
+        if key in seen:
+            continue
+        seen.add(key)
         fg["comparisons"].append({
-            "work": (target.start_char, target.end_char), "cue": name,
-            "polarity": polarity_of(t.text for t in sent),
+            "work": (target.start_char, target.end_char), "cue": cue, "polarity": polarity,
             "start": doc[cue_start].idx if cue_start is not None else m.start(), "end": target.end_char,
             "extractor": "filmgraph_comparisons", "confidence": 0.8,
         })
