@@ -152,6 +152,19 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
                 roles[key] = CastRole(old.actor, old.character, old.evidence + (ev,))
             elif not any(a == actor and (_norm(character) in c or c in _norm(character)) for a, c in roles):
                 roles[key] = CastRole(actor, clean_name(character), (ev,))
+    # "Zhang Yi's He Li": a cast member's possessive names their character, not a work they made
+    for f in sections:
+        keep = []
+        for s, e, attrs in f.works:
+            maker = names.resolve(attrs["maker"]) if attrs.get("maker") else None
+            if maker in cast_set and maker not in review.directors and not attrs.get("year") \
+                    and attrs.get("extractor") == "filmgraph_title_rules" and not attrs.get("kind"):
+                key = (maker, _norm(f.text[s:e]))
+                if not any(a == maker for a, _ in roles):
+                    roles[key] = CastRole(maker, clean_name(f.text[s:e]), (_evidence(f, s, e, "filmgraph_role_rules", 0.6),))
+                continue
+            keep.append((s, e, attrs))
+        f.works = keep
     characters = {_norm(r.character) for r in roles.values()}
     actors = {r.actor for r in roles.values()}
 

@@ -581,13 +581,23 @@ def _np_forward(doc: Doc, start: int, limit: int) -> int:
         i += 1
     begin = i
     j = title_run_end(doc, i, limit)
-    if j > i and (doc[i].ent_type_ in {"", PERSON} or not doc[i].tag_):
+    if j > i and _name_like(doc, i):
         return j
     while i < limit and (_np_token(doc[i]) or (doc[i].text in {"’s", "'s"} and i > begin)):
         if doc[i].tag_ in {"VBG", "VBN"} and i > begin and doc[i - 1].tag_ in {"NN", "NNS"}:
             break  # "the general plotting ..." ends at the noun
         i += 1
     return i if i > begin else start
+
+
+def _name_like(doc: Doc, i: int) -> bool:
+    """Token ``i`` may start a character's name: not a date, an event, or a work our rules found."""
+    t = doc[i]
+    if t.ent_type_ in {"", PERSON, "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT"} or not t.tag_:
+        return True
+    if t.ent_type_ == WORK:
+        return not any(a <= t.idx < b for a, b in state(doc)["works"])
+    return False
 
 
 def _clean_character(text: str) -> str:
@@ -660,7 +670,7 @@ def find_roles(doc: Doc) -> None:
                     start = _np_back(doc, k - 1, s0)
                     if start < k - 1:
                         _add_role(doc, p, doc[start:k - 1].text, start, close + 2, 0.8)
-                elif (_np_token(before) or is_cap(before)) and before.ent_type_ in {"", PERSON}:
+                elif (_np_token(before) or is_cap(before)) and _name_like(doc, before.i):
                     start = _desc_back(doc, k, s0)
                     if start < k:
                         _add_role(doc, p, doc[start:k].text, start, close + 1, 0.85)
