@@ -69,6 +69,14 @@ class Gazetteer:
         local = doc.user_data.get(DOC_KNOWN) or ()
         found += rules.regex_matches(doc, [(t, LABELS[k], k) for t, k in local if k in LABELS])
         rules.apply_known(doc, found)
+        # "Fan sets up a loop reel": a one-word entity that is part of a known name is that person
+        parts = {w for t, k in local if LABELS.get(k) == "PERSON" for w in t.split() if len(w) > 1}
+        if parts:
+            from spacy.tokens import Span
+
+            ents = [Span(doc, e.start, e.end, label="PERSON") if len(e) == 1 and e.text in parts
+                    and e.label_ not in {"PERSON", "WORK_OF_ART", "EVENT"} else e for e in doc.ents]
+            doc.ents = ents
         return doc
 
 
