@@ -177,7 +177,8 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
             if not title or names.resolve(title) in names.full or _norm(title) in characters:
                 continue
             work_mentions.append((f, s, e, title, attrs))
-    subject = _infer_subject(review, work_mentions, names, roles) if not review.title else None
+    # only free text: a structured review without a title keeps its identity (review_id) unchanged
+    subject = _infer_subject(review, work_mentions, names, roles) if not review.has_header and not review.title else None
     if subject is not None:
         review = review.replace(title=subject.title, year=subject.year or review.year,
                                 directors=subject.directors or review.directors, cast=subject.cast or review.cast)
