@@ -75,9 +75,44 @@ def _propagate_titles(sections: list[SectionFacts]) -> None:
         f.works.sort(key=lambda w: w[0])
 
 
+_TITLES = re.compile(r"^(?:cinematographer|director|filmmaker|producer|composer|actor|actress|writer|"
+                     r"screenwriter|novelist|author|star|co-star|newcomer|veteran)\s+", re.IGNORECASE)
+
+
+def _late_comparisons(sections: list[SectionFacts], titles: list[str]) -> None:
+    """A cue followed by a title the review names elsewhere (``echoes Ju Dou``, where the NER saw a
+    person) is a comparison too: the cue list again, on plain text, with the review's own titles."""
+    from .rules import _CUE_RX, _INEVITABLE, CUES
+
+    if not titles:
+        return
+    alts = "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True))
+    after = re.compile(r"\s+(?:(?:the|a|an|[\w-]+[’']s)\s+){0,2}(" + alts + r")(?!\w)")
+    for f in sections:
+        have = {c["work"] for c in f.comparisons}
+        for m in _CUE_RX.finditer(f.text):
+            hit = after.match(f.text, m.end())
+            if not hit or (hit.start(1), hit.end(1)) in have:
+                continue
+            idx = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
+            cue = " ".join(m.group(0).lower().split())
+            if CUES[idx][0] == "comparisons with" and _INEVITABLE.match(f.text[hit.end(1):]):
+                cue += " ... are inevitable"
+            if CUES[idx][0] == "lacks the ... of":
+                cue = "lacks the ... of"
+            if any(c["cue"] == cue and f.text[slice(*c["work"])] == hit.group(1) for c in f.comparisons):
+                continue
+            f.comparisons.append({"work": (hit.start(1), hit.end(1)), "cue": cue, "polarity": CUES[idx][2],
+                                  "start": m.start(), "end": hit.end(1), "extractor": "filmgraph_comparisons",
+                                  "confidence": 0.7})
+
+
 def clean_name(text: str) -> str:
+    """``Zhang Yimou’s`` -> ``Zhang Yimou``; ``Cinematographer Zhao Xiaoding`` -> ``Zhao Xiaoding``."""
     text = " ".join(text.split())
-    return _POSS.sub("", text).strip(" ,;:()“”\"")
+    text = _POSS.sub("", text).strip(" ,;:()“”\"")
+    stripped = _TITLES.sub("", text)
+    return stripped if stripped and stripped[:1].isupper() else text
 
 
 def _norm(text: str) -> str:
@@ -141,9 +176,9 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
                 other = names.resolve(character)
                 if other in cast_set and actor not in cast_set:
                     actor, character = other, f.text[slice(*r["actor"])]
-            if names.resolve(character) in cast_set or clean_name(character) == actor:
+            if clean_name(character) in cast_set or clean_name(character) == actor:
                 continue
-            if r.get("weak") and actor not in cast_set:
+            if r.get("weak") and (actor not in cast_set if cast_set else actor in review.directors):
                 continue
             key = (actor, _norm(character))
             ev = _evidence(f, r["start"], r["end"], r["extractor"], r["confidence"])
@@ -202,6 +237,7 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
         for w in works.values())
 
     # --- comparisons ------------------------------------------------------------------------
+    _late_comparisons(sections, [w.title for w in work_list])
     comps: dict[tuple[str, str], Comparison] = {}
     for f in sections:
         for c in f.comparisons:

@@ -203,13 +203,35 @@ def make_work(doc: Doc, start: int, end: int, extractor: str, confidence: float,
 # --- gazetteer ----------------------------------------------------------------------------------
 
 
+def tidy_ents(doc: Doc) -> None:
+    """The NER sometimes takes in a bracket or quote (``The Great Wall (``): trim them."""
+    ents, changed = [], False
+    for e in doc.ents:
+        a, b = e.start, e.end
+        while b > a and doc[b - 1].is_punct and doc[b - 1].text not in {"’s", "'s", "."}:
+            b -= 1
+        while a < b and doc[a].is_punct:
+            a += 1
+        if (a, b) != (e.start, e.end):
+            changed = True
+            if b > a:
+                ents.append(Span(doc, a, b, label=e.label_))
+        else:
+            ents.append(e)
+    if changed:
+        doc.ents = ents
+
+
 def split_possessives(doc: Doc) -> None:
-    """``Ang Lee's Crouching Tiger`` tagged as one person: the person ends at the possessive."""
+    """``Ang Lee's Crouching Tiger`` tagged as one entity: it ends at the possessive, and a short
+    capitalised phrase before a possessive is the person who owns what follows."""
     changed, ents = False, []
     for e in doc.ents:
         cut = next((t.i for t in e[:-1] if t.text in {"’s", "'s"}), None) if len(e) > 1 else None
-        if cut is not None and e.label_ == PERSON and cut > e.start:
-            ents.append(Span(doc, e.start, cut, label=e.label_))
+        if cut is not None and cut > e.start:
+            head = doc[e.start:cut]
+            label = PERSON if e.label_ == PERSON or (len(head) <= 3 and all(is_cap(t) for t in head)) else e.label_
+            ents.append(Span(doc, e.start, cut, label=label))
             changed = True
         else:
             ents.append(e)
@@ -222,6 +244,7 @@ def apply_known(doc: Doc, matches: Iterable[tuple[int, int, str, str]]) -> None:
 
     A known title inside a longer NER span (``Red Sorghum`` in ``Red Sorghum Raise``) splits it.
     """
+    tidy_ents(doc)
     split_possessives(doc)
     spans = []
     kinds: dict[tuple[int, int], str] = {}
@@ -412,9 +435,12 @@ def find_titles(doc: Doc) -> None:
             k += 1
         else:
             continue
-        kind = None
+        kind, year = None, None
         while k < len(doc) and (doc[k].lower_ in KIND_NOUNS or doc[k].lower_ in {"new", "latest", "early", "own",
-                                                                                 "acclaimed", "famous", "classic"}):
+                                                                                 "acclaimed", "famous", "classic"}
+                                or re.fullmatch(YEAR, doc[k].text)):
+            if re.fullmatch(YEAR, doc[k].text):
+                year = int(doc[k].text)
             kind = KIND_NOUNS.get(doc[k].lower_, kind)
             k += 1
         if k < len(doc) and doc[k].text in {"“", '"', "‘"}:
@@ -428,7 +454,7 @@ def find_titles(doc: Doc) -> None:
                 j2 = title_run_end(doc, end + 1)
                 if j2 > end + 1 and (j2 >= len(doc) or doc[j2].is_punct):
                     end = j2
-            sp = make_work(doc, k, end, "filmgraph_title_rules", 0.8, maker=_person_text(e), kind=kind)
+            sp = make_work(doc, k, end, "filmgraph_title_rules", 0.8, maker=_person_text(e), kind=kind, year=year)
             if sp is not None and kind is not None:  # "Yu Hua's novel To Live": the words say the kind
                 state(doc)["works"][(sp.start_char, sp.end_char)]["kind"] = kind
     # existing title-like spans followed by ", Giuseppe Tornatore's masterpiece"
@@ -600,10 +626,28 @@ def _name_like(doc: Doc, i: int) -> bool:
     return False
 
 
+def _our_work(doc: Doc, a: int, b: int) -> bool:
+    """Tokens ``a:b`` overlap a work our rules or the gazetteer found (not a guess of the NER's)."""
+    works = state(doc)["works"]
+    return any(e.label_ == EVENT or (e.label_ == WORK and (e.start_char, e.end_char) in works)
+               for e in doc.ents if e.start < b and a < e.end)
+
+
 def _clean_character(text: str) -> str:
+    """``the stoic Chu Liang`` -> ``Chu Liang``; ``a respected projectionist`` stays a description."""
     words = text.strip(" ,;:-").split()
     while words and words[0].lower() in _DETS:
         words = words[1:]
+    tail: list[str] = []
+    for w in reversed(words):
+        if w[:1].isupper() or (w in SMALL_WORDS and tail):
+            tail.insert(0, w)
+        else:
+            break
+    while tail and tail[0] in SMALL_WORDS:
+        tail = tail[1:]
+    if tail and len(tail) < len(words):
+        return " ".join(tail)
     return " ".join(words)
 
 
@@ -696,9 +740,14 @@ def find_roles(doc: Doc) -> None:
         if a >= s1:
             continue
         verb = doc[a].lower_
-        # --- "Kong Lin is memorable as Yan'er"
-        if verb in {"is", "was"} and a + 2 < s1 and doc[a + 1].tag_ in {"JJ", ""} and doc[a + 2].lower_ == "as":
-            a, verb = a + 2, "as"
+        # --- "Kong Lin is memorable as Yan'er", "Zheng Kai is a hoot as the King of Pei"
+        if verb in {"is", "was"}:
+            for b in range(a + 1, min(s1, a + 5)):
+                if doc[b].lower_ == "as":
+                    a, verb = b, "as"
+                    break
+                if doc[b].is_punct or doc[b].tag_.startswith("VB") or doc[b].ent_type_ == PERSON:
+                    break
         # --- "Zhang Yi as the prisoner", "Gong Li plays the wife", "Zhang Ziyi is Moon"
         if verb == "as" or verb in _PLAY_VERBS:
             b = a + 1
@@ -708,8 +757,14 @@ def find_roles(doc: Doc) -> None:
                 else:
                     continue
             end = _np_forward(doc, b, s1)
-            if end > b and not overlaps_label(doc, b, end, {WORK, EVENT}):
-                _add_role(doc, p, doc[b:end].text, p.start, end, 0.85 if verb != "as" else 0.75)
+            if end > b and not _our_work(doc, b, end):
+                character = doc[b:end].text
+                # "as the youngest son, Prince Yu,": the name after the description
+                if end + 1 < s1 and doc[end].text == "," and not is_cap(doc[b + (doc[b].lower_ in _DETS)]):
+                    j = title_run_end(doc, end + 1, s1)
+                    if j > end + 1 and (j >= s1 or doc[j].is_punct):
+                        character, end = doc[end + 1:j].text, j
+                _add_role(doc, p, character, p.start, end, 0.85 if verb != "as" else 0.75)
             continue
         if verb in {"is", "was"} and a + 1 < s1:
             b = a + 1
@@ -718,6 +773,14 @@ def find_roles(doc: Doc) -> None:
             end = title_run_end(doc, b, s1)
             if end > b and (end >= s1 or doc[end].is_punct) and not overlaps_label(doc, b, end, {WORK, EVENT}):
                 _add_role(doc, p, doc[a + 1:end].text, p.start, end, 0.5, weak=True)
+    # --- "Zhang Yi's He Li, the chancellor's chief steward": an actor's possessive names a character
+    for p in people:
+        k = p.end + (p.end < len(doc) and doc[p.end].text in {"’s", "'s"})
+        if k == p.end and p[-1].text not in {"’s", "'s"}:
+            continue
+        q = ent_at(doc, start=k)
+        if q is not None and q.label_ == PERSON and q.end < len(doc) and doc[q.end].text == ",":
+            _add_role(doc, p, q.text, p.start, q.end, 0.5, weak=True)
     # --- "the general, played by X"
     for p in people:
         s0, _ = sentence_of(doc, p.start)
@@ -742,8 +805,25 @@ def find_roles(doc: Doc) -> None:
             end = _np_forward(doc, t.i + 1, s1)
             if end > t.i + 1 and not overlaps_label(doc, t.i + 1, end, {WORK, EVENT}):
                 _add_role(doc, actors[-1], doc[t.i + 1:end].text, actors[-1].start, end, 0.65)
-    # --- the parse: "Sun Li, Deng's wife off screen, plays Xiao Ai"; "Zhang Ziyi, who plays Jen Yu"
+    # --- the parse: "Sun Li, Deng's wife off screen, plays Xiao Ai"; "Zhang Ziyi, who plays Jen Yu";
+    # "Gong Li, working with Zhang again, is the Empress" (weak: kept only for the film's cast)
     if doc.has_annotation("DEP"):
+        for t in doc:
+            if t.lemma_ == "be" and t.tag_ in {"VBZ", "VBD"}:
+                subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+                attr = next((c for c in t.children if c.dep_ == "attr"), None)
+                actor = next((e for e in people if subj is not None and e.start <= subj.i < e.end), None)
+                if actor is None or attr is None or attr.i < t.i or not is_cap(attr):
+                    continue
+                if any(r["actor"] == (actor.start_char, actor.end_char) for r in state(doc)["roles"]):
+                    continue
+                start = attr.left_edge.i
+                end = attr.i + 1
+                while end < len(doc) and is_cap(doc[end]) and doc[end].head.i == attr.i and doc[end].i < attr.right_edge.i + 1 \
+                        and not doc[end].is_punct:
+                    end += 1
+                if not _our_work(doc, start, end):
+                    _add_role(doc, actor, doc[start:end].text, actor.start, end, 0.5, weak=True)
         for t in doc:
             if t.lemma_ not in {"play", "portray"} or t.tag_ not in {"VBZ", "VBD"}:
                 continue
@@ -812,12 +892,13 @@ def find_comparisons(doc: Doc, max_gap: int = 4) -> None:
             continue
         s0, s1 = sentence_of(doc, i)
         target = None
-        k = i
-        while k < min(s1, i + max_gap + 1):
+        k, limit = i, min(s1, i + max_gap + 1)
+        while k < limit:
             e = ent_at(doc, start=k)
             if e is not None:
                 if e.label_ != WORK and e.end < s1 and (e[-1].text in {"’s", "'s"} or doc[e.end].text in {"’s", "'s"}):
                     k = e.end + (doc[e.end].text in {"’s", "'s"})
+                    limit = min(s1, k + 2)
                     continue  # "Tornatore's Cinema Paradiso"
                 if e.label_ == WORK:
                     target = e
