@@ -144,3 +144,12 @@ def test_graph_conforms_and_evidence_is_reachable_by_sparql(tmp_path):
             "PREFIX schema: <https://schema.org/> SELECT ?n WHERE { ?r schema:itemReviewed ?f . ?f schema:name ?n }"))
         assert {r["n"].value for r in free} >= {"Hero", "Shadow"}
     assert not any(isinstance(t, type(None)) for t in data.all_nodes())
+
+
+def test_free_text_new_film_from_director(stage):
+    refined, result = stage.analyse_one(_review(DATA / "free-text-new-film.txt"))
+    assert (refined.title, refined.directors) == ("Ash Is Purest White", ("Jia Zhangke",))
+    assert {(r.actor, r.character) for r in result.cast_roles} == {("Zhao Tao", "Qiao"), ("Liao Fan", "Bin")}
+    assert {(w.title, w.year, w.maker) for w in result.works} == {("Still Life", 2006, "Jia Zhangke")}
+    assert {(c.cue, c.polarity) for c in result.comparisons} == {("echo", "neutral"), ("lacks the ... of", "unfavourable")}
+    assert [e.name for e in result.events] == ["Cannes Film Festival"]

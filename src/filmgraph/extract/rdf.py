@@ -60,6 +60,11 @@ def add_extraction(review: Review, result: ExtractionResult, rg, iris: Iris) -> 
         g.add((p, SCHEMA.name, Literal(name)))
         return p
 
+    # the subject inferred from a free-text review: the evidence for what it reviews
+    if result.subject is not None and film is not None:
+        for ev in result.subject.evidence:
+            annotate(film, ev, OA.identifying)
+
     # people
     for pr in result.people:
         p = person(pr.name)

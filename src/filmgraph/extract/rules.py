@@ -613,6 +613,14 @@ def _np_forward(doc: Doc, start: int, limit: int) -> int:
         if doc[i].tag_ in {"VBG", "VBN"} and i > begin and doc[i - 1].tag_ in {"NN", "NNS"}:
             break  # "the general plotting ..." ends at the noun
         i += 1
+    # "his wife and fellow agent Wang Yu,": a second description that ends in the character's name
+    if i > begin and i + 1 < limit and doc[i].lower_ == "and":
+        j = i + 1
+        while j < limit and _np_token(doc[j]) and not is_cap(doc[j]):
+            j += 1
+        k = title_run_end(doc, j, limit)
+        if k > j and (k >= limit or doc[k].is_punct):
+            return k
     return i if i > begin else start
 
 
@@ -852,12 +860,12 @@ CUES: list[tuple[str, str, str]] = [
     ("equivalent of", r"(?:the\s+)?(?:[\w]+\s+)?equivalent\s+of", "neutral"),
     ("reminiscent of", r"reminiscent\s+of", "neutral"),
     ("reminds one of", r"remind(?:s|ed|ing)?\s+(?:one|me|us|you|viewers|audiences)\s+of", "neutral"),
-    ("recalls", r"recall(?:s|ed|ing)", "neutral"),
-    ("echoes", r"echo(?:es|ed|ing)", "neutral"),
-    ("resembles", r"resembl(?:es|ed|ing)", "neutral"),
+    ("recalls", r"recall(?:s|ed|ing)?", "neutral"),
+    ("echoes", r"echo(?:es|ed|ing)?", "neutral"),
+    ("resembles", r"resembl(?:es|ed|ing|e)", "neutral"),
     ("comparisons with", r"comparisons?\s+(?:with|to)", "neutral"),
     ("homage to", r"homage\s+to", "neutral"),
-    ("evokes", r"evok(?:es|ed|ing)", "neutral"),
+    ("evokes", r"evok(?:es|ed|ing|e)", "neutral"),
     ("in the tradition of", r"in\s+the\s+(?:tradition|mould|mold|spirit)\s+of", "neutral"),
     ("compared to", r"compared?\s+(?:to|with)", "neutral"),
     ("owes a debt to", r"owes?\s+(?:a|its)\s+(?:\w+\s+)?debt\s+to", "neutral"),
