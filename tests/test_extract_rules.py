@@ -160,3 +160,9 @@ def test_zhang_yi_is_not_zhang_yimou(nlp):
     assert names.resolve("Zhang Yi") == "Zhang Yi"
     assert names.resolve("Zhang’s") == "Zhang Yimou"
     assert names.resolve("Fan") is None
+
+
+def test_capitalised_cue_word_inside_a_name_is_no_cue(nlp):
+    doc = make_doc(nlp, "Early on, in the Echo Game, she dances.")
+    rules.find_comparisons(doc)
+    assert rules.state(doc)["comparisons"] == []

@@ -82,7 +82,7 @@ _TITLES = re.compile(r"^(?:cinematographer|director|filmmaker|producer|composer|
 def _late_comparisons(sections: list[SectionFacts], titles: list[str]) -> None:
     """A cue followed by a title the review names elsewhere (``echoes Ju Dou``, where the NER saw a
     person) is a comparison too: the cue list again, on plain text, with the review's own titles."""
-    from .rules import _CUE_RX, _INEVITABLE, CUES
+    from .rules import _CUE_RX, _INEVITABLE, CUES, cue_case_ok
 
     if not titles:
         return
@@ -92,7 +92,7 @@ def _late_comparisons(sections: list[SectionFacts], titles: list[str]) -> None:
         have = {c["work"] for c in f.comparisons}
         for m in _CUE_RX.finditer(f.text):
             hit = after.match(f.text, m.end())
-            if not hit or (hit.start(1), hit.end(1)) in have:
+            if not hit or not cue_case_ok(f.text, m.start()) or (hit.start(1), hit.end(1)) in have:
                 continue
             idx = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
             cue = " ".join(m.group(0).lower().split())

@@ -882,6 +882,14 @@ _CUE_RX = re.compile(r"\b(?:" + "|".join(f"(?P<c{i}>{rx})" for i, (_, rx, _) in 
 _INEVITABLE = re.compile(r"^\s*(?:are|is|were|was)\s+(?:\w+\s+)?inevitable")
 
 
+def cue_case_ok(text: str, start: int) -> bool:
+    """A capitalised cue word mid-sentence is part of a name (``the Echo Game``), not a cue."""
+    if not text[start].isupper() or re.match(r"\w+['’]s\s", text[start:]):
+        return True  # lower case, or an owner before the cue: "China's version of"
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".!?:;\n“\"("
+
+
 def find_comparisons(doc: Doc, max_gap: int = 4) -> None:
     """A work right after a comparison cue (``in the vein of Cinema Paradiso``) is compared to.
 
@@ -896,7 +904,7 @@ def find_comparisons(doc: Doc, max_gap: int = 4) -> None:
         _, _, polarity = CUES[idx]
         i = token_at_char(doc, m.end())
         cue_start = token_at_char(doc, m.start())
-        if i is None:
+        if i is None or not cue_case_ok(doc.text, m.start()):
             continue
         s0, s1 = sentence_of(doc, i)
         target = None
