@@ -104,8 +104,9 @@ def test_sample_review_hero(stage):
     _, result = stage.analyse_one(_review(ROOT / "data" / "reviews" / "hero-2002.txt"))
     works = {w.title: (w.year, w.maker) for w in result.works}
     assert works["Crouching Tiger, Hidden Dragon"] == (2000, "Ang Lee")
-    assert {(c.work, c.polarity) for c in result.comparisons} == {
-        ("Crouching Tiger, Hidden Dragon", "neutral"), ("Crouching Tiger, Hidden Dragon", "unfavourable")}
+    assert {(c.work, c.cue, c.polarity) for c in result.comparisons} == {
+        ("Crouching Tiger, Hidden Dragon", "comparisons with ... are inevitable", "neutral"),
+        ("Crouching Tiger, Hidden Dragon", "lacks the ... of", "unfavourable")}
     assert ("Jet Li", "Nameless") in {(r.actor, r.character) for r in result.cast_roles}
 
 
@@ -140,6 +141,8 @@ def test_graph_conforms_and_evidence_is_reachable_by_sparql(tmp_path):
         found = {(r["work"].value, r["cue"].value, r["sentence"].value[:40]) for r in rows}
         assert ("https://w3id.org/filmgraph/id/film/crouching-tiger-hidden-dragon-2000", "lacks the ... of",
                 "Yet for all its beauty, Hero lacks the r") in found
+        polarity = {r["polarity"].value for r in rows if "crouching" in r["work"].value}
+        assert polarity == {"https://w3id.org/filmgraph/ontology#Unfavourable"}  # one judging cue decides
         free = list(store.query(
             "PREFIX schema: <https://schema.org/> SELECT ?n WHERE { ?r schema:itemReviewed ?f . ?f schema:name ?n }"))
         assert {r["n"].value for r in free} >= {"Hero", "Shadow"}

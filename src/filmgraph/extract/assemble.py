@@ -72,6 +72,9 @@ def _propagate_titles(sections: list[SectionFacts]) -> None:
                     if s <= c["work"][0] < e:
                         c["work"] = (s, e)
                         c["end"] = max(c["end"], e)
+                        if c["cue"].startswith("comparison") and "..." not in c["cue"] and \
+                                re.match(r"\s*(?:are|is|were|was)\s+(?:\w+\s+)?inevitable", f.text[e:]):
+                            c["cue"] += " ... are inevitable"
         f.works.sort(key=lambda w: w[0])
 
 

@@ -112,21 +112,28 @@ def add_extraction(review: Review, result: ExtractionResult, rg, iris: Iris) -> 
             for ev in cr.evidence:
                 annotate(role, ev, OA.classifying)
 
-        # comparisons: one node per compared work, with every cue that makes it
+        # comparisons: one node per compared work (the contract's IRI), with every cue that makes
+        # it and one overall polarity: a judging cue wins over neutral ones; conflicting ones: neutral
+        by_work: dict[str, list] = {}
         for c in result.comparisons:
-            node = work_iris.get(c.work.lower())
+            by_work.setdefault(c.work.lower(), []).append(c)
+        for key, comps in by_work.items():
+            node = work_iris.get(key)
             if node is None:
                 continue
-            comp = URIRef(f"{iris.base}comparison/{rg.review_id}--{slugify(c.work)}")
+            judged = {c.polarity for c in comps} - {"neutral"}
+            polarity = judged.pop() if len(judged) == 1 else "neutral"
+            comp = URIRef(f"{iris.base}comparison/{rg.review_id}--{slugify(comps[0].work)}")
             g.add((film, FG.comparedTo, node))
             g.add((comp, RDF.type, FG.Comparison))
             g.add((comp, FG.comparisonSubject, film))
             g.add((comp, FG.comparisonObject, node))
-            g.add((comp, FG.cue, Literal(c.cue)))
-            g.add((comp, FG.polarity, _POLARITY[c.polarity]))
+            g.add((comp, FG.polarity, _POLARITY[polarity]))
             g.add((comp, FG.inReview, review_iri))
-            for ev in c.evidence:
-                annotate(comp, ev, OA.linking)
+            for c in comps:
+                g.add((comp, FG.cue, Literal(c.cue)))
+                for ev in c.evidence:
+                    annotate(comp, ev, OA.linking)
 
     # events
     for e in result.events:

@@ -48,16 +48,23 @@ def state(doc: Doc) -> dict:
 
 
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
-    """Sentence token ranges; the whole doc when nothing set sentence boundaries."""
-    if doc.has_annotation("SENT_START"):
-        return [(s.start, s.end) for s in doc.sents]
-    return [(0, len(doc))]
+    """Sentence token ranges (computed once per doc); the whole doc when nothing set them."""
+    fg = state(doc)
+    if "sents" not in fg:
+        if doc.has_annotation("SENT_START"):
+            fg["sents"] = [(s.start, s.end) for s in doc.sents]
+        else:
+            fg["sents"] = [(0, len(doc))]
+    return fg["sents"]
 
 
 def sentence_of(doc: Doc, i: int) -> tuple[int, int]:
-    for s, e in sentence_bounds(doc):
-        if s <= i < e:
-            return s, e
+    from bisect import bisect_right
+
+    bounds = sentence_bounds(doc)
+    k = bisect_right([s for s, _ in bounds], i) - 1
+    if 0 <= k < len(bounds) and bounds[k][0] <= i < bounds[k][1]:
+        return bounds[k]
     return 0, len(doc)
 
 
@@ -288,6 +295,12 @@ EVENT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("period", re.compile(rf"\b((?:{_CAPW}\s+){{1,3}}(?:Revolution|War|[Dd]ynasty|[Ee]ra|[Pp]eriod|Uprising|Famine|"
                           r"Depression|Occupation|Leap\s+Forward|Rebellion|Massacre|Crisis)|World\s+War\s+(?:I{1,2}|One|Two|[12]))\b")),
 ]
+_EVENT_KEYS = {
+    "festival": ("Festival", "Berlinale", "Sundance"),
+    "award": ("Award", "Prize", "Medal", "Oscar", "Golden", "Silver", "Palme", "BAFTA"),
+    "period": ("Revolution", "War", "ynasty", "Era", "era", "eriod", "Uprising", "Famine", "Depression",
+               "Occupation", "Forward", "Rebellion", "Massacre", "Crisis"),
+}
 _EVENT_STOP = {"The", "A", "An", "During", "In", "After", "Before", "Since", "At", "From", "Of", "And"}
 
 
@@ -296,6 +309,8 @@ def find_events(doc: Doc) -> None:
     fg = state(doc)
     spans = []
     for kind, rx in EVENT_PATTERNS:
+        if not any(k in doc.text for k in _EVENT_KEYS[kind]):
+            continue  # the head word is not there: skip the (backtracking) pattern
         for m in rx.finditer(doc.text):
             s, e = m.start(1), m.end(1)
             # "During the Cultural Revolution" at a sentence start: the preposition is not the name
