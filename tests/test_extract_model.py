@@ -156,3 +156,14 @@ def test_free_text_new_film_from_director(stage):
     assert {(w.title, w.year, w.maker) for w in result.works} == {("Still Life", 2006, "Jia Zhangke")}
     assert {(c.cue, c.polarity) for c in result.comparisons} == {("echo", "neutral"), ("lacks the ... of", "unfavourable")}
     assert [e.name for e in result.events] == ["Cannes Film Festival"]
+
+
+def test_build_with_a_missing_model_fails_once_with_a_clear_error(tmp_path):
+    from filmgraph.extract import SpacyTextStage
+    from filmgraph.pipeline import build
+    from filmgraph.store import FilmStore
+
+    settings = Settings(store_path=tmp_path / "s", spacy_model="no_such_model")
+    with FilmStore.open(settings.store_path, Iris(settings.base_iri)) as store:
+        with pytest.raises(ExtractionError, match="cannot load the spaCy model 'no_such_model'"):
+            build([DATA / "free-text-shadow.txt"], store, settings, text_stage=SpacyTextStage(settings))

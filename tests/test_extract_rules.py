@@ -166,3 +166,30 @@ def test_capitalised_cue_word_inside_a_name_is_no_cue(nlp):
     doc = make_doc(nlp, "Early on, in the Echo Game, she dances.")
     rules.find_comparisons(doc)
     assert rules.state(doc)["comparisons"] == []
+
+
+def test_gazetteer_reads_titles_and_names_from_the_store_and_its_wikidata_graph():
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDF, RDFS
+
+    from filmgraph.extract.gazetteer import from_store
+    from filmgraph.iris import Iris
+    from filmgraph.store import FilmStore
+    from filmgraph.vocab import FG, SCHEMA, WD, WDT
+
+    iris = Iris("https://w3id.org/filmgraph/id/")
+    store = FilmStore.in_memory(iris)
+    g = Graph()
+    film = iris.film("Shadow", 2018)
+    g.add((film, RDF.type, SCHEMA.Movie))
+    g.add((film, SCHEMA.name, Literal("Shadow", lang="en")))
+    g.add((film, FG.releaseYear, Literal("2018", datatype=URIRef("http://www.w3.org/2001/XMLSchema#gYear"))))
+    store.replace_graph(iris.review_graph("shadow-2018"), g, source="s.txt", build_key="k")
+    wd = Graph()  # real Wikidata: Zhang Yimou (Q55430) directed House of Flying Daggers (Q369388)
+    wd.add((WD.Q369388, WDT.P57, WD.Q55430))
+    wd.add((WD.Q369388, RDFS.label, Literal("House of Flying Daggers", lang="en")))
+    wd.add((WD.Q55430, RDFS.label, Literal("Zhang Yimou", lang="en")))
+    store.replace_graph(iris.wikidata_graph, wd, source="wikidata", build_key="k")
+    entries, years = from_store(store)
+    assert set(entries) == {("Shadow", "film"), ("House of Flying Daggers", "film"), ("Zhang Yimou", "person")}
+    assert years == {"shadow": 2018}

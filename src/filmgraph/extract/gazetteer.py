@@ -38,6 +38,30 @@ _TYPE_KIND = {
 }
 
 
+_WIKIDATA_QUERY = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX wdt: <http://www.wikidata.org/prop/direct/>
+SELECT DISTINCT ?g ?label ?kind WHERE {
+  GRAPH ?g {
+    { ?x wdt:P57|wdt:P161 ?who . BIND("film" AS ?kind) }
+    UNION { ?film wdt:P57|wdt:P161 ?x . BIND("person" AS ?kind) }
+    ?x rdfs:label ?label .
+    FILTER(langMatches(lang(?label), "en"))
+  }
+}
+"""
+
+
+def from_wikidata_graph(store) -> list[Entry]:
+    """English labels of the films and people in the store's Wikidata graph (issue 4 fills it):
+    subjects of director/cast-member statements are films, their objects people."""
+    import pyoxigraph as ox
+
+    rows = store.query(_WIKIDATA_QUERY, union=False,
+                       substitutions={ox.Variable("g"): ox.NamedNode(str(store.iris.wikidata_graph))})
+    return sorted({(r["label"].value, r["kind"].value) for r in rows})
+
+
 def from_store(store) -> tuple[list[Entry], dict[str, int]]:
     """Titles and names the store already holds (headers, earlier reviews, Wikidata labels),
     and the release years of the films among them (to reuse a known film's IRI)."""
@@ -54,6 +78,7 @@ def from_store(store) -> tuple[list[Entry], dict[str, int]]:
                 years.setdefault(name.lower(), int(row["year"].value[:4]))
             except ValueError:
                 pass
+    entries.extend(from_wikidata_graph(store))
     return sorted(set(entries)), years
 
 

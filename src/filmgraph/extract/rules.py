@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
@@ -45,6 +46,15 @@ def state(doc: Doc) -> dict:
         fg = {"works": {}, "events": {}, "roles": [], "comparisons": [], "persons": {}}
         doc.user_data["filmgraph"] = fg
     return fg
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once: spaCy joins the tokens anew on every access."""
+    fg = state(doc)
+    text = fg.get("text")
+    if text is None:
+        text = fg["text"] = doc.text
+    return text
 
 
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
@@ -90,17 +100,33 @@ def put_ents(doc: Doc, spans: Iterable[Span]) -> None:
 
 
 def ent_at(doc: Doc, start: int | None = None, end: int | None = None) -> Span | None:
-    for e in doc.ents:
-        if (start is None or e.start == start) and (end is None or e.end == end):
-            return e
-    return None
+    """The entity starting at token ``start`` and/or ending at ``end`` (read from the tokens'
+    IOB tags: ``doc.ents`` builds every span anew on each access)."""
+    n = len(doc)
+    if start is not None:
+        if start >= n or doc[start].ent_iob_ != "B":
+            return None
+        j = start + 1
+        while j < n and doc[j].ent_iob_ == "I":
+            j += 1
+        if end is not None and j != end:
+            return None
+        return Span(doc, start, j, label=doc[start].ent_type_)
+    if end is None or end <= 0 or end > n or doc[end - 1].ent_iob_ not in {"B", "I"}:
+        return None
+    if end < n and doc[end].ent_iob_ == "I":
+        return None
+    i = end - 1
+    while i > 0 and doc[i].ent_iob_ == "I":
+        i -= 1
+    return Span(doc, i, end, label=doc[i].ent_type_)
 
 
 def token_at_char(doc: Doc, char: int) -> int | None:
     """The token at (or, after whitespace, next after) character ``char``."""
-    while char < len(doc.text) and doc.text[char].isspace():
+    while char < len(doc_text(doc)) and doc_text(doc)[char].isspace():
         char += 1
-    if char >= len(doc.text):
+    if char >= len(doc_text(doc)):
         return None
     sp = doc.char_span(char, char + 1, alignment_mode="expand")
     return sp.start if sp is not None and len(sp) else None
@@ -162,7 +188,7 @@ def run_ending_at(doc: Doc, end: int, max_len: int = 8) -> int | None:
 
 
 def overlaps_label(doc: Doc, start: int, end: int, labels: set[str]) -> bool:
-    return any(e.label_ in labels and e.start < end and start < e.end for e in doc.ents)
+    return any(doc[i].ent_type_ in labels for i in range(max(0, start), min(end, len(doc))))
 
 
 def work_attrs(doc: Doc, span: Span, **attrs: object) -> None:
@@ -271,13 +297,19 @@ def apply_known(doc: Doc, matches: Iterable[tuple[int, int, str, str]]) -> None:
         fg.setdefault("known", set()).add((sp.start_char, sp.end_char))
 
 
+@lru_cache(maxsize=4096)
+def _whole_word(text: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w])" + re.escape(text) + r"(?![\w])")
+
+
 def regex_matches(doc: Doc, entries: Sequence[tuple[str, str, str]]) -> list[tuple[int, int, str, str]]:
     """Token ranges where a few (text, label, kind) entries occur as whole words (case-sensitive)."""
     out = []
+    text_all = doc_text(doc)
     for text, label, kind in entries:
-        if not text.strip():
+        if not text.strip() or text not in text_all:
             continue
-        for m in re.finditer(r"(?<![\w])" + re.escape(text) + r"(?![\w])", doc.text):
+        for m in _whole_word(text).finditer(text_all):
             sp = doc.char_span(m.start(), m.end(), alignment_mode="strict")
             if sp is not None:
                 out.append((sp.start, sp.end, label, kind))
@@ -309,18 +341,18 @@ def find_events(doc: Doc) -> None:
     fg = state(doc)
     spans = []
     for kind, rx in EVENT_PATTERNS:
-        if not any(k in doc.text for k in _EVENT_KEYS[kind]):
+        if not any(k in doc_text(doc) for k in _EVENT_KEYS[kind]):
             continue  # the head word is not there: skip the (backtracking) pattern
-        for m in rx.finditer(doc.text):
+        for m in rx.finditer(doc_text(doc)):
             s, e = m.start(1), m.end(1)
             # "During the Cultural Revolution" at a sentence start: the preposition is not the name
             while True:
-                first = doc.text[s:e].split(" ", 1)
+                first = doc_text(doc)[s:e].split(" ", 1)
                 if len(first) == 2 and first[0] in _EVENT_STOP:
                     s += len(first[0]) + 1
                     continue
                 break
-            if " " not in doc.text[s:e].strip() and kind == "period":
+            if " " not in doc_text(doc)[s:e].strip() and kind == "period":
                 continue  # "The period" is no name
             sp = doc.char_span(s, e, label=EVENT, alignment_mode="expand")
             if sp is None or overlaps_label(doc, sp.start, sp.end, {PERSON}) and kind != "award":
@@ -364,7 +396,7 @@ def find_titles(doc: Doc) -> None:
     after ``X's films``, and ``X, Giuseppe Tornatore's masterpiece`` / ``Zhang Yimou's "Shadow"``
     (which also give the maker).
     """
-    text = doc.text
+    text = doc_text(doc)
     # 1994's To Live
     for m in _YEAR_POSS.finditer(text):
         i = token_at_char(doc, m.end())
@@ -412,8 +444,8 @@ def find_titles(doc: Doc) -> None:
                 continue
             break
     # mid-sentence "The Wedding Banquet": a capitalised article starts a title
-    for t in doc:
-        if t.text in {"The", "A"} and t.i > 0 and not doc[t.i - 1].is_sent_start and not doc[t.i - 1].text in {".", "!", "?", "“", '"', ":"} \
+    for t in _tokens_matching(doc, _ARTICLE):
+        if t.i > 0 and not doc[t.i - 1].is_sent_start and not doc[t.i - 1].text in {".", "!", "?", "“", '"', ":"} \
                 and not t.is_sent_start:
             j = title_run_end(doc, t.i)
             if j > t.i + 1 and not overlaps_label(doc, t.i, j, {PERSON, EVENT, "GPE", "NORP", WORK}):
@@ -553,8 +585,8 @@ def filter_junk(doc: Doc, junk_labels: set[str]) -> None:
     ``Genre``, ``Movie Rating``, ``Review by John Li`` are page furniture, not people.
     """
     kept = []
-    signature_lines = [(m.start(), doc.text.find("\n", m.start()) if "\n" in doc.text[m.start():] else len(doc.text))
-                       for m in _SIGNATURE.finditer(doc.text)]
+    signature_lines = [(m.start(), doc_text(doc).find("\n", m.start()) if "\n" in doc_text(doc)[m.start():] else len(doc_text(doc)))
+                       for m in _SIGNATURE.finditer(doc_text(doc))]
     for e in doc.ents:
         if e.label_ in {PERSON, WORK, EVENT, "ORG", "PRODUCT", "FAC", "GPE", "NORP", "LOC"}:
             start, end = e.start, e.end
@@ -714,6 +746,20 @@ def _desc_back(doc: Doc, end: int, floor: int) -> int:
 
 
 _ROLE_NOUNS = {"role", "roles", "turn", "part", "performance", "performances"}
+_AS = re.compile(r"\bas\b")
+_ARTICLE = re.compile(r"\b(?:The|A)\b")
+_COPULA = re.compile(r"\b(?:is|was)\b")
+_PLAYS = re.compile(r"\b(?:plays|played|portrays|portrayed)\b")
+
+
+def _tokens_matching(doc: Doc, rx: re.Pattern[str]) -> list[Token]:
+    """The tokens a word pattern finds in the text (cheaper than visiting every token)."""
+    out = []
+    for m in rx.finditer(doc_text(doc)):
+        i = token_at_char(doc, m.start())
+        if i is not None and doc[i].idx == m.start():
+            out.append(doc[i])
+    return out
 
 
 def find_roles(doc: Doc) -> None:
@@ -816,8 +862,8 @@ def find_roles(doc: Doc) -> None:
             if start < k:
                 _add_role(doc, p, doc[start:k].text, start, p.end, 0.85)
     # --- "gives one of the great performances of his career as Alfredo", "his brief turn as Sky"
-    for t in doc:
-        if t.lower_ == "as" and t.i > 0:
+    for t in _tokens_matching(doc, _AS):
+        if t.i > 0:
             s0, s1 = sentence_of(doc, t.i)
             back = [x for x in doc[max(s0, t.i - 8):t.i] if x.lower_ in _ROLE_NOUNS]
             if not back or ent_at(doc, end=t.i) is not None:
@@ -831,8 +877,8 @@ def find_roles(doc: Doc) -> None:
     # --- the parse: "Sun Li, Deng's wife off screen, plays Xiao Ai"; "Zhang Ziyi, who plays Jen Yu";
     # "Gong Li, working with Zhang again, is the Empress" (weak: kept only for the film's cast)
     if doc.has_annotation("DEP"):
-        for t in doc:
-            if t.lemma_ == "be" and t.tag_ in {"VBZ", "VBD"}:
+        for t in _tokens_matching(doc, _COPULA):
+            if t.tag_ in {"VBZ", "VBD"}:
                 subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
                 attr = next((c for c in t.children if c.dep_ == "attr"), None)
                 actor = next((e for e in people if subj is not None and e.start <= subj.i < e.end), None)
@@ -847,8 +893,8 @@ def find_roles(doc: Doc) -> None:
                     end += 1
                 if not _our_work(doc, start, end):
                     _add_role(doc, actor, doc[start:end].text, actor.start, end, 0.5, weak=True)
-        for t in doc:
-            if t.lemma_ not in {"play", "portray"} or t.tag_ not in {"VBZ", "VBD"}:
+        for t in _tokens_matching(doc, _PLAYS):
+            if t.tag_ not in {"VBZ", "VBD"}:
                 continue
             subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
             obj = next((c for c in t.children if c.dep_ == "dobj"), None)
@@ -914,12 +960,12 @@ def find_comparisons(doc: Doc, max_gap: int = 4) -> None:
     """
     fg = state(doc)
     seen: set[tuple[tuple[int, int], str]] = set()
-    for m in _CUE_RX.finditer(doc.text):
+    for m in _CUE_RX.finditer(doc_text(doc)):
         idx = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
         _, _, polarity = CUES[idx]
         i = token_at_char(doc, m.end())
         cue_start = token_at_char(doc, m.start())
-        if i is None or not cue_case_ok(doc.text, m.start()):
+        if i is None or not cue_case_ok(doc_text(doc), m.start()):
             continue
         s0, s1 = sentence_of(doc, i)
         target = None
@@ -949,7 +995,7 @@ def find_comparisons(doc: Doc, max_gap: int = 4) -> None:
         if target is None:
             continue
         cue = " ".join(m.group(0).lower().split())
-        if CUES[idx][0] == "comparisons with" and _INEVITABLE.match(doc.text[target.end_char:]):
+        if CUES[idx][0] == "comparisons with" and _INEVITABLE.match(doc_text(doc)[target.end_char:]):
             cue = f"{cue} ... are inevitable"
         if CUES[idx][0] == "lacks the ... of":
             cue = "lacks the ... of"

@@ -91,6 +91,7 @@ class SpacyTextStage:
         return refined, result
 
     def _run(self, reviews: list[Review]) -> Iterator[tuple[Review, object]]:
+        self.nlp  # no model is a problem of the run, not of one review: raise ExtractionError here
         try:
             results = self._extract(reviews)
         except Exception:  # one bad review must not sink the batch: redo them one at a time
