@@ -193,3 +193,13 @@ def test_gazetteer_reads_titles_and_names_from_the_store_and_its_wikidata_graph(
     entries, years = from_store(store)
     assert set(entries) == {("Shadow", "film"), ("House of Flying Daggers", "film"), ("Zhang Yimou", "person")}
     assert years == {"shadow": 2018}
+
+
+def test_components_are_registered_factories_with_configs():
+    blank = spacy.blank("en")
+    blank.add_pipe("filmgraph_junk_filter", config={"labels": ["genre"]})
+    blank.add_pipe("filmgraph_comparisons", config={"max_gap": 2})
+    doc = blank.make_doc("Genre and more")
+    doc.ents = [doc.char_span(0, 5, label="PERSON")]
+    assert list(blank(doc).ents) == []
+    assert blank.get_pipe_config("filmgraph_comparisons")["max_gap"] == 2

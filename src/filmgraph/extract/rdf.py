@@ -28,7 +28,8 @@ def add_extraction(review: Review, result: ExtractionResult, rg, iris: Iris) -> 
     film = rg.film_iri
     counter = [0]
 
-    def annotate(body: URIRef, ev: Evidence, motivation: URIRef, mention_role: str | None = None) -> None:
+    def annotate(body: URIRef, ev: Evidence, motivation: URIRef, mention_role: str | None = None,
+                 cue: str | None = None) -> None:
         counter[0] += 1
         a = URIRef(f"{iris.base}annotation/{rg.review_id}/{counter[0]}")
         target = URIRef(f"{a}/target")
@@ -43,6 +44,8 @@ def add_extraction(review: Review, result: ExtractionResult, rg, iris: Iris) -> 
         g.add((a, FG.confidence, Literal(Decimal(str(ev.confidence)), datatype=XSD.decimal)))
         if mention_role:
             g.add((a, FG.mentionRole, Literal(mention_role)))
+        if cue:
+            g.add((a, FG.cue, Literal(cue)))  # which of the comparison's cues these words are
         g.add((agent, RDF.type, PROV.SoftwareAgent))
         g.add((agent, RDFS.label, Literal(ev.extractor or "ner")))
         g.add((target, RDF.type, OA.SpecificResource))
@@ -133,7 +136,7 @@ def add_extraction(review: Review, result: ExtractionResult, rg, iris: Iris) -> 
             for c in comps:
                 g.add((comp, FG.cue, Literal(c.cue)))
                 for ev in c.evidence:
-                    annotate(comp, ev, OA.linking)
+                    annotate(comp, ev, OA.linking, cue=c.cue)
 
     # events
     for e in result.events:
