@@ -182,6 +182,10 @@ class FilmStore:
             g.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
         return g
 
+    def graph_size(self, graph_iri: str | URIRef) -> int:
+        """How many triples one named graph holds."""
+        return sum(1 for _ in self.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(str(graph_iri))))
+
     def union_graph(self, graphs: Iterable[str] | None = None) -> Graph:
         """The union of content graphs (all of them by default) as one rdflib ``Graph``."""
         g = Graph()
