@@ -149,15 +149,18 @@ def test_build_store_url_writes_remotely_and_resumes(virtuoso, tmp_path, base):
     generate_corpus(15, tmp_path / "corpus")
     env = {"FILMGRAPH_REMOTE_PASSWORD": PASSWORD}
     args = ["--base-iri", base, "--quiet", "build", str(tmp_path / "corpus"), "--store", virtuoso.sparql_auth,
-            "--graph-store", virtuoso.graph_store, "--user", USER]
+            "--graph-store", virtuoso.graph_store, "--user", USER, "--workers", "2", "--link", "off"]
     first = cli(*args, env=env)
     assert first.returncode == 0, first.stderr
     again = cli(*args[:2], "build", str(tmp_path / "corpus"), "--store", virtuoso.sparql_auth,
-                "--graph-store", virtuoso.graph_store, "--user", USER, env=env)
+                "--graph-store", virtuoso.graph_store, "--user", USER, "--link", "off", env=env)
     assert "0 added, 0 replaced, 15 unchanged" in again.stderr
+    from filmgraph.extract import make_text_stage
+
     settings = Settings(store_path=tmp_path / "local", base_iri=base)
     with FilmStore.open(settings.store_path, Iris(base)) as st:
-        build([tmp_path / "corpus"], st, settings)
+        # the same extraction a remote build runs (its gazetteer: the reviews' own headers)
+        build([tmp_path / "corpus"], st, settings, text_stage=make_text_stage(settings, store=None))
         expected = local_counts(st)
     counts = virtuoso.graphs(base)
     counts.pop(str(Iris(base).meta_graph))

@@ -113,14 +113,15 @@ def _with_remote(app: App, endpoint, update_url, graph_store, user, password) ->
 @click.option("--link", "link_mode", type=click.Choice(["offline", "online", "off"]),
               help="Link to Wikidata after building [default: setting link_on_build, 'offline': "
                    "cache + bundled snapshot, no network].")
-@click.option("--workers", type=click.IntRange(min=1), help="Processes for the text stage [default: 1].")
+@click.option("--no-text", is_flag=True, help="Skip the spaCy text extraction (header statements only).")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes for the text extraction [default: 1].")
 @click.option("--store", "target", metavar="URL|DIR",
               help="Write into this remote SPARQL store (http(s) URL, see `push`) or store directory.")
 @_remote_options
 @pass_app
 def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_format: str | None,
-          show_stats: bool, force: bool, link_mode: str | None, workers: int | None, target: str | None,
-          endpoint=None, update_url=None, graph_store=None, user=None, password=None) -> None:
+          show_stats: bool, force: bool, link_mode: str | None, no_text: bool, workers: int | None,
+          target: str | None, endpoint=None, update_url=None, graph_store=None, user=None, password=None) -> None:
     """Read reviews (files, directories, or - for stdin) into the store.
 
     Directories are searched recursively for *.txt and *.md. An unchanged review is skipped; a
@@ -131,6 +132,7 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
     Examples:
       filmgraph build data/reviews
       filmgraph build review.txt --export graph.ttl --stats
+      filmgraph build data/reviews --no-text
       cat review.txt | filmgraph build -
       filmgraph build corpus/ --workers 2
       filmgraph build data/reviews --store http://localhost:8890/sparql-auth --user dba
@@ -149,7 +151,8 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
         raise click.UsageError("--export and --stats need a local store; query a remote one with SPARQL")
     if target is not None and not remote:
         app.settings = app.settings.replace(store_path=Path(target))
-    with (_remote_store(app, target) if remote else app.store()) as store, _text_stage(app, store) as stage:
+    with (_remote_store(app, target) if remote else app.store()) as store, \
+            _text_stage(app, store, no_text) as stage:
         bar = _progress(app, total, "reviews")
 
         def on_outcome(outcome) -> None:
@@ -529,6 +532,34 @@ def conflicts(app: App, as_json: bool) -> None:
     app.say(f"{len(found)} conflict(s)")
 
 
+# --- extraction ----------------------------------------------------------------------------------
+
+
+@main.command(name="eval")
+@click.option("--gold", "gold_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("tests/data/gold"),
+              show_default=True, help="Folder of gold *.json files (each names its review).")
+@click.option("--warm", is_flag=True, help="Let the gazetteer know every evaluated review's header first, "
+                                          "as a store that already holds them does.")
+@click.option("--errors", "show_errors", is_flag=True, help="List every missed and extra item.")
+@pass_app
+def eval_command(app: App, gold_dir: Path, warm: bool, show_errors: bool) -> None:
+    """Score the text extraction against gold files: precision, recall, F1 per category.
+
+    \b
+    Examples:
+      filmgraph eval
+      filmgraph eval --gold tests/data/gold --warm --errors
+    """
+    from .extract.evaluate import evaluate
+
+    result = evaluate(gold_dir, app.settings, warm=warm)
+    click.echo(result.table())
+    if show_errors:
+        for name, errs in result.errors.items():
+            for e in errs:
+                click.echo(f"{name}: {e}")
+
+
 # --- remote stores and large builds (issue 7) --------------------------------------------------
 
 
@@ -544,14 +575,18 @@ def _remote_store(app: App, url: str | None = None):
 
 
 @contextmanager
-def _text_stage(app: App, store):
-    """The build's text stage: the ``text_stage`` setting's factory, over ``workers`` processes."""
-    if not app.settings.text_stage:
+def _text_stage(app: App, store, no_text: bool = False):
+    """The build's text stage: the spaCy extraction (or the ``text_stage`` setting's factory),
+    in-process or over ``workers`` processes; none with ``--no-text``."""
+    if no_text:
         yield None
         return
     from .parallel import load_factory, text_stage_for
+    from .store import FilmStore
 
-    stage = text_stage_for(load_factory(app.settings.text_stage), app.settings, store)
+    factory = load_factory(app.settings.text_stage or "filmgraph.extract:make_text_stage")
+    # the extraction's gazetteer reads a local store; a remote build starts from the header names
+    stage = text_stage_for(factory, app.settings, store if isinstance(store, FilmStore) else None)
     try:
         yield stage
     finally:

@@ -75,7 +75,8 @@ class Settings:
     remote_batch_triples: int = 50_000
     #: processes for the text stage (1: in-process)
     workers: int = 1
-    #: the text stage's factory as ``package.module:function`` (called as ``f(settings, store)``)
+    #: the text stage's factory as ``package.module:function`` (called as ``f(settings, store)``);
+    #: None: filmgraph's spaCy extraction (``filmgraph.extract:make_text_stage``)
     text_stage: str | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
