@@ -113,3 +113,25 @@ def test_a_stage_built_in_the_main_process_is_shipped_to_the_workers(tmp_path, s
         report = build([tmp_path / "corpus"], store, settings, text_stage=stage)
     assert report.count("added") == 5
     assert text_stage_for(make_capitalised_words_stage, settings, store).__class__ is CapitalisedWordsStage
+
+
+@pytest.mark.model
+def test_parallel_extraction_gives_the_same_dataset_as_serial_extraction(tmp_path, sample_dir):
+    """The real spaCy extraction over 2 workers writes exactly what it writes in-process."""
+    from filmgraph.extract import make_text_stage
+    from filmgraph.parallel import text_stage_for
+
+    results = []
+    for workers in (1, 2):
+        settings = Settings(store_path=tmp_path / f"w{workers}", workers=workers)
+        with FilmStore.open(settings.store_path, Iris(settings.base_iri)) as st:
+            stage = text_stage_for(make_text_stage, settings, st)
+            try:
+                report = build([sample_dir], st, settings, text_stage=stage)
+            finally:
+                getattr(stage, "close", lambda: None)()
+            assert report.ok and report.count("added") == len(list(sample_dir.glob("*.txt")))
+            results.append(dataset(st))
+    serial, parallel = results
+    assert parallel == serial
+    assert any("hasSelector" in str(q[1]) for q in parallel)  # the extraction's evidence is there
