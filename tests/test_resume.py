@@ -44,7 +44,7 @@ def test_killed_parallel_build_resumes_without_redoing_and_equals_an_uninterrupt
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO / "tests")]),
            "FILMGRAPH_TEXT_STAGE": "scale_helpers:make_capitalised_words_stage"}
     cmd = [sys.executable, "-m", "filmgraph", "--quiet", "--store", str(store_path), "build",
-           str(tmp_path / "corpus"), "--workers", "2"]
+           str(tmp_path / "corpus"), "--workers", "2", "--link", "off"]  # linking is not what is resumed here
     # its own process group: SIGKILL takes the main process and its workers at once, like an OOM kill
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 120
