@@ -68,8 +68,8 @@ def canonical(t: ox.Triple) -> tuple:
 
 
 def cli(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    full_env = {**os.environ, "PYTHONPATH": str(REPO / "src"), **(env or {})}
-    full_env.pop("FILMGRAPH_REMOTE_PASSWORD", None) if env is None else None
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("FILMGRAPH_")}
+    full_env = {**inherited, "PYTHONPATH": str(REPO / "src"), **(env or {})}
     return subprocess.run([sys.executable, "-m", "filmgraph", *args], env=full_env, capture_output=True,
                           text=True, timeout=timeout)
 
