@@ -112,6 +112,14 @@ def main(argv: list[str] | None = None) -> int:
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="fg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    try:
+        return run(args, work)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, work: Path) -> int:
     corpus = work / f"corpus-{args.n}-{args.seed}"
     if not corpus.exists():
         _load(HERE / "generate_corpus.py", "generate_corpus").generate(args.n, corpus, args.seed)
@@ -150,8 +158,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n")
-    if args.workdir is None:
-        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
