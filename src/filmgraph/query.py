@@ -492,11 +492,14 @@ _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
 def _syntax_error(exc: BaseException) -> QueryError:
-    text = str(exc)
+    text = " ".join(str(exc).split())
     m = _POSITION.search(text)
+    detail = text[m.end():].lstrip(": ") if m else text
+    if len(detail) > 160:
+        detail = detail[:150].rsplit(",", 1)[0] + ", …"
     if m:
-        return QueryError(f"SPARQL syntax error: {text[m.end():].lstrip(': ')}", position=f"line {m.group(1)}, column {m.group(2)}")
-    return QueryError(f"SPARQL syntax error: {text}")
+        return QueryError(f"SPARQL syntax error: {detail}", position=f"line {m.group(1)}, column {m.group(2)}")
+    return QueryError(f"SPARQL syntax error: {detail}")
 
 
 @dataclass
