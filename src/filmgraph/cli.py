@@ -303,7 +303,8 @@ def query(app: App, query: str | None, binds: tuple[str, ...], fmt: str | None, 
             result = run_query(store, query, bindings, limit=limit, max_rows=app.settings.max_result_rows,
                                timeout_s=app.settings.query_timeout_s)
     chosen = fmt or ("turtle" if result.kind == "construct" else "table")
-    click.echo(result.serialize(chosen, prefixes).decode("utf-8"), nl=False)
+    text = result.serialize(chosen, prefixes).decode("utf-8")
+    click.echo(text, nl=not text.endswith("\n"))
     if result.truncated:
         app.say(f"(stopped at --limit {limit})")
 

@@ -738,6 +738,8 @@ def _run_with_timeout(tgt: QueryTarget, sparql: str, terms: Mapping[str, OxTerm]
         try:
             box["result"] = tgt.execute(sparql, terms, limit=limit, max_rows=max_rows, deadline=deadline, cancel=cancel)
         except BaseException as exc:  # handed to the caller below
+            # drop the frames (and the Oxigraph iterators in them) here: they must die on this thread
+            exc.__traceback__ = exc.__context__ = exc.__cause__ = None
             box["error"] = exc
         finally:
             _BUSY.release()
