@@ -24,6 +24,7 @@ import json
 import re
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,67 +186,108 @@ _TOKEN = re.compile(
 
 
 @dataclass
+class _Select:
+    """One SELECT (the query's or a sub-select): what it projects plainly, where its group opens."""
+
+    projection: set[str] | None  # variables projected as themselves; None for SELECT *
+    brace: int | None = None  # offset of the '{' that opens its WHERE group
+
+
+@dataclass
 class _Shape:
     form: str | None  # SELECT, ASK, CONSTRUCT, DESCRIBE (None: not found)
     projection: set[str] | None  # projected variable names; None for SELECT *
     where_brace: int | None  # offset of the '{' that opens the top-level WHERE group
+    subselects: list[_Select] = field(default_factory=list)
 
 
 def _shape(sparql: str) -> _Shape:
+    """Find the query form, the top-level projection and every WHERE group that opens, lexically.
+
+    Comments, strings and IRIs are skipped as tokens, so nothing inside them can mislead it.
+    """
     form: str | None = None
-    projection: set[str] | None = set()
+    top: _Select | None = None
+    subs: list[_Select] = []
+    current: _Select | None = None  # a SELECT whose projection or WHERE keyword we are reading
     in_projection = False
     parens = braces = 0
     seen_where = False
+    top_brace: int | None = None
     for m in _TOKEN.finditer(sparql):
         kind, text = m.lastgroup, m.group()
         if kind in ("ws", "comment", "string", "iri"):
             continue
-        upper = text.upper()
-        if form is None:
-            if kind == "word" and upper in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+        upper = text.upper() if kind == "word" else text
+        if kind == "word" and upper in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and (form is None or upper == "SELECT"):
+            if form is None:
                 form = upper
-                in_projection = form == "SELECT"
+            current = _Select(set())
+            if top is None:
+                top = current
+            else:
+                subs.append(current)
+            in_projection, parens = upper == "SELECT", 0
+            continue
+        if form is None:
             continue
         if text == "(":
             parens += 1
         elif text == ")":
             parens -= 1
-        if parens:
-            if in_projection and kind == "var" and sparql[m.start() - 1 : m.start()] != "(":
-                # "(expr AS ?v)": the variable after AS is projected
-                prev = sparql[: m.start()].rstrip().upper()
-                if prev.endswith("AS"):
-                    projection.add(text[1:])  # type: ignore[union-attr]
-            continue
         if in_projection:
+            if parens or text == ")":
+                if kind == "var" and sparql[: m.start()].rstrip().upper().endswith(" AS"):
+                    pass  # "(expr AS ?v)": ?v is computed, not bound from the pattern
+                continue
             if kind == "var":
-                projection.add(text[1:])  # type: ignore[union-attr]
+                current.projection.add(text[1:])  # type: ignore[union-attr]
                 continue
             if text == "*":
-                projection = None
+                current.projection = None  # type: ignore[union-attr]
                 continue
             if kind == "word" and upper in ("DISTINCT", "REDUCED"):
                 continue
             in_projection = False
-        if kind == "word" and upper == "WHERE" and braces == 0:
+        if kind == "word" and upper == "WHERE" and current is top and braces == 0:
             seen_where = True
         if text == "{":
-            if braces == 0 and (seen_where or form != "CONSTRUCT"):
-                return _Shape(form, projection, m.start())
+            if current is not None and current.brace is None and (current is not top or seen_where or form != "CONSTRUCT"):
+                current.brace = m.start()
+                if current is top:
+                    top_brace = m.start()
+                current = None
             braces += 1
         elif text == "}":
             braces -= 1
-    return _Shape(form, projection, None)
+    if top is None:
+        return _Shape(form, set(), None)
+    return _Shape(form, top.projection if form == "SELECT" else set(), top_brace, subs)
 
 
 def _with_values(sparql: str, bindings: Mapping[str, OxTerm], shape: _Shape) -> str:
-    """The query with ``VALUES ?v { term }`` blocks opening its top-level WHERE group."""
+    """The query with ``VALUES ?v { term }`` opening its WHERE group and every sub-select projecting ?v.
+
+    Repeating the block inside sub-selects that project the variable as itself changes no answer
+    (their rows join the outer ?v anyway) but lets any engine look the value up instead of
+    computing the sub-select for every value first.
+    """
     if shape.where_brace is None:
         raise QueryError("cannot bind variables: the query has no WHERE group")
-    block = " ".join(f"VALUES ?{name} {{ {sparql_term(term)} }}" for name, term in bindings.items())
-    at = shape.where_brace + 1
-    return f"{sparql[:at]} {block} {sparql[at:]}"
+    inserts: dict[int, list[str]] = {shape.where_brace: []}
+    for name, term in bindings.items():
+        block = f"VALUES ?{name} {{ {sparql_term(term)} }}"
+        inserts[shape.where_brace].append(block)
+        for sub in shape.subselects:
+            if sub.brace is not None and sub.projection is not None and name in sub.projection:
+                inserts.setdefault(sub.brace, []).append(block)
+    out, last = [], 0
+    for at in sorted(inserts):
+        out.append(sparql[: at + 1] if not out else sparql[last : at + 1])
+        out.append(" " + " ".join(inserts[at]) + " ")
+        last = at + 1
+    out.append(sparql[last:])
+    return "".join(out)
 
 
 # --- results --------------------------------------------------------------------------------
@@ -695,7 +737,19 @@ def resolve_query(query: str, directory: Path | None = None) -> str:
 
 # --- the one function -----------------------------------------------------------------------
 
-_BUSY = threading.BoundedSemaphore(8)  # concurrent local queries; abandoned ones hold a slot until they stop
+#: worker threads for queries with a time limit; an abandoned query keeps its worker until it
+#: stops (at its next row), so at most this many runaway queries can run at once
+QUERY_WORKERS = 8
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(QUERY_WORKERS, thread_name_prefix="filmgraph-query")
+        return _POOL
 
 
 def run_query(
@@ -729,28 +783,22 @@ def run_query(
 def _run_with_timeout(tgt: QueryTarget, sparql: str, terms: Mapping[str, OxTerm], limit: int | None,
                       max_rows: int | None, timeout_s: float) -> QueryResult:
     deadline = time.monotonic() + timeout_s
-    if not _BUSY.acquire(timeout=timeout_s):
-        raise QueryLimitError("too many queries are running; try again shortly", limit="busy")
     cancel = threading.Event()
-    box: dict[str, object] = {}
 
-    def work() -> None:
+    def work() -> QueryResult:
         try:
-            box["result"] = tgt.execute(sparql, terms, limit=limit, max_rows=max_rows, deadline=deadline, cancel=cancel)
-        except BaseException as exc:  # handed to the caller below
+            return tgt.execute(sparql, terms, limit=limit, max_rows=max_rows, deadline=deadline, cancel=cancel)
+        except BaseException as exc:
             # drop the frames (and the Oxigraph iterators in them) here: they must die on this thread
             exc.__traceback__ = exc.__context__ = exc.__cause__ = None
-            box["error"] = exc
-        finally:
-            _BUSY.release()
+            raise exc from None
 
-    worker = threading.Thread(target=work, name="filmgraph-query", daemon=True)
-    worker.start()
-    worker.join(max(0.0, deadline - time.monotonic()))
-    if worker.is_alive():
-        cancel.set()  # it stops at the next row; a single long evaluation step finishes in the background
-        raise QueryLimitError(f"the query took longer than {timeout_s:g} s (the query_timeout_s setting)", limit="time")
-    if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    return box["result"]  # type: ignore[return-value]
-
+    future = _pool().submit(work)
+    try:
+        return future.result(timeout=max(0.0, deadline - time.monotonic()))
+    except FutureTimeout:
+        cancel.set()  # it stops at its next row; a single long evaluation step finishes in the background
+        if future.cancel():
+            raise QueryLimitError("too many queries are running; try again shortly", limit="busy") from None
+        raise QueryLimitError(f"the query took longer than {timeout_s:g} s (the query_timeout_s setting)",
+                              limit="time") from None
