@@ -537,6 +537,8 @@ def _syntax_error(exc: BaseException) -> QueryError:
     text = " ".join(str(exc).split())
     m = _POSITION.search(text)
     detail = text[m.end():].lstrip(": ") if m else text
+    if "Prefix not found" in detail:
+        detail = "unknown prefix (declare it with PREFIX, or use one of the built-in ones: see docs/sparql.md)"
     if len(detail) > 160:
         detail = detail[:150].rsplit(",", 1)[0] + ", …"
     if m:
@@ -552,11 +554,13 @@ class LocalTarget:
     union: bool = True
     default_graphs: Sequence[str] | None = None
     named_graphs: Sequence[str] | None = None
+    #: prefixes a query may use without declaring them (default: ``display_prefixes()``)
+    prefixes: Mapping[str, str] | None = None
 
     def execute(self, sparql: str, bindings: Mapping[str, OxTerm], *, limit: int | None = None,
                 max_rows: int | None = None, deadline: float | None = None,
                 cancel: threading.Event | None = None) -> QueryResult:
-        kwargs: dict[str, object] = {}
+        kwargs: dict[str, object] = {"prefixes": dict(self.prefixes if self.prefixes is not None else display_prefixes())}
         if self.default_graphs is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in self.default_graphs] or [ox.DefaultGraph()]
         else:
@@ -570,7 +574,7 @@ class LocalTarget:
             if direct:
                 kwargs["substitutions"] = {ox.Variable(k): v for k, v in bindings.items()}
             else:
-                _check_syntax(sparql)  # report positions in the text the user wrote
+                _check_syntax(sparql, kwargs["prefixes"])  # report positions in the text the user wrote
                 text = _with_values(sparql, bindings, shape)
         try:
             results = self.store.query(text, **kwargs)  # type: ignore[arg-type]
@@ -584,9 +588,9 @@ class LocalTarget:
             raise QueryError(f"query failed: {exc}") from None
 
 
-def _check_syntax(sparql: str) -> None:
+def _check_syntax(sparql: str, prefixes: object = None) -> None:
     try:
-        ox.Store().query(sparql)  # an empty store: parses, answers nothing
+        ox.Store().query(sparql, prefixes=prefixes)  # an empty store: parses, answers nothing
     except SyntaxError as exc:
         raise _syntax_error(exc) from None
     except (OSError, RuntimeError, ValueError):
@@ -671,7 +675,7 @@ _GRAPH_TYPES = {
 def as_target(target: object) -> QueryTarget:
     """A ``FilmStore``, ``pyoxigraph.Store``, endpoint URL or ready ``QueryTarget`` as a target."""
     if isinstance(target, FilmStore):
-        return LocalTarget(target.oxigraph)
+        return LocalTarget(target.oxigraph, prefixes=display_prefixes(target.iris.base))
     if isinstance(target, ox.Store):
         return LocalTarget(target)
     if isinstance(target, str) and re.match(r"^https?://", target):

@@ -32,10 +32,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pyoxigraph as ox
 
 from .errors import FilmGraphError, QueryError, QueryLimitError
-from .query import LocalTarget, QueryResult, named_queries, run_query
+from .query import LocalTarget, QueryResult, display_prefixes, named_queries, run_query
 from .settings import Settings
 from .store import FilmStore
-from .vocab import prefixes_for
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -154,8 +153,8 @@ class SparqlApp:
         self.film_store = store if isinstance(store, FilmStore) else None
         self.store: ox.Store = store.oxigraph if isinstance(store, FilmStore) else store
         self.allow_update = allow_update
-        self.prefixes = prefixes_for(self.settings.base_iri)
-        self.meta_graph = f"{self.prefixes['film'][:-len('film/')]}graph/meta"
+        self.prefixes = display_prefixes(self.settings.base_iri)
+        self.meta_graph = f"{self.prefixes['graph']}meta"
         self._update_lock = threading.Lock()
         self.routes: dict[str, Handler] = {}
         self.prefix_routes: list[tuple[str, Handler]] = []
@@ -246,8 +245,8 @@ class SparqlApp:
             except ValueError:
                 raise HttpError(400, f"not an IRI in default-graph-uri/named-graph-uri: {iri!r}") from None
         if not defaults and not named:
-            return LocalTarget(self.store, union=True)
-        return LocalTarget(self.store, union=False, default_graphs=defaults, named_graphs=named)
+            return LocalTarget(self.store, union=True, prefixes=self.prefixes)
+        return LocalTarget(self.store, union=False, default_graphs=defaults, named_graphs=named, prefixes=self.prefixes)
 
     def _answer(self, req: Request, query: str) -> Response:
         target = self._dataset(req)
