@@ -108,3 +108,18 @@ def test_cli_runs_as_a_module_and_reports_errors_as_one_line(tmp_path):
                          capture_output=True, text=True, env=env)
     assert out.returncode == 2
     assert out.stderr.strip().count("\n") == 0 and "Traceback" not in out.stderr
+
+
+def test_reviews_lists_and_remove_drops_a_review_by_id_or_file(run, sample_dir):
+    run("--quiet", "build", str(sample_dir))
+    listing = run("reviews").stdout.splitlines()
+    assert len(listing) == 10
+    hero = next(l for l in listing if l.startswith("hero-2002-by-"))
+    review_id, size, source = hero.split("\t")
+    assert int(size) > 20 and source.endswith("hero-2002.txt")
+    assert run("remove", review_id).exit_code == 0
+    assert run("remove", str(sample_dir / "to-live-1994.txt")).exit_code == 0
+    assert len(run("reviews").stdout.splitlines()) == 8
+    assert json.loads(run("stats", "--json").stdout)["reviews"] == 8
+    missing = run("remove", "no-such-review")
+    assert missing.exit_code == 2 and "no review 'no-such-review' in the store" in missing.stderr

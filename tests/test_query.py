@@ -212,3 +212,11 @@ def test_query_text_comes_from_a_name_a_file_or_the_text(tmp_path: Path):
         resolve_query("nope")
     with pytest.raises(QueryError, match="cannot read the query file"):
         resolve_query(str(tmp_path / "absent.rq"))
+
+
+def test_every_bundled_query_is_documented():
+    from conftest import REPO
+
+    doc = (REPO / "docs" / "sparql.md").read_text(encoding="utf-8")
+    for q in named_queries():
+        assert f"`{q.name}`" in doc, f"docs/sparql.md does not mention `{q.name}`"

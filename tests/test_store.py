@@ -134,7 +134,7 @@ def test_read_only_open_of_a_missing_store_is_a_clear_error(tmp_path):
 def _review_graph_count(path: Path) -> int:
     try:
         ro = ox.Store.read_only(str(path))
-    except OSError:  # the build has created the folder but not yet the database in it
+    except (OSError, RuntimeError):  # the build has created the folder, not yet the whole database
         return 0
     try:
         return sum(1 for g in ro.named_graphs() if "/graph/review/" in g.value)
@@ -142,19 +142,25 @@ def _review_graph_count(path: Path) -> int:
         del ro
 
 
-def test_killed_build_leaves_every_review_complete_and_resumes(tmp_path):
-    """SIGKILL a real `filmgraph build` mid-way: no review is half-written, and a rerun finishes the rest."""
-    total = 1500
+def _build_until_some_reviews_are_stored(tmp_path: Path, total: int, store_path: Path) -> subprocess.Popen:
+    """Start a real `filmgraph build` of ``total`` reviews; return once 20 of them are in the store."""
     write_reviews(tmp_path / "r", total, padding="More words. " * 30)
-    store_path = tmp_path / "store"
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     cmd = [sys.executable, "-m", "filmgraph", "--quiet", "--store", str(store_path), "build", str(tmp_path / "r")]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and proc.poll() is None:
         if store_path.exists() and _review_graph_count(store_path) >= 20:
             break
         time.sleep(0.02)
+    return proc
+
+
+def test_killed_build_leaves_every_review_complete_and_resumes(tmp_path):
+    """SIGKILL a real `filmgraph build` mid-way: no review is half-written, and a rerun finishes the rest."""
+    total = 1500
+    store_path = tmp_path / "store"
+    proc = _build_until_some_reviews_are_stored(tmp_path, total, store_path)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     settings = Settings(store_path=store_path)
@@ -181,16 +187,8 @@ def test_killed_build_leaves_every_review_complete_and_resumes(tmp_path):
 def test_ctrl_c_stops_a_build_cleanly_with_exit_130(tmp_path):
     """SIGINT (Ctrl-C) mid-build: one message, exit code 130, every stored review complete."""
     total = 1500
-    write_reviews(tmp_path / "r", total, padding="More words. " * 30)
     store_path = tmp_path / "store"
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    cmd = [sys.executable, "-m", "filmgraph", "--quiet", "--store", str(store_path), "build", str(tmp_path / "r")]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if store_path.exists() and _review_graph_count(store_path) >= 20:
-            break
-        time.sleep(0.02)
+    proc = _build_until_some_reviews_are_stored(tmp_path, total, store_path)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130

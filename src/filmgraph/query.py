@@ -707,16 +707,22 @@ def named_queries(directory: Path | None = None) -> list[NamedQuery]:
     directory = directory or QUERIES_DIR
     out = []
     for path in sorted(directory.glob("*.rq")):
-        about, bindings = [], ""
+        about: list[str] = []
+        bindings: list[str] = []
+        section = about
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.startswith("#"):
                 break
             text = line.lstrip("#").strip()
             if text.lower().startswith("bindings:"):
-                bindings = text.split(":", 1)[1].strip()
-            elif text and not bindings:
-                about.append(text)
-        out.append(NamedQuery(path.stem, path, " ".join(about), bindings))
+                section = bindings
+                text = text.split(":", 1)[1].strip()
+            elif not text:
+                if section is bindings:
+                    break  # a blank comment line ends the header
+                continue
+            section.append(text)
+        out.append(NamedQuery(path.stem, path, " ".join(about), " ".join(bindings)))
     return out
 
 
