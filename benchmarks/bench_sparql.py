@@ -360,14 +360,13 @@ def main() -> None:
         del per_graph
         gc.collect()
 
-        settings = Settings()
-        raw_q, fg_q = {}, {}
+        raw_q, fg_q = {}, {}  # filmgraph runs with its time-limit thread (limit set high enough)
         for label, text, b, _ in qs:
             # the same on-disk store for both: the difference is filmgraph's query path alone
             raw_q[label] = median_ms(lambda: raw_rows(fstore.oxigraph, text, b), args.runs)
             assert raw_rows(raw, text, b) == raw_q[label][1], f"{label}: bulk-loaded store differs"
             terms = {k: ox.NamedNode(v) for k, v in b.items()}
-            fg_q[label] = median_ms(lambda: len(run_query(fstore, text, terms, timeout_s=settings.query_timeout_s,
+            fg_q[label] = median_ms(lambda: len(run_query(fstore, text, terms, timeout_s=3600,
                                                           max_rows=None).ox_rows), args.runs)
             assert raw_q[label][1] == fg_q[label][1], f"{label}: row counts differ"
             print(f"  oxigraph {label}: raw {raw_q[label][0]:.2f} ms, filmgraph {fg_q[label][0]:.2f} ms",
