@@ -220,3 +220,15 @@ def test_every_bundled_query_is_documented():
     doc = (REPO / "docs" / "sparql.md").read_text(encoding="utf-8")
     for q in named_queries():
         assert f"`{q.name}`" in doc, f"docs/sparql.md does not mention `{q.name}`"
+
+
+def test_an_iri_binding_cannot_carry_query_text(small):
+    with pytest.raises(QueryError, match="not a valid IRI"):
+        parse_term(f"<{EX}a> }} UNION {{ ?s ?p <{EX}b>")
+    with pytest.raises(QueryError, match="not a valid IRI"):
+        parse_term(f'<{EX}a"> }}>')
+    q = f"SELECT ?t WHERE {{ ?film <{EX}title> ?t }}"
+    assert run_query(small, q, {"film": URIRef(EX + "a")}).values() == [{"t": "Hero"}]
+    with pytest.raises(QueryError):  # Oxigraph refuses the IRI before any text is written
+        run_query(small, q, {"film": URIRef(EX + "a> } UNION { ?s ?p ?o")})
+    assert parse_term(f"<{EX}a> }} UNION {{ ?s ?p ?o }}") == ox.Literal(f"<{EX}a> }} UNION {{ ?s ?p ?o }}")
