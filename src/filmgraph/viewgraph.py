@@ -237,9 +237,10 @@ def _names_of(reader: _Reader, classes: list[str], via: str | None = None, limit
         for q in reader.quads(p=RDF_TYPE, o=c):
             if via and not any(True for _ in reader.quads(p=via, o=q.subject.value)):
                 continue
-            for nq in reader.quads(q.subject.value, f"{S}name"):
-                names.add(nq.object.value)
-                break
+            best = _best_name([nq.object for nq in reader.quads(q.subject.value, f"{S}name")
+                               if isinstance(nq.object, ox.Literal)])
+            if best:
+                names.add(best)
     shown = sorted(names)[:limit]
     return ", ".join(shown) + (" ..." if len(names) > limit else "") if shown else "none"
 
