@@ -255,6 +255,53 @@ def validate(app: App, file: Path | None, report_path: Path | None) -> None:
     sys.exit(EXIT_PROBLEM)
 
 
+# --- reviews / remove ------------------------------------------------------------------------
+
+
+@main.command()
+@pass_app
+def reviews(app: App) -> None:
+    """List the reviews in the store: review id, triples, and the file each was built from.
+
+    \b
+    Example:
+      filmgraph reviews
+    """
+    with app.store(read_only=True) as store:
+        prefix = str(store.iris.review_graph(""))
+        for entry in store.stored_graphs():
+            if store.iris.is_review_graph(entry.graph_iri):
+                size = store.graph_size(entry.graph_iri)
+                click.echo(f"{entry.graph_iri[len(prefix):]}\t{size}\t{entry.source}")
+
+
+@main.command()
+@click.argument("names", nargs=-1, required=True)
+@pass_app
+def remove(app: App, names: tuple[str, ...]) -> None:
+    """Remove reviews from the store, by review id or by the file they were built from.
+
+    \b
+    Examples:
+      filmgraph remove hero-2002-by-benedict-ong
+      filmgraph remove data/reviews/hero-2002.txt
+    """
+    from rdflib import URIRef
+
+    from .errors import StoreError
+
+    with app.store() as store:
+        entries = [e for e in store.stored_graphs() if store.iris.is_review_graph(e.graph_iri)]
+        prefix = str(store.iris.review_graph(""))
+        for name in names:
+            matches = [e for e in entries if name in (e.graph_iri, e.graph_iri[len(prefix):], e.source)]
+            if not matches:
+                raise StoreError(f"no review {name!r} in the store (see `filmgraph reviews`)")
+            for e in matches:
+                store.remove_graph(URIRef(e.graph_iri))
+                app.say(f"removed {e.graph_iri[len(prefix):]} ({e.source})")
+
+
 # --- views ----------------------------------------------------------------------------------------
 
 

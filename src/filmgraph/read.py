@@ -372,33 +372,21 @@ def _parse_title_line(line: str) -> dict[str, object]:
     return out
 
 
+#: Unicode character-name prefixes -> the language a title in that script is most likely in
+_SCRIPT_LANGUAGES = (
+    (("HIRAGANA", "KATAKANA"), "ja"), (("HANGUL",), "ko"), (("CJK",), "zh"), (("THAI",), "th"),
+    (("CYRILLIC",), "ru"), (("GREEK",), "el"), (("ARABIC",), "ar"), (("HEBREW",), "he"),
+    (("DEVANAGARI",), "hi"),
+)
+
+
 def script_language(text: str) -> str | None:
     """The language a title's script implies: Han -> zh, kana -> ja, Hangul -> ko; Latin -> None."""
     scripts = set()
     for ch in text:
-        if not ch.isalpha():
-            continue
-        name = unicodedata.name(ch, "")
-        if name.startswith(("HIRAGANA", "KATAKANA")):
-            scripts.add("ja")
-        elif name.startswith("HANGUL"):
-            scripts.add("ko")
-        elif name.startswith("CJK"):
-            scripts.add("zh")
-        elif name.startswith("THAI"):
-            scripts.add("th")
-        elif name.startswith("CYRILLIC"):
-            scripts.add("ru")
-        elif name.startswith(("GREEK",)):
-            scripts.add("el")
-        elif name.startswith("ARABIC"):
-            scripts.add("ar")
-        elif name.startswith("HEBREW"):
-            scripts.add("he")
-        elif name.startswith("DEVANAGARI"):
-            scripts.add("hi")
-        else:
-            scripts.add("latin")
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            scripts.add(next((lang for prefixes, lang in _SCRIPT_LANGUAGES if name.startswith(prefixes)), "latin"))
     if "ja" in scripts:
         return "ja"  # Japanese mixes kana and kanji
     if "ko" in scripts:

@@ -85,7 +85,7 @@ class FilmStore:
                 return cls(ox.Store.read_only(str(path)), iris, path)
             path.mkdir(parents=True, exist_ok=True)
             return cls(ox.Store(str(path)), iris, path)
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             hint = " (is another filmgraph process using it?)" if "lock" in str(exc).lower() else ""
             raise StoreError(f"cannot open the store at {path}: {exc}{hint}") from None
 
@@ -181,6 +181,10 @@ class FilmStore:
         for q in self.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(str(graph_iri))):
             g.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
         return g
+
+    def graph_size(self, graph_iri: str | URIRef) -> int:
+        """How many triples one named graph holds."""
+        return sum(1 for _ in self.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(str(graph_iri))))
 
     def union_graph(self, graphs: Iterable[str] | None = None) -> Graph:
         """The union of content graphs (all of them by default) as one rdflib ``Graph``."""

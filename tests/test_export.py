@@ -1,0 +1,103 @@
+"""Exports round-trip: Turtle read back by rdflib and by Raptor's rapper with the same count."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from rdflib import Dataset, Graph
+
+from filmgraph.errors import ExportError
+from filmgraph.export import FORMATS, export, format_for
+from filmgraph.pipeline import build
+
+
+@pytest.fixture
+def built(store, settings, sample_dir):
+    report = build([sample_dir], store, settings)
+    assert report.ok
+    return store
+
+
+def rapper_count(path, syntax: str) -> int:
+    if shutil.which("rapper") is None:
+        pytest.skip("rapper (Debian raptor2-utils) is not installed")
+    out = subprocess.run(["rapper", "-i", syntax, "-c", str(path)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return int(re.search(r"returned (\d+) triples", out.stderr).group(1))
+
+
+def test_turtle_export_reads_back_with_the_same_triple_count_in_rdflib_and_rapper(built, tmp_path):
+    out = tmp_path / "g.ttl"
+    n = export(built, FORMATS["turtle"], out)
+    assert n > 300
+    assert len(Graph().parse(out, format="turtle")) == n
+    assert rapper_count(out, "turtle") == n
+
+
+def test_turtle_export_uses_readable_prefixes(built, tmp_path):
+    out = tmp_path / "g.ttl"
+    export(built, FORMATS["turtle"], out)
+    text = out.read_text()
+    assert "@prefix schema: <https://schema.org/> ." in text
+    assert "film:hero-2002" in text and "person:zhang-yimou" in text
+
+
+@pytest.mark.parametrize("name,parser", [("ntriples", "ntriples"), ("xml", "rdfxml")])
+def test_other_triple_formats_round_trip_through_rapper(built, tmp_path, name, parser):
+    out = tmp_path / f"g.{FORMATS[name].extension}"
+    n = export(built, FORMATS[name], out)
+    assert rapper_count(out, parser) == n
+    assert len(Graph().parse(out, format={"ntriples": "nt", "xml": "xml"}[name])) == n
+
+
+@pytest.mark.parametrize("name,rdflib_format", [("trig", "trig"), ("nquads", "nquads"), ("jsonld", "json-ld")])
+def test_quad_formats_keep_one_graph_per_review(built, tmp_path, name, rdflib_format):
+    out = tmp_path / f"g.{FORMATS[name].extension}"
+    n = export(built, FORMATS[name], out)
+    ds = Dataset()
+    ds.parse(out, format=rdflib_format)
+    review_graphs = {str(g.identifier) for g in ds.graphs() if "/graph/review/" in str(g.identifier)}
+    assert len(review_graphs) == 10
+    assert sum(len(g) for g in ds.graphs()) == n
+    assert str(built.iris.meta_graph) not in {str(g.identifier) for g in ds.graphs()}
+
+
+def test_export_excludes_the_ontology_unless_asked(built, tmp_path):
+    without = export(built, FORMATS["turtle"], tmp_path / "a.ttl")
+    with_ontology = export(built, FORMATS["turtle"], tmp_path / "b.ttl", include_ontology=True)
+    assert with_ontology > without
+    assert "owl:Ontology" in (tmp_path / "b.ttl").read_text()
+
+
+def test_export_is_deterministic(built, tmp_path):
+    export(built, FORMATS["turtle"], tmp_path / "a.ttl")
+    export(built, FORMATS["turtle"], tmp_path / "b.ttl")
+    assert (tmp_path / "a.ttl").read_bytes() == (tmp_path / "b.ttl").read_bytes()
+
+
+def test_failed_export_leaves_the_previous_file_intact(built, tmp_path, monkeypatch):
+    out = tmp_path / "g.ttl"
+    out.write_text("previous export\n")
+    import pyoxigraph
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pyoxigraph, "serialize", broken)
+    with pytest.raises(ExportError, match="disk full"):
+        export(built, FORMATS["turtle"], out)
+    assert out.read_text() == "previous export\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".g.ttl")] == []
+
+
+def test_format_is_chosen_by_name_or_extension():
+    from pathlib import Path
+
+    assert format_for("TTL").name == "turtle"
+    assert format_for(None, Path("x.nq")).name == "nquads"
+    assert format_for(None, Path("x.unknown")).name == "turtle"
+    with pytest.raises(ExportError, match="unknown export format 'yaml'"):
+        format_for("yaml")

@@ -1,0 +1,200 @@
+"""The store: one named graph per review, rebuilt only when changed, never half-written."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import URIRef
+from rdflib.compare import isomorphic
+
+from filmgraph.graph import review_graph
+from filmgraph.iris import Iris
+from filmgraph.models import ReviewSource
+from filmgraph.pipeline import build
+from filmgraph.read import read_review
+from filmgraph.settings import Settings
+from filmgraph.store import FilmStore
+
+from conftest import DATA, REPO
+
+TEMPLATE = """{title} (2010)
+
+Genre: Drama
+Director: {director}
+Cast: Actor {n}, Shared Star
+
+Movie Review:
+Film number {n} is reviewed here at some length. {padding}
+
+Review by Critic {n}
+"""
+
+
+def write_reviews(folder: Path, count: int, padding: str = "") -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(count):
+        p = folder / f"review-{n:05d}.txt"
+        p.write_text(TEMPLATE.format(title=f"Film {n}", director=f"Director {n % 7}", n=n, padding=padding))
+        paths.append(p)
+    return paths
+
+
+def dataset(store: FilmStore) -> set:
+    return {(q.subject, q.predicate, q.object, q.graph_name) for q in store.oxigraph}
+
+
+def test_build_puts_each_review_in_its_own_named_graph(store, settings, tmp_path):
+    write_reviews(tmp_path / "r", 3)
+    report = build([tmp_path / "r"], store, settings)
+    assert [o.status for o in report.outcomes] == ["added"] * 3
+    review_graphs = [g for g in store.content_graphs() if store.iris.is_review_graph(g)]
+    assert review_graphs == [str(store.iris.review_graph(f"film-{n}-2010-by-critic-{n}")) for n in range(3)]
+    assert str(store.iris.ontology_graph) in store.content_graphs()
+
+
+def test_same_person_in_two_reviews_is_one_node(store, settings, tmp_path):
+    write_reviews(tmp_path / "r", 2)
+    build([tmp_path / "r"], store, settings)
+    rows = list(store.query('SELECT DISTINCT ?p WHERE { ?p <https://schema.org/name> "Shared Star" }'))
+    assert [r["p"].value for r in rows] == [settings.base_iri + "person/shared-star"]
+    graphs = list(store.query('SELECT DISTINCT ?g WHERE { GRAPH ?g { ?f <https://schema.org/actor> ?p . '
+                              '?p <https://schema.org/name> "Shared Star" } }'))
+    assert len(graphs) == 2  # stated by both reviews, each in its own graph
+
+
+def test_rebuilding_an_unchanged_review_changes_nothing(store, settings, tmp_path):
+    write_reviews(tmp_path / "r", 3)
+    build([tmp_path / "r"], store, settings)
+    before = dataset(store)
+    report = build([tmp_path / "r"], store, settings)
+    assert [o.status for o in report.outcomes] == ["unchanged"] * 3
+    assert dataset(store) == before
+
+
+def test_changed_review_replaces_its_graph(store, settings, tmp_path):
+    [p, _] = write_reviews(tmp_path / "r", 2)
+    build([tmp_path / "r"], store, settings)
+    p.write_text(p.read_text().replace("Actor 0, Shared Star", "Someone New"))
+    report = build([tmp_path / "r"], store, settings)
+    assert [o.status for o in report.outcomes] == ["replaced", "unchanged"]
+    g = store.graph(store.iris.review_graph("film-0-2010-by-critic-0"))
+    names = {str(o) for o in g.objects(None, URIRef("https://schema.org/name"))}
+    assert "Someone New" in names and "Actor 0" not in names
+
+
+def test_building_twice_into_fresh_stores_gives_the_same_dataset(tmp_path):
+    write_reviews(tmp_path / "r", 4)
+    results = []
+    for run in ("a", "b"):
+        s = Settings(store_path=tmp_path / run)
+        with FilmStore.open(s.store_path, Iris(s.base_iri)) as st:
+            build([tmp_path / "r"], st, s)
+            results.append(dataset(st))
+    assert results[0] == results[1]
+
+
+def test_stored_graph_equals_the_review_graph(store, settings, seed_path):
+    build([seed_path], store, settings)
+    rg = review_graph(read_review(ReviewSource(str(seed_path), seed_path.read_bytes())), store.iris)
+    assert isomorphic(store.graph(rg.graph_iri), rg.graph)
+
+
+def test_a_failed_review_does_not_stop_the_others(store, settings, tmp_path):
+    write_reviews(tmp_path / "r", 2)
+    (tmp_path / "r" / "review-00000b.txt").write_bytes(b"")
+    report = build([tmp_path / "r"], store, settings)
+    assert [o.status for o in report.outcomes] == ["added", "failed", "added"]
+    assert report.failed[0].error.endswith("review-00000b.txt: empty file")
+
+
+def test_duplicate_review_in_one_build_is_skipped_with_a_warning(store, settings, tmp_path):
+    [p] = write_reviews(tmp_path / "r", 1)
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(p.read_bytes())
+    report = build([p, copy], store, settings)
+    assert [o.status for o in report.outcomes] == ["added", "skipped"]
+    assert str(p) in report.outcomes[1].error
+
+
+def test_read_only_open_of_a_missing_store_is_a_clear_error(tmp_path):
+    from filmgraph.errors import StoreError
+
+    with pytest.raises(StoreError, match="no store at .*run `filmgraph build` first"):
+        FilmStore.open(tmp_path / "nothing", Iris(Settings().base_iri), read_only=True)
+
+
+def _review_graph_count(path: Path) -> int:
+    try:
+        ro = ox.Store.read_only(str(path))
+    except (OSError, RuntimeError):  # the build has created the folder, not yet the whole database
+        return 0
+    try:
+        return sum(1 for g in ro.named_graphs() if "/graph/review/" in g.value)
+    finally:
+        del ro
+
+
+def _build_until_some_reviews_are_stored(tmp_path: Path, total: int, store_path: Path) -> subprocess.Popen:
+    """Start a real `filmgraph build` of ``total`` reviews; return once 20 of them are in the store."""
+    write_reviews(tmp_path / "r", total, padding="More words. " * 30)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    cmd = [sys.executable, "-m", "filmgraph", "--quiet", "--store", str(store_path), "build", str(tmp_path / "r")]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if store_path.exists() and _review_graph_count(store_path) >= 20:
+            break
+        time.sleep(0.02)
+    return proc
+
+
+def test_killed_build_leaves_every_review_complete_and_resumes(tmp_path):
+    """SIGKILL a real `filmgraph build` mid-way: no review is half-written, and a rerun finishes the rest."""
+    total = 1500
+    store_path = tmp_path / "store"
+    proc = _build_until_some_reviews_are_stored(tmp_path, total, store_path)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    settings = Settings(store_path=store_path)
+    iris = Iris(settings.base_iri)
+    with FilmStore.open(store_path, iris) as st:
+        done = [s for s in st.stored_graphs() if iris.is_review_graph(s.graph_iri)]
+        graphs = [g for g in st.content_graphs() if iris.is_review_graph(g)]
+        assert 20 <= len(done) < total, "the build was not interrupted mid-way"
+        assert sorted(s.graph_iri for s in done) == graphs  # no graph without its bookkeeping
+        for s in done:  # every review that is there is complete
+            src = Path(s.source)
+            expected = review_graph(read_review(ReviewSource(str(src), src.read_bytes())), iris)
+            assert isomorphic(st.graph(s.graph_iri), expected.graph), s.source
+        report = build([tmp_path / "r"], st, settings)
+        assert report.count("unchanged") == len(done)
+        assert report.count("added") == total - len(done)
+        resumed = dataset(st)
+    fresh = Settings(store_path=tmp_path / "fresh")
+    with FilmStore.open(fresh.store_path, iris) as st:
+        build([tmp_path / "r"], st, fresh)
+        assert dataset(st) == resumed
+
+
+def test_ctrl_c_stops_a_build_cleanly_with_exit_130(tmp_path):
+    """SIGINT (Ctrl-C) mid-build: one message, exit code 130, every stored review complete."""
+    total = 1500
+    store_path = tmp_path / "store"
+    proc = _build_until_some_reviews_are_stored(tmp_path, total, store_path)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert stderr.strip() == "filmgraph: interrupted; every review already written is complete in the store"
+    iris = Iris(Settings().base_iri)
+    with FilmStore.open(store_path, iris) as st:
+        done = [s for s in st.stored_graphs() if iris.is_review_graph(s.graph_iri)]
+        assert 20 <= len(done) < total
+        assert sorted(s.graph_iri for s in done) == [g for g in st.content_graphs() if iris.is_review_graph(g)]
