@@ -39,9 +39,9 @@ def page_data(page: str) -> dict:
 
 def test_director_view_holds_the_filmography(store):
     g = view_graph(store, ViewSpec("director", "zhang yimou"))
-    assert labels(g, "film") == {"One Second", "Red Sorghum", "Raise the Red Lantern", "House of Flying Daggers",
-                                 "Shadow", "The Great Wall", "To Live", "Coming Home"}
-    assert "Cinema Paradiso" not in labels(g)  # compared to, but by Giuseppe Tornatore
+    assert labels(g, "film") == {"One Second (2021)", "Red Sorghum", "Raise the Red Lantern", "House of Flying Daggers",
+                                 "Shadow", "The Great Wall (2016)", "To Live (1994)", "Coming Home (2014)"}
+    assert "Cinema Paradiso (1988)" not in labels(g)  # compared to, but by Giuseppe Tornatore
     assert relation(g, FILM, ZHANG_YIMOU) == "director"
     assert g.graph["focus"] == [ZHANG_YIMOU]
     assert REVIEW in g  # the reviews of each film come along
@@ -59,7 +59,7 @@ def test_film_view_draws_roles_with_character_names(store):
 
 def test_review_view_shows_mentions_and_folds_comparisons_into_edges(store):
     g = view_graph(store, ViewSpec("review", "one-second-2021-by-john-li"))
-    assert {"Berlin International Film Festival", "Cultural Revolution", "Cinema Paradiso",
+    assert {"Berlin International Film Festival", "Cultural Revolution", "Cinema Paradiso (1988)",
             "Academy Award for Best Foreign Language Film"} <= labels(g)
     assert labels(g, "period") == {"Cultural Revolution"}
     edge = g.edges[FILM, CINEMA_PARADISO]
@@ -84,7 +84,7 @@ def test_entity_carries_wikidata_link_original_title_and_evidence(store):
     assert zy.evidence[0].sentence.startswith("Zhang Yimou’s latest work about the power of cinema")
     assert zy.evidence[0].role == "director"
     film = g.nodes[FILM]["entity"]
-    assert (film.label, film.original) == ("One Second", "一秒钟")
+    assert (film.label, film.original) == ("One Second (2021)", "一秒钟")
     assert ("Year", "2021") in film.facts
     review = g.nodes[REVIEW]["entity"]
     assert review.label == "Review of One Second by John Li"
@@ -188,7 +188,7 @@ def test_review_text_cannot_break_out_of_the_embedded_json():
     assert "<" not in block and ">" not in block  # escaped as \u003c / \u003e
     data = json.loads(block)
     names = {n["label"] for n in data["nodes"]}
-    assert 'The <script>alert(1)</script> "quoted" Film' in names
+    assert 'The <script>alert(1)</script> "quoted" Film (2020)' in names
     assert '"><img src=x onerror=alert(9)>' in names
     assert "<title>The whole graph · filmgraph</title>" in page
     work = next(n for n in data["nodes"] if n["id"].endswith("/work/img-onerror"))

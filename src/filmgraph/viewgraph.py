@@ -426,6 +426,10 @@ def describe(reader: _Reader, iri: str) -> Entity:
         entity.label = _review_label(reader, iri, quads) or entity.label
     elif ntype.key == "role":
         entity.label = next((v for k, v in entity.facts if k == "Character"), entity.label)
+    elif ntype.key == "film":  # a filmography reads better with years: "Hero (2002)"
+        year = next((v for k, v in entity.facts if k == "Year"), None)
+        if year and f"({year})" not in entity.label:
+            entity.label = f"{entity.label} ({year})"
     elif ntype.key == "release":
         entity.label = "release " + next((v for k, v in entity.facts if k == "Date"), "")
     entity.facts.sort(key=lambda f: (f[0] in ("Synopsis", "Review", "Verdict"), f[0]))
