@@ -32,6 +32,8 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 TEMPLATE_FILE = Path(__file__).resolve().parent / "templates" / "view.html"
 #: edge labels are drawn up to this many edges; beyond it they stay in the edge tooltips
 EDGE_LABEL_LIMIT = 1_500
+#: the settling layout stops after this long (from page start) even if not fully settled
+LAYOUT_BUDGET_MS = 3_000
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ def _options(net, n: int) -> dict:
     options = json.loads(net.options.to_json())
     options["physics"]["stabilization"] = {
         "enabled": True, "iterations": 600 if n <= 300 else (250 if n <= 2000 else 120),
-        "updateInterval": 25, "fit": True,
+        "updateInterval": 25 if n <= 1000 else 10, "fit": True,
     }
     options["physics"]["minVelocity"] = 0.75
     options["layout"] = {"improvedLayout": n <= 150, "randomSeed": 7}
@@ -176,7 +178,7 @@ def render_html(g: nx.DiGraph, budget: int = 1_500, how_to_see_more: str | None 
         "title": g.graph.get("title", "filmgraph"),
         "focus": [n for n in g.graph.get("focus", []) if n in kept],
         "nodes": nodes, "edges": edges, "options": _options(net, kept.number_of_nodes()),
-        "legend": legend, "omitted": omitted,
+        "legend": legend, "omitted": omitted, "layoutBudgetMs": LAYOUT_BUDGET_MS,
     }
     js, css = vis_network_assets()
     app_js = (STATIC_DIR / "view.js").read_text(encoding="utf-8")

@@ -77,15 +77,20 @@
   var progress = document.getElementById("fg-progress");
   network.on("stabilizationProgress", function (p) {
     progress.textContent = "Laying out\u2026 " + Math.round(100 * p.iterations / p.total) + "%";
+    // a big graph gets a time budget for its layout: usable soon beats perfectly settled
+    if (data.layoutBudgetMs && performance.now() - state.startedAt > data.layoutBudgetMs) network.stopSimulation();
   });
-  network.once("stabilizationIterationsDone", function () {
+  function ready() {
+    if (state.stabilized) return;
     network.setOptions({ physics: { enabled: false } });  // settle, then stay still
     network.fit();
     state.stabilized = true;
     state.readyAt = performance.now();
     progress.textContent = nodes.length + " nodes, " + edges.length + " edges";
     document.body.setAttribute("data-ready", "true");
-  });
+  }
+  network.once("stabilizationIterationsDone", ready);
+  if (!data.options.physics || data.options.physics.enabled === false) network.once("afterDrawing", ready);
 
   // --- details of the selected node -------------------------------------------------------
   var details = document.getElementById("fg-details");
@@ -141,9 +146,10 @@
   if (data.omitted) {
     var o = data.omitted, box = document.getElementById("fg-omitted");
     box.appendChild(el("h2", null, "Not shown"));
-    box.appendChild(el("p", null, "This view has " + o.totalNodes + " nodes; it shows the " + nodes.length +
-      " most connected (budget " + o.budget + "). Left out: " + o.nodes + " nodes and " + o.edges + " edges."));
-    box.appendChild(el("p", null, o.byType.map(function (kv) { return kv[1] + " " + kv[0]; }).join(", ")));
+    var fmt = function (x) { return Number(x).toLocaleString("en-US"); };
+    box.appendChild(el("p", null, "This view has " + fmt(o.totalNodes) + " nodes; it shows the " + fmt(nodes.length) +
+      " most connected (budget " + fmt(o.budget) + "). Left out: " + fmt(o.nodes) + " nodes and " + fmt(o.edges) + " edges:"));
+    box.appendChild(el("p", null, o.byType.map(function (kv) { return fmt(kv[1]) + " " + kv[0]; }).join(", ") + "."));
     box.appendChild(el("p", null, o.howTo));
     box.hidden = false;
   }
