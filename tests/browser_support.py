@@ -24,8 +24,11 @@ def browser_missing() -> str | None:
     return None
 
 
-def start_browser(width: int = 1400, height: int = 900):
+def start_browser(width: int = 1400, height: int = 900, offline: bool = True):
     """A headless Chromium that cannot reach any host, logging console messages and requests.
+
+    ``offline`` also cuts loopback (DevTools network emulation); without it, only 127.0.0.1 is
+    reachable (every other request goes to a closed proxy port), for pages served locally.
 
     Returns ``(driver, profile_dir)``; quit the driver and remove the directory when done.
     """
@@ -39,16 +42,19 @@ def start_browser(width: int = 1400, height: int = 900):
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--no-first-run", "--disable-extensions", "--disable-default-apps",
                  f"--user-data-dir={profile}", f"--window-size={width},{height}",
-                 # any request that escapes goes to a closed port on loopback and fails
-                 "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+                 # every request goes to a closed port on loopback and fails; "<-loopback>" sends
+                 # loopback there too, unless pages are served from 127.0.0.1 (offline=False)
+                 "--proxy-server=127.0.0.1:9",
+                 "--proxy-bypass-list=<-loopback>" if offline else "--proxy-bypass-list=127.0.0.1",
                  "--allow-file-access-from-files"):
         opts.add_argument(flag)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     service = Service(str(CHROMEDRIVER if CHROMEDRIVER.exists() else shutil.which("chromedriver")))
     driver = webdriver.Chrome(options=opts, service=service)
     driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
-        "offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0})
+    if offline:
+        driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+            "offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0})
     # record alert() calls instead of blocking on a dialog (runs before any page script)
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": (
         "window.__fgAlerts = []; for (const f of ['alert', 'confirm', 'prompt'])"
@@ -77,10 +83,10 @@ def console_errors(driver) -> list[str]:
     return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
 
-def open_view(driver, path: Path, timeout: float = 60.0) -> None:
-    """Open a view file and wait until its layout has settled (physics done)."""
+def open_view(driver, path: Path | str, timeout: float = 60.0, url_given: bool = False) -> None:
+    """Open a view (a file, or a URL with ``url_given``) and wait until its layout has settled."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    driver.get(Path(path).resolve().as_uri())
+    driver.get(str(path) if url_given else Path(path).resolve().as_uri())
     WebDriverWait(driver, timeout).until(
         lambda d: d.execute_script("return !!(window.filmgraphView && window.filmgraphView.state.stabilized)"))
