@@ -74,6 +74,7 @@ def test_review_view_accepts_the_title_of_the_reviewed_film(store):
     by_title = view_graph(store, ViewSpec("review", "One Second"))
     by_id = view_graph(store, ViewSpec("review", "one-second-2021-by-john-li"))
     assert set(by_title) == set(by_id)
+    assert by_title.graph["title"] == "References in the review of One Second (2021) by John Li"  # what was found
 
 
 def test_entity_carries_wikidata_link_original_title_and_evidence(store):
@@ -127,6 +128,10 @@ def test_query_preset_draws_exactly_the_construct_result(store, tmp_path):
     select.write_text("SELECT * WHERE { ?s ?p ?o }")
     with pytest.raises(ViewError, match="CONSTRUCT"):
         view_graph(store, ViewSpec("query", str(select)))
+    broken = tmp_path / "broken.rq"
+    broken.write_text("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p")
+    with pytest.raises(ViewError, match=r"broken\.rq: SPARQL syntax error"):
+        view_graph(store, ViewSpec("query", str(broken)))
     with pytest.raises(ViewError, match="no query named"):
         view_graph(store, ViewSpec("query", "no-such-query", 2), queries_dir=tmp_path)
 

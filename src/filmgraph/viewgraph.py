@@ -18,7 +18,7 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 
-from .errors import ViewError
+from .errors import QueryError, ViewError
 from .store import FilmStore
 from .vocab import FG_IRI, OA, PROV, SCHEMA
 
@@ -352,7 +352,10 @@ def _query(reader: _Reader, name_or_file: str, queries_dir: Path | None) -> Sele
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ViewError(f"cannot read query {path}: {exc}") from None
-    result = reader.store.query(text)
+    try:
+        result = reader.store.query(text)
+    except QueryError as exc:
+        raise ViewError(f"{path}: {exc}") from None
     if not isinstance(result, ox.QueryTriples):
         raise ViewError(f"{path}: --query draws CONSTRUCT or DESCRIBE results; this query is a SELECT or ASK")
     triples: list[tuple[str, str, str]] = []
@@ -485,6 +488,7 @@ def view_graph(store: FilmStore, spec: ViewSpec, queries_dir: Path | None = None
     g = nx.DiGraph(title=spec.title, focus=sorted(selection.focus))
     for iri in sorted(selection.nodes):
         g.add_node(iri, entity=describe(reader, iri))
+    g.graph["title"] = _title(spec, [g.nodes[f]["entity"].label for f in g.graph["focus"]])
     if selection.triples is not None:
         for s, p, o in selection.triples:
             _add_edge(g, s, o, EDGE_LABELS.get(p, _local(p)))
@@ -509,6 +513,20 @@ def view_graph(store: FilmStore, spec: ViewSpec, queries_dir: Path | None = None
                 g.remove_edge(film, actor)
     _fold_comparisons(reader, g)
     return g
+
+
+def _title(spec: ViewSpec, focus_labels: list[str]) -> str:
+    """The page title, naming what was found (``Hero (2002)``) rather than what was typed (``hero``)."""
+    if not focus_labels or spec.preset in ("whole", "query"):
+        return spec.title
+    found = "; ".join(sorted(focus_labels))
+    if spec.preset == "director":
+        return f"Filmography: {found}"
+    if spec.preset == "film":
+        return f"Cast and roles: {found}"
+    if spec.preset == "review":
+        return "References in the " + found[0].lower() + found[1:] if found.startswith("Review of") else f"References in {found}"
+    return f"Around {found} (depth {spec.depth})"
 
 
 def _add_edge(g: nx.DiGraph, s: str, o: str, label: str) -> None:
