@@ -26,6 +26,9 @@ PRESETS = {
     "focus-gong-li": ["--focus", "Gong Li", "--depth", "2"],
     "query-film-people": ["--query", "film-people"],
 }
+#: the node selected in a screenshot, so the details panel shows facts, Wikidata link and evidence
+SELECT = {"director-zhang-yimou": "Zhang Yimou", "review-one-second": "Cinema Paradiso",
+          "film-hero-cast": "Hero", "focus-gong-li": "Gong Li"}
 
 
 def main() -> int:
@@ -52,6 +55,10 @@ def main() -> int:
                     continue
                 requested_urls(driver)
                 open_view(driver, page)
+                if name in SELECT:
+                    driver.execute_script(
+                        "var v = window.filmgraphView, id = v.find(arguments[0]); if (id !== null) v.selectNode(id);",
+                        SELECT[name])
                 time.sleep(0.5)
                 outside = [u for u in requested_urls(driver) if not u.startswith(("file:", "data:", "blob:", "about:"))]
                 errors = console_errors(driver)

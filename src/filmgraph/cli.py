@@ -348,7 +348,7 @@ def view(app: App, output: Path, director: str | None, film: str | None, review:
         _page, result = write_view(store, spec, output, budget or app.settings.view_node_budget)
     left_out = (f"; left out {result.omitted_nodes} nodes and {result.omitted_edges} edges (over the budget)"
                 if result.omitted_nodes else "")
-    app.say(f"wrote {spec.title}: {result.nodes} nodes, {result.edges} edges to {output}{left_out}")
+    app.say(f"wrote {result.title}: {result.nodes} nodes, {result.edges} edges to {output}{left_out}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -41,6 +41,7 @@ class ViewResult:
     """What a written view holds, and what it left out."""
 
     path: Path | None
+    title: str
     nodes: int
     edges: int
     omitted_nodes: int
@@ -221,6 +222,6 @@ def write_view(store, spec: ViewSpec, output: Path | None, budget: int = 1_500,
             os.chmod(output, 0o666 & ~umask)  # a page to share, not a secret (mkstemp made it 0600)
         except OSError as exc:
             raise ViewError(f"cannot write the view to {output}: {exc}") from None
-    return page, ViewResult(Path(output) if output else None, kept_nodes, kept_edges,
+    return page, ViewResult(Path(output) if output else None, g.graph["title"], kept_nodes, kept_edges,
                             g.number_of_nodes() - kept_nodes, g.number_of_edges() - kept_edges,
                             time.perf_counter() - started)

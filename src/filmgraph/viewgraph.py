@@ -434,7 +434,7 @@ def describe(reader: _Reader, iri: str) -> Entity:
         if year and f"({year})" not in entity.label:
             entity.label = f"{entity.label} ({year})"
     elif ntype.key == "release":
-        entity.label = "release " + next((v for k, v in entity.facts if k == "Date"), "")
+        entity.label = "release " + next((v for k, v in entity.facts if k == "Date"), "(undated)")
     entity.facts.sort(key=lambda f: (f[0] in ("Synopsis", "Review", "Verdict"), f[0]))
     entity.evidence = evidence_for(reader, iri)
     return entity

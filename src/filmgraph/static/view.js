@@ -194,6 +194,10 @@
     focusNode(id);
   });
 
+  function selectNode(id) {  // select and show details without moving the view
+    network.selectNodes([id]);
+    showDetails(id);
+  }
   window.filmgraphView = { network: network, nodes: nodes, edges: edges, state: state, find: find,
-                           focusNode: focusNode, setTypeVisible: setTypeVisible };
+                           focusNode: focusNode, selectNode: selectNode, setTypeVisible: setTypeVisible };
 })();
