@@ -109,6 +109,13 @@ def test_names_are_bound_as_terms_not_pasted_into_sparql(store):
     assert HOSTILE_FILM in g
 
 
+def test_names_match_whole_names_first_then_word_starts(store):
+    assert view_graph(store, ViewSpec("focus", "yimou", 0)).graph["focus"] == [ZHANG_YIMOU]
+    assert set(view_graph(store, ViewSpec("focus", "zhang yi", 0))) == {BASE + "person/zhang-yi"}  # exact wins
+    with pytest.raises(ViewError):
+        view_graph(store, ViewSpec("focus", "ang", 0))  # inside "Zhang", not at a word start
+
+
 def test_unknown_names_say_what_exists(store):
     with pytest.raises(ViewError, match=r"no film titled 'Hero'.*One Second"):
         view_graph(store, ViewSpec("film", "Hero"))

@@ -210,21 +210,24 @@ def select(store: FilmStore, spec: ViewSpec, queries_dir: Path | None = None) ->
 
 
 def find_by_name(reader: _Reader, name: str, classes: Iterable[str] | None = None) -> list[str]:
-    """Entities whose ``schema:name`` (or ``rdfs:label``) is ``name``, ignoring case; else contains it.
+    """Entities whose ``schema:name`` (or ``rdfs:label``) is ``name``, ignoring case; else whose name
+    has it at the start of a word (``yimou`` finds Zhang Yimou; ``ang`` finds Ang Lee, not Zhang).
 
     ``name`` is bound as a literal through ``substitutions`` (pyoxigraph requires the bound
     variable in the projection of a SELECT), so nothing the user types is parsed as SPARQL.
     """
     values = " ".join(f"<{c}>" for c in classes) if classes else ""
     type_filter = f"VALUES ?class {{ {values} }} ?e a ?class ." if values else "?e a ?class ."
+    wanted = " ".join(name.lower().split())
     for test in ("LCASE(STR(?n)) = LCASE(STR(?q))", "CONTAINS(LCASE(STR(?n)), LCASE(STR(?q)))"):
         rows = reader.store.query(
-            f"SELECT DISTINCT ?e ?q WHERE {{ {type_filter} ?e ?np ?n . VALUES ?np {{ <{S}name> <{RDFS_LABEL}> }}"
+            f"SELECT DISTINCT ?e ?n ?q WHERE {{ {type_filter} ?e ?np ?n . VALUES ?np {{ <{S}name> <{RDFS_LABEL}> }}"
             f" FILTER(isLiteral(?n) && {test}) }} ORDER BY ?e",
-            substitutions={ox.Variable("q"): ox.Literal(name)},
+            substitutions={ox.Variable("q"): ox.Literal(wanted)},
         )
-        found = [r["e"].value for r in rows if isinstance(r["e"], ox.NamedNode)]
-        found = [e for e in found if reader.drawable(e)]
+        found = [r["e"].value for r in rows if isinstance(r["e"], ox.NamedNode)
+                 and (" " + " ".join(r["n"].value.lower().split())).find(" " + wanted) >= 0]
+        found = [e for e in dict.fromkeys(found) if reader.drawable(e)]
         if found:
             return found
     return []
