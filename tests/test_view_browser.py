@@ -71,6 +71,7 @@ def test_drawn_nodes_and_edges_match_the_graph(browser, pages, preset):
     path, g = pages[preset]
     open_view(browser, path)
     assert drawn(browser) == (g.number_of_nodes(), g.number_of_edges())
+    assert browser.execute_script("return window.filmgraphView.network.physics.physicsEnabled;") is False  # settled
     ids = set(browser.execute_script("return window.filmgraphView.nodes.getIds();"))
     assert ids == set(g.nodes)
     legend_total = browser.execute_script(
