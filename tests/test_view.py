@@ -82,6 +82,7 @@ def test_entity_carries_wikidata_link_original_title_and_evidence(store):
     zy = g.nodes[ZHANG_YIMOU]["entity"]
     assert zy.wikidata == "https://www.wikidata.org/wiki/Q55430"
     assert zy.wikidata_description == "Chinese actor, film director, screenwriter and film producer"
+    assert zy.original == "张艺谋"  # Wikidata's Chinese label
     assert zy.evidence[0].sentence.startswith("Zhang Yimou’s latest work about the power of cinema")
     assert zy.evidence[0].role == "director"
     film = g.nodes[FILM]["entity"]

@@ -415,10 +415,14 @@ def describe(reader: _Reader, iri: str) -> Entity:
             m = WIKIDATA_ENTITY.match(o.value)
             if m and entity.wikidata is None:
                 entity.wikidata = f"https://www.wikidata.org/wiki/{m.group(1)}"
-                for wq in reader.ox.quads_for_pattern(o, ox.NamedNode(f"{S}description"), None,
-                                                     ox.NamedNode(reader.wikidata_graph)):
-                    entity.wikidata_description = wq.object.value
-                    break
+                for wq in reader.ox.quads_for_pattern(o, None, None, ox.NamedNode(reader.wikidata_graph)):
+                    wp, wo = wq.predicate.value, wq.object
+                    if not isinstance(wo, ox.Literal):
+                        continue
+                    if wp == f"{S}description" and wo.language in ("en", None, ""):
+                        entity.wikidata_description = wo.value
+                    elif wp == RDFS_LABEL and wo.language == "zh" and entity.original is None:
+                        entity.original = wo.value  # a person's name in Chinese, from Wikidata
         if isinstance(o, ox.Literal) and p != f"{S}name" and p != RDFS_LABEL:
             fact = (FACT_LABELS.get(p, _local(p)), _short(o.value))
             if fact not in seen:

@@ -29,7 +29,9 @@
     var box = el("div", "fg-tip");
     box.appendChild(el("h3", null, label));
     box.appendChild(el("p", "fg-type", fg.type));
-    if (fg.original && fg.original !== label) box.appendChild(el("p", "fg-original", "Original title: " + fg.original));
+    if (fg.original && fg.original !== label) {
+      box.appendChild(el("p", "fg-original", (fg.type === "Film" ? "Original title: " : "Original name: ") + fg.original));
+    }
     if (fg.facts && fg.facts.length) {
       var table = el("table", "fg-facts");
       fg.facts.forEach(function (f) {
