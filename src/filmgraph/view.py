@@ -130,8 +130,9 @@ def build_network(g: nx.DiGraph):
             edge["width"] = 2.5
         net.add_edge(s, o, **edge)
     n = g.number_of_nodes()
-    net.barnes_hut(gravity=-6000 if n < 300 else -3000, central_gravity=0.35, spring_length=140 if n < 300 else 90,
-                   spring_strength=0.04, damping=0.4, overlap=0.2 if n < 300 else 0)
+    small = n < 300
+    net.barnes_hut(gravity=-12000 if small else -3000, central_gravity=0.3, spring_length=190 if small else 90,
+                   spring_strength=0.03, damping=0.4, overlap=0.6 if small else 0)
     return net
 
 
