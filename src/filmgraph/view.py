@@ -26,7 +26,8 @@ from pathlib import Path
 import networkx as nx
 
 from .errors import ViewError
-from .viewgraph import TYPES_BY_KEY, Entity, ViewSpec, view_graph
+from .viewentity import TYPES_BY_KEY, Entity
+from .viewgraph import ViewSpec, view_graph
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 TEMPLATE_FILE = Path(__file__).resolve().parent / "templates" / "view.html"

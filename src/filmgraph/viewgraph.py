@@ -1,11 +1,9 @@
 """Views, part 1: from the store to a networkx graph of typed, labelled entities.
 
-Which entities a view shows is chosen by a preset (a SPARQL SELECT with the user's text bound as
-an RDF term, never pasted into the query); what each entity says (label, facts, Wikidata link,
-evidence sentences) is read by pattern from the store. The evidence machinery of the RDF contract
-(``oa:Annotation``, targets, selectors, extractors), ratings, link records and ``fg:Comparison``
-nodes are not drawn as nodes: they are folded into the tooltips and edge labels of the things they
-are about.
+Which entities a view shows is chosen by a preset (the user's text bound into SPARQL as an RDF
+term, never pasted into the query, or read by pattern); what each entity says comes from
+``viewentity.describe``. ``fg:Comparison`` nodes become the label (cue), colour (polarity) and
+evidence of their film -> work edge.
 """
 
 from __future__ import annotations
@@ -20,100 +18,8 @@ import pyoxigraph as ox
 
 from .errors import QueryError, ViewError
 from .store import FilmStore
-from .vocab import FG_IRI, OA, PROV, SCHEMA
-
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-OWL_SAMEAS = "http://www.w3.org/2002/07/owl#sameAs"
-S = str(SCHEMA)
-WIKIDATA_ENTITY = re.compile(r"^https?://www\.wikidata\.org/entity/(Q[1-9][0-9]*)$")
-
-
-def fg(name: str) -> str:
-    """An ``fg:`` IRI by name. Plain strings: the extraction terms join the closed ``FG`` later."""
-    return FG_IRI + name
-
-
-@dataclass(frozen=True)
-class NodeType:
-    """How one kind of entity is drawn: its key, legend name, colour and vis-network shape."""
-
-    key: str
-    name: str
-    color: str
-    shape: str
-
-
-#: RDF classes to node types, most specific first (a node takes the first type it has)
-NODE_TYPES: list[tuple[str, NodeType]] = [
-    (f"{S}Review", NodeType("review", "Review", "#e15759", "star")),
-    (f"{S}PerformanceRole", NodeType("role", "Role", "#76b7b2", "triangle")),
-    (f"{S}Movie", NodeType("film", "Film", "#4e79a7", "dot")),
-    (f"{S}Book", NodeType("work", "Other work", "#59a14f", "square")),
-    (f"{S}CreativeWork", NodeType("work", "Other work", "#59a14f", "square")),
-    (f"{S}Person", NodeType("person", "Person", "#f28e2b", "diamond")),
-    (f"{S}Festival", NodeType("festival", "Festival", "#edc948", "hexagon")),
-    (fg("Award"), NodeType("award", "Award", "#b07aa1", "star")),
-    (fg("HistoricalPeriod"), NodeType("period", "Historical period", "#ff9da7", "hexagon")),
-    (f"{S}PublicationEvent", NodeType("release", "Release", "#bab0ac", "square")),
-    (f"{S}Event", NodeType("event", "Event", "#d4a6c8", "hexagon")),
-    (f"{S}Organization", NodeType("organization", "Organization", "#9c755f", "triangleDown")),
-    (f"{S}Country", NodeType("country", "Country", "#86bcb6", "dot")),
-]
-OTHER = NodeType("other", "Other", "#a0a0a0", "dot")
-TYPES_BY_KEY: dict[str, NodeType] = {t.key: t for _, t in NODE_TYPES} | {OTHER.key: OTHER}
-
-#: classes whose instances are folded into other nodes instead of drawn
-FOLDED_TYPES = {
-    str(OA.Annotation), str(OA.TextPositionSelector), str(OA.SpecificResource),
-    str(PROV.SoftwareAgent), fg("Comparison"), f"{S}Rating",
-    "http://www.w3.org/2002/07/owl#Ontology", "http://www.w3.org/2002/07/owl#Class",
-}
-#: predicates never drawn as edges
-HIDDEN_PREDICATES = {RDF_TYPE, OWL_SAMEAS, f"{S}reviewRating"}
-
-EDGE_LABELS = {
-    f"{S}director": "director", f"{S}actor": "cast", f"{S}author": "author",
-    f"{S}itemReviewed": "reviews", f"{S}mentions": "mentions", fg("comparedTo"): "compared to",
-    f"{S}releasedEvent": "released", f"{S}publishedBy": "released by", f"{S}location": "in",
-}
-FACT_LABELS = {
-    f"{S}name": "Name", fg("originalTitle"): "Original title", fg("releaseYear"): "Year",
-    f"{S}genre": "Genre", f"{S}duration": "Duration", fg("runtimeMinutes"): "Runtime (min)",
-    f"{S}contentRating": "Rating", fg("contentAdvisory"): "Advisory", f"{S}startDate": "Date",
-    f"{S}characterName": "Character", fg("workKind"): "Kind", f"{S}abstract": "Synopsis",
-    f"{S}reviewBody": "Review", f"{S}ratingExplanation": "Verdict", f"{S}inLanguage": "Language",
-    f"{S}url": "Website", f"{S}description": "Description",
-}
-LONG_TEXT = 280  # characters of a long literal shown in a tooltip
-
-
-@dataclass
-class Evidence:
-    """One sentence an extractor read a statement from."""
-
-    sentence: str
-    section: str | None = None
-    extractor: str | None = None
-    confidence: str | None = None
-    role: str | None = None
-
-    def as_dict(self) -> dict[str, str]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
-
-
-@dataclass
-class Entity:
-    """What a view says about one node."""
-
-    iri: str
-    type: NodeType
-    label: str
-    original: str | None = None
-    facts: list[tuple[str, str]] = field(default_factory=list)
-    wikidata: str | None = None
-    wikidata_description: str | None = None
-    evidence: list[Evidence] = field(default_factory=list)
+from .viewentity import (EDGE_LABELS, HIDDEN_PREDICATES, RDF_TYPE, RDFS_LABEL, S, Reader, best_name, describe,
+                         evidence_for, fg, local_name, term_text)
 
 
 @dataclass(frozen=True)
@@ -144,51 +50,12 @@ class Selection:
     focus: set[str] = field(default_factory=set)
     triples: list[tuple[str, str, str]] | None = None  # --query: exactly these edges
 
-
-class _Reader:
-    """Pattern reads on the store that skip the bookkeeping and ontology graphs."""
-
-    def __init__(self, store: FilmStore) -> None:
-        self.store = store
-        self.ox = store.oxigraph
-        self.skip = {str(store.iris.meta_graph), str(store.iris.ontology_graph)}
-        self.wikidata_graph = str(store.iris.wikidata_graph)
-        self.base = store.iris.base
-
-    def quads(self, s=None, p=None, o=None) -> Iterable[ox.Quad]:
-        nn = lambda v: ox.NamedNode(v) if isinstance(v, str) else v  # noqa: E731
-        for q in self.ox.quads_for_pattern(nn(s), nn(p), nn(o), None):
-            g = q.graph_name
-            if isinstance(g, ox.NamedNode) and g.value in self.skip:
-                continue
-            yield q
-
-    def types(self, iri: str) -> list[str]:
-        try:
-            ox.NamedNode(iri)
-        except ValueError:  # not an IRI at all (a title typed where an id could be): no types
-            return []
-        return [q.object.value for q in self.quads(iri, RDF_TYPE) if isinstance(q.object, ox.NamedNode)]
-
-    def is_machinery(self, iri: str) -> bool:
-        if any(iri.startswith(f"{self.base}{part}/") for part in ("annotation", "extractor", "link", "comparison", "rating")):
-            return True
-        return iri.startswith(("http://www.wikidata.org/", "https://www.wikidata.org/", FG_IRI))
-
-    def drawable(self, iri: str) -> bool:
-        """An entity a view draws: typed in our data, not evidence machinery."""
-        if self.is_machinery(iri):
-            return False
-        types = self.types(iri)
-        return bool(types) and not any(t in FOLDED_TYPES for t in types)
-
-
 # --- presets: which nodes ------------------------------------------------------------------------
 
 
 def select(store: FilmStore, spec: ViewSpec, queries_dir: Path | None = None) -> Selection:
     """The entities ``spec`` asks for; ``ViewError`` if its name matches nothing."""
-    reader = _Reader(store)
+    reader = Reader(store)
     preset = spec.preset
     if preset == "whole":
         nodes = {q.subject.value for q in reader.quads(p=RDF_TYPE)
@@ -209,7 +76,7 @@ def select(store: FilmStore, spec: ViewSpec, queries_dir: Path | None = None) ->
     raise ViewError(f"unknown view preset {preset!r}")
 
 
-def find_by_name(reader: _Reader, name: str, classes: Iterable[str] | None = None) -> list[str]:
+def find_by_name(reader: Reader, name: str, classes: Iterable[str] | None = None) -> list[str]:
     """Entities whose ``schema:name`` (or ``rdfs:label``) is ``name``, ignoring case; else whose name
     has it at the start of a word (``yimou`` finds Zhang Yimou; ``ang`` finds Ang Lee, not Zhang).
 
@@ -233,14 +100,14 @@ def find_by_name(reader: _Reader, name: str, classes: Iterable[str] | None = Non
     return []
 
 
-def _names_of(reader: _Reader, classes: list[str], via: str | None = None, limit: int = 12) -> str:
+def _names_of(reader: Reader, classes: list[str], via: str | None = None, limit: int = 12) -> str:
     """A short list of the names the user could have meant, for error messages."""
     names: set[str] = set()
     for c in classes:
         for q in reader.quads(p=RDF_TYPE, o=c):
             if via and not any(True for _ in reader.quads(p=via, o=q.subject.value)):
                 continue
-            best = _best_name([nq.object for nq in reader.quads(q.subject.value, f"{S}name")
+            best = best_name([nq.object for nq in reader.quads(q.subject.value, f"{S}name")
                                if isinstance(nq.object, ox.Literal)])
             if best:
                 names.add(best)
@@ -248,7 +115,7 @@ def _names_of(reader: _Reader, classes: list[str], via: str | None = None, limit
     return ", ".join(shown) + (" ..." if len(names) > limit else "") if shown else "none"
 
 
-def _director(reader: _Reader, name: str) -> Selection:
+def _director(reader: Reader, name: str) -> Selection:
     people = [p for p in find_by_name(reader, name, [f"{S}Person"])
               if any(True for _ in reader.quads(p=f"{S}director", o=p))]
     if not people:
@@ -268,7 +135,7 @@ def _director(reader: _Reader, name: str) -> Selection:
     return Selection({n for n in nodes if reader.drawable(n)}, focus)
 
 
-def _film(reader: _Reader, title: str) -> Selection:
+def _film(reader: Reader, title: str) -> Selection:
     films = find_by_name(reader, title, [f"{S}Movie"])
     if not films:
         raise ViewError(f"no film titled {title!r} in the store; films: {_names_of(reader, [f'{S}Movie'])}")
@@ -284,7 +151,7 @@ def _film(reader: _Reader, title: str) -> Selection:
     return Selection({n for n in nodes if reader.drawable(n)}, focus)
 
 
-def _review(reader: _Reader, key: str) -> Selection:
+def _review(reader: Reader, key: str) -> Selection:
     """A review by its id (``one-second-2021-by-john-li``), its IRI, or the title of its film."""
     reviews = []
     if key.startswith(("http://", "https://")):
@@ -308,7 +175,7 @@ def _review(reader: _Reader, key: str) -> Selection:
     return Selection({n for n in nodes if reader.drawable(n)}, focus)
 
 
-def _neighbours(reader: _Reader, iri: str) -> set[str]:
+def _neighbours(reader: Reader, iri: str) -> set[str]:
     out = {q.object.value for q in reader.quads(iri) if isinstance(q.object, ox.NamedNode)
            and q.predicate.value not in HIDDEN_PREDICATES}
     inc = {q.subject.value for q in reader.quads(o=iri) if isinstance(q.subject, ox.NamedNode)
@@ -316,7 +183,7 @@ def _neighbours(reader: _Reader, iri: str) -> set[str]:
     return {n for n in out | inc if reader.drawable(n)}
 
 
-def _focus(reader: _Reader, label: str, depth: int) -> Selection:
+def _focus(reader: Reader, label: str, depth: int) -> Selection:
     start = find_by_name(reader, label)
     if not start:
         raise ViewError(f"nothing named {label!r} in the store")
@@ -349,7 +216,7 @@ if not QUERIES_DIR.exists():  # a source checkout: queries/ sits at the repo roo
     QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
 
 
-def _query(reader: _Reader, name_or_file: str, queries_dir: Path | None) -> Selection:
+def _query(reader: Reader, name_or_file: str, queries_dir: Path | None) -> Selection:
     path = find_query(name_or_file, queries_dir)
     try:
         text = path.read_text(encoding="utf-8")
@@ -373,124 +240,13 @@ def _query(reader: _Reader, name_or_file: str, queries_dir: Path | None) -> Sele
             triples.append((s.value, p.value, o.value))
     return Selection(nodes, set(), triples)
 
-
-# --- describing nodes ------------------------------------------------------------------------------
-
-
-def _text(term: object) -> str:
-    return term.value if isinstance(term, (ox.Literal, ox.NamedNode)) else str(term)
-
-
-def _best_name(literals: list[ox.Literal]) -> str | None:
-    """English first, then untagged, then anything."""
-    for test in (lambda l: l.language == "en", lambda l: not l.language, lambda l: True):  # noqa: E741
-        for lit in literals:
-            if test(lit):
-                return lit.value
-    return None
-
-
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= LONG_TEXT else text[: LONG_TEXT - 1].rstrip() + "…"
-
-
-def _local(iri: str) -> str:
-    return re.split(r"[/#]", iri.rstrip("/"))[-1] or iri
-
-
-def describe(reader: _Reader, iri: str) -> Entity:
-    """An entity's type, English label, original title, facts, Wikidata link and evidence."""
-    quads = list(reader.quads(iri))
-    types = [q.object.value for q in quads if q.predicate.value == RDF_TYPE]
-    ntype = next((t for cls, t in NODE_TYPES if cls in types), OTHER)
-    names = [q.object for q in quads if q.predicate.value in (f"{S}name", RDFS_LABEL) and isinstance(q.object, ox.Literal)]
-    entity = Entity(iri, ntype, _best_name(names) or _local(iri))
-    seen: set[tuple[str, str]] = set()
-    for q in quads:
-        p, o = q.predicate.value, q.object
-        if p == fg("originalTitle") and isinstance(o, ox.Literal):
-            entity.original = o.value
-        if p == OWL_SAMEAS and isinstance(o, ox.NamedNode):
-            m = WIKIDATA_ENTITY.match(o.value)
-            if m and entity.wikidata is None:
-                entity.wikidata = f"https://www.wikidata.org/wiki/{m.group(1)}"
-                for wq in reader.ox.quads_for_pattern(o, None, None, ox.NamedNode(reader.wikidata_graph)):
-                    wp, wo = wq.predicate.value, wq.object
-                    if not isinstance(wo, ox.Literal):
-                        continue
-                    if wp == f"{S}description" and wo.language in ("en", None, ""):
-                        entity.wikidata_description = wo.value
-                    elif wp == RDFS_LABEL and wo.language == "zh" and entity.original is None:
-                        entity.original = wo.value  # a person's name in Chinese, from Wikidata
-        if isinstance(o, ox.Literal) and p != f"{S}name" and p != RDFS_LABEL:
-            fact = (FACT_LABELS.get(p, _local(p)), _short(o.value))
-            if fact not in seen:
-                seen.add(fact)
-                entity.facts.append(fact)
-        if p == f"{S}reviewRating" and isinstance(o, ox.NamedNode):  # a rating is folded into its review
-            for rq in reader.quads(o.value):
-                if isinstance(rq.object, ox.Literal):
-                    entity.facts.append((FACT_LABELS.get(rq.predicate.value, _local(rq.predicate.value)), _short(rq.object.value)))
-    if ntype.key == "review":
-        entity.label = _review_label(reader, iri, quads) or entity.label
-    elif ntype.key == "role":
-        entity.label = next((v for k, v in entity.facts if k == "Character"), entity.label)
-    elif ntype.key == "film":  # a filmography reads better with years: "Hero (2002)"
-        year = next((v for k, v in entity.facts if k == "Year"), None)
-        if year and f"({year})" not in entity.label:
-            entity.label = f"{entity.label} ({year})"
-    elif ntype.key == "release":
-        entity.label = "release " + next((v for k, v in entity.facts if k == "Date"), "(undated)")
-    entity.facts.sort(key=lambda f: (f[0] in ("Synopsis", "Review", "Verdict"), f[0]))
-    entity.evidence = evidence_for(reader, iri)
-    return entity
-
-
-def _review_label(reader: _Reader, iri: str, quads: list[ox.Quad]) -> str | None:
-    def name_of(p: str) -> str | None:
-        for q in quads:
-            if q.predicate.value == p and isinstance(q.object, ox.NamedNode):
-                names = [n.object for n in reader.quads(q.object.value, f"{S}name") if isinstance(n.object, ox.Literal)]
-                return _best_name(names)
-        return None
-
-    film, author = name_of(f"{S}itemReviewed"), name_of(f"{S}author")
-    if not film:
-        return None
-    return f"Review of {film}" + (f" by {author}" if author else "")
-
-
-def evidence_for(reader: _Reader, iri: str) -> list[Evidence]:
-    """The sentences annotations (``oa:hasBody iri``) were read from, most confident first."""
-    found: list[Evidence] = []
-    for q in reader.quads(p=str(OA.hasBody), o=iri):
-        ann = q.subject.value
-        props: dict[str, str] = {}
-        for aq in reader.quads(ann):
-            p = aq.predicate.value
-            props.setdefault(p, _text(aq.object))
-            if p == str(OA.hasTarget) and isinstance(aq.object, ox.NamedNode):
-                for tq in reader.quads(aq.object.value):
-                    props.setdefault(tq.predicate.value, _text(tq.object))
-        sentence = props.get(fg("sentence"))
-        if sentence:
-            found.append(Evidence(_short(sentence), props.get(fg("section")), props.get(fg("extractor")),
-                                  props.get(fg("confidence")), props.get(fg("mentionRole"))))
-    found.sort(key=lambda e: -float(e.confidence or 0))
-    unique: dict[str, Evidence] = {}
-    for e in found:
-        unique.setdefault(e.sentence, e)
-    return list(unique.values())
-
-
 # --- the graph ------------------------------------------------------------------------------------
 
 
 def view_graph(store: FilmStore, spec: ViewSpec, queries_dir: Path | None = None) -> nx.DiGraph:
     """The networkx graph a view draws: node attribute ``entity``, edge attributes ``relations``
     (labels), ``evidence`` and ``polarity``; graph attributes ``title`` and ``focus``."""
-    reader = _Reader(store)
+    reader = Reader(store)
     selection = select(store, spec, queries_dir)
     g = nx.DiGraph(title=spec.title, focus=sorted(selection.focus))
     for iri in sorted(selection.nodes):
@@ -498,7 +254,7 @@ def view_graph(store: FilmStore, spec: ViewSpec, queries_dir: Path | None = None
     g.graph["title"] = _title(spec, [g.nodes[f]["entity"].label for f in g.graph["focus"]])
     if selection.triples is not None:
         for s, p, o in selection.triples:
-            _add_edge(g, s, o, EDGE_LABELS.get(p, _local(p)))
+            _add_edge(g, s, o, EDGE_LABELS.get(p, local_name(p)))
         return g
     roles_by_film: dict[str, set[str]] = {}
     for iri in selection.nodes:
@@ -511,7 +267,7 @@ def view_graph(store: FilmStore, spec: ViewSpec, queries_dir: Path | None = None
                     aq.object.value for aq in reader.quads(o.value, f"{S}actor"))
                 _add_edge(g, iri, o.value, "cast")
                 continue
-            label = "played by" if p == f"{S}actor" and g.nodes[iri]["entity"].type.key == "role" else EDGE_LABELS.get(p, _local(p))
+            label = "played by" if p == f"{S}actor" and g.nodes[iri]["entity"].type.key == "role" else EDGE_LABELS.get(p, local_name(p))
             _add_edge(g, iri, o.value, label)
     # the direct film -> actor link is implied by film -> role -> actor: draw it once, through the role
     for film, actors in roles_by_film.items():
@@ -546,13 +302,13 @@ def _add_edge(g: nx.DiGraph, s: str, o: str, label: str) -> None:
         g.add_edge(s, o, relations=[label], evidence=[], polarity=None)
 
 
-def _fold_comparisons(reader: _Reader, g: nx.DiGraph) -> None:
+def _fold_comparisons(reader: Reader, g: nx.DiGraph) -> None:
     """Each ``fg:Comparison`` becomes the label (its cue), colour (polarity) and evidence of its edge."""
     for q in reader.quads(p=RDF_TYPE, o=fg("Comparison")):
         c = q.subject.value
         props: dict[str, list[str]] = {}
         for cq in reader.quads(c):
-            props.setdefault(cq.predicate.value, []).append(_text(cq.object))
+            props.setdefault(cq.predicate.value, []).append(term_text(cq.object))
         subj, obj = props.get(fg("comparisonSubject"), [None])[0], props.get(fg("comparisonObject"), [None])[0]
         if subj not in g or obj not in g:
             continue
@@ -563,5 +319,5 @@ def _fold_comparisons(reader: _Reader, g: nx.DiGraph) -> None:
         edge["relations"] = [r for r in edge["relations"] if not r.startswith("compared to")] + [
             "compared to" + (f" ({'; '.join(cues)})" if cues else "")]
         polarity = props.get(fg("polarity"), [None])[0]
-        edge["polarity"] = _local(polarity) if polarity else edge["polarity"]
+        edge["polarity"] = local_name(polarity) if polarity else edge["polarity"]
         edge["evidence"] += [e.as_dict() for e in evidence_for(reader, c)]
