@@ -84,9 +84,12 @@ def main(ctx: click.Context, store_path: Path | None, base_iri: str | None, conf
 @click.option("--format", "export_format", help="Format of --export (default: from its extension, else Turtle).")
 @click.option("--stats", "show_stats", is_flag=True, help="Print the store's counts when done.")
 @click.option("--force", is_flag=True, help="Rebuild reviews even when unchanged.")
+@click.option("--link", "link_mode", type=click.Choice(["offline", "online", "off"]),
+              help="Link to Wikidata after building [default: setting link_on_build, 'offline': "
+                   "cache + bundled snapshot, no network].")
 @pass_app
 def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_format: str | None,
-          show_stats: bool, force: bool) -> None:
+          show_stats: bool, force: bool, link_mode: str | None) -> None:
     """Read reviews (files, directories, or - for stdin) into the store.
 
     Directories are searched recursively for *.txt and *.md. An unchanged review is skipped; a
@@ -103,6 +106,7 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
     from .read import REVIEW_SUFFIXES
 
     total = _count_inputs(paths, REVIEW_SUFFIXES)
+    link_mode = _link_mode(link_mode or app.settings.link_on_build)
     with app.store() as store:
         bar = _progress(app, total, "reviews")
 
@@ -125,6 +129,7 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
             f"{report.count('replaced')} replaced, {report.count('unchanged')} unchanged, "
             f"{report.count('skipped')} skipped, {report.count('failed')} failed"
         )
+        _link_after_build(app, store, link_mode)
         if export_path is not None:
             _do_export(app, store, export_path, export_format, include_ontology=False)
         if show_stats:
@@ -300,6 +305,180 @@ def remove(app: App, names: tuple[str, ...]) -> None:
             for e in matches:
                 store.remove_graph(URIRef(e.graph_iri))
                 app.say(f"removed {e.graph_iri[len(prefix):]} ({e.source})")
+
+
+# --- wikidata ----------------------------------------------------------------------------------
+
+
+def _link_mode(mode: str) -> str:
+    """Check ``--link`` / ``link_on_build`` before anything is built."""
+    if mode not in ("offline", "online", "off"):
+        from .errors import LinkError
+
+        raise LinkError(f"link_on_build must be offline, online or off, not {mode!r}")
+    return mode
+
+
+def _link_after_build(app: App, store, mode: str) -> None:
+    """``filmgraph build --link offline|online|off``: link the store's entities once the reviews are in."""
+    if mode == "off":
+        return
+    from .wikidata.merge import link_store
+
+    settings = app.settings.replace(offline=mode != "online")
+    report = link_store(store, settings, warn=lambda m: click.echo(f"filmgraph: warning: {m}", err=True))
+    app.say(report.summary())
+
+
+@main.command()
+@click.option("--offline", is_flag=True, help="Never touch the network: cache and offline snapshots only.")
+@click.option("--review", "review", help="Show the decisions for the entities of this review only "
+                                         "(its id, e.g. one-second-2021-by-john-li, or its IRI).")
+@click.option("--report", "report_path", type=click.Path(path_type=Path),
+              help="Write every decision (score, reasons, top candidates) as JSON here.")
+@pass_app
+def link(app: App, offline: bool, review: str | None, report_path: Path | None) -> None:
+    """Link films, people, works and events in the store to Wikidata and merge its facts.
+
+    Writes owl:sameAs and link records (score, reasons) into {base}graph/links and Wikidata's
+    statements into {base}graph/wikidata. Answers come from the cache first, then Wikidata; with
+    --offline, or once Wikidata proves unreachable, from the bundled and imported snapshots. An
+    entity below the link_threshold setting stays unlinked and is listed as ambiguous with its top
+    candidates.
+
+    \b
+    Examples:
+      filmgraph link --offline
+      filmgraph link --review one-second-2021-by-john-li
+      FILMGRAPH_USER_AGENT="mytool/1.0 (me@example.org)" filmgraph link --report out/links.json
+    """
+    from .export import atomic_write
+    from .wikidata.merge import link_store
+
+    settings = app.settings.replace(offline=offline or app.settings.offline)
+    with app.store() as store:
+        report = link_store(store, settings, warn=lambda m: click.echo(f"filmgraph: warning: {m}", err=True))
+        shown = report.decisions
+        if review is not None:
+            keep = _review_entities(store, review)
+            shown = [d for d in report.decisions if d.mention.iri in keep]
+    for d in shown:
+        click.echo(d.describe())
+    if report_path is not None:
+        with atomic_write(report_path) as fh:
+            fh.write(report.to_json().encode("utf-8"))
+        app.say(f"wrote the link report to {report_path}")
+    app.say(report.summary())
+
+
+def _review_entities(store, review: str) -> set[str]:
+    """The entities a review's graph names (as subject or object)."""
+    import pyoxigraph as ox
+
+    from .errors import FilmGraphError
+
+    graph = review if review.startswith(("http://", "https://")) else str(store.iris.review_graph(review))
+    if graph.startswith(store.iris.base + "review/"):
+        graph = str(store.iris.review_graph(graph.rsplit("/", 1)[-1]))
+    if graph not in store.named_graphs():
+        raise FilmGraphError(f"no review {review!r} in the store (see `filmgraph stats`)")
+    rows = store.query("SELECT DISTINCT ?g ?e WHERE { GRAPH ?g { { ?e ?p ?o } UNION { ?s ?p ?e } } FILTER(isIRI(?e)) }",
+                       substitutions={ox.Variable("g"): ox.NamedNode(graph)}, union=False)
+    return {r["e"].value for r in rows}
+
+
+@main.group()
+def wikidata() -> None:
+    """Offline Wikidata snapshots and the response cache.
+
+    \b
+    Examples:
+      filmgraph wikidata snapshot --from ../shared/wikidata
+      filmgraph wikidata import my-films.json
+      filmgraph wikidata refresh
+    """
+
+
+@wikidata.command("snapshot")
+@click.option("--from", "source", type=click.Path(path_type=Path, file_okay=False), default=Path("../shared/wikidata"),
+              show_default=True, help="Folder with fb15k237-entity2wikidata.json and codex-triples.tsv.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              help="Where to write it [default: the bundled data/wikidata].")
+@pass_app
+def wikidata_snapshot(app: App, source: Path, out: Path | None) -> None:
+    """Build the offline snapshot (entities.jsonl.gz, PROVENANCE.md, LICENCE) from real Wikidata data.
+
+    \b
+    Example:
+      filmgraph wikidata snapshot --from ../shared/wikidata --out data/wikidata
+    """
+    from .wikidata.snapshot import build_snapshot, bundled_snapshot_dir
+
+    target = out or bundled_snapshot_dir()
+    figures = build_snapshot(source, target)
+    app.say(f"wrote {figures['entities']} entities and {figures['statements']} statements "
+            f"({figures['bytes']:,} bytes) to {target}")
+
+
+@wikidata.command("import")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@pass_app
+def wikidata_import(app: App, file: Path) -> None:
+    """Load a snapshot you made: wbgetentities JSON, a dump's entity JSON (lines), or SPARQL JSON results.
+
+    It is stored under the wikidata_import_dir setting and used by every later offline lookup.
+
+    \b
+    Examples:
+      curl -A "me (me@example.org)" "https://www.wikidata.org/w/api.php?action=wbgetentities&ids=Q55430&format=json" > zy.json
+      filmgraph wikidata import zy.json
+    """
+    from .wikidata.snapshot import import_snapshot
+
+    n, target = import_snapshot(file, app.settings.wikidata_import_dir)
+    app.say(f"imported {n} entities from {file} into {target}")
+
+
+@wikidata.command("refresh")
+@click.option("--all", "everything", is_flag=True, help="Refresh every cache entry, not only stale ones.")
+@pass_app
+def wikidata_refresh(app: App, everything: bool) -> None:
+    """Fetch again the cached Wikidata answers older than cache_max_age_days (default 30).
+
+    \b
+    Example:
+      filmgraph wikidata refresh
+    """
+    from .wikidata.lookup import refresh_cache
+
+    done, failed = refresh_cache(app.settings, everything=everything)
+    app.say(f"refreshed {done} cache entr{'y' if done == 1 else 'ies'}; {failed} could not be refreshed")
+    if failed:
+        sys.exit(EXIT_PROBLEM)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the conflicts as JSON.")
+@pass_app
+def conflicts(app: App, as_json: bool) -> None:
+    """List where reviews and Wikidata disagree (director, year, runtime, cast), with both sources.
+
+    Runs the named query queries/conflicts.rq on the store; needs `filmgraph link` first.
+
+    \b
+    Example:
+      filmgraph conflicts
+    """
+    from .wikidata.conflicts import conflicts as find
+
+    with app.store(read_only=True) as store:
+        found = find(store)
+    if as_json:
+        click.echo(json.dumps([c.__dict__ for c in found], indent=2, ensure_ascii=False))
+    else:
+        for c in found:
+            click.echo(c.describe())
+    app.say(f"{len(found)} conflict(s)")
 
 
 # --- views ----------------------------------------------------------------------------------------

@@ -36,6 +36,25 @@ class Settings:
     offline: bool = False
     link_threshold: float = 0.6
     cache_dir: Path = Path(".filmgraph/cache")
+    # Wikidata linking (issue 4; see docs/wikidata.md)
+    #: link after `filmgraph build`: "offline" (cache + bundled snapshot, never the network), "online", "off"
+    link_on_build: str = "offline"
+    #: read timeout of an API request; the connect timeout is short so a missing network fails fast
+    wikidata_timeout_s: float = 10.0
+    wikidata_connect_timeout_s: float = 3.05
+    #: the query service stops queries at 60 s; we wait that plus 5 s for its answer (or its timeout report)
+    wikidata_sparql_timeout_s: float = 65.0
+    wikidata_retries: int = 3
+    wikidata_backoff_s: float = 1.0
+    #: a Retry-After (or backoff) longer than this gives up instead of waiting
+    wikidata_max_wait_s: float = 60.0
+    wikidata_max_in_flight: int = 2
+    #: offline snapshot folder; None = the bundled data/wikidata, "none" = no snapshot
+    wikidata_snapshot: Path | None = None
+    #: where `filmgraph wikidata import` puts snapshots a user made (loaded after the bundled one)
+    wikidata_import_dir: Path = Path(".filmgraph/wikidata")
+    #: cache entries older than this are stale (`filmgraph wikidata refresh`)
+    cache_max_age_days: float = 30.0
     # --- querying and views ---------------------------------------------------------------
     query_timeout_s: float = 10.0
     max_result_rows: int = 10_000

@@ -34,6 +34,12 @@ class FG(DefinedNamespace):
     buildKey: URIRef
     sourceName: URIRef
     describesReview: URIRef
+    # --- Wikidata links (issue 4) ---
+    Link: URIRef
+    linkSubject: URIRef
+    linkTarget: URIRef
+    linkScore: URIRef
+    linkReason: URIRef
 
 
 SCHEMA = SDO
@@ -69,4 +75,5 @@ def prefixes_for(base_iri: str) -> dict[str, str]:
         "review": f"{base}review/",
         "release": f"{base}release/",
         "rating": f"{base}rating/",
+        "link": f"{base}link/",
     }
