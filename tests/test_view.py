@@ -83,6 +83,9 @@ def test_entity_carries_wikidata_link_original_title_and_evidence(store):
     assert zy.wikidata == "https://www.wikidata.org/wiki/Q55430"
     assert zy.wikidata_description == "Chinese actor, film director, screenwriter and film producer"
     assert zy.original == "张艺谋"  # Wikidata's Chinese label
+    assert zy.wikipedia == "https://en.wikipedia.org/wiki/Zhang_Yimou"
+    daggers = g.nodes[BASE + "film/house-of-flying-daggers"]["entity"]
+    assert daggers.wikidata_facts == [("director", "Zhang Yimou")]  # wdt:P57, its value by label
     assert zy.evidence[0].sentence.startswith("Zhang Yimou’s latest work about the power of cinema")
     assert zy.evidence[0].role == "director"
     film = g.nodes[FILM]["entity"]

@@ -95,6 +95,8 @@ def test_search_focuses_the_matching_node(browser, pages):
     assert abs(centre["x"] - node["x"]) < 1 and abs(centre["y"] - node["y"]) < 1
     details = browser.find_element(By.ID, "fg-details").text
     assert "Cinema Paradiso" in details and "wikidata.org/wiki/Q464032" in details
+    link = browser.find_element(By.CSS_SELECTOR, "#fg-details a")
+    assert link.get_attribute("href") == "https://www.wikidata.org/wiki/Q464032"  # clickable, not followed
     box.clear()
     box.send_keys("no such thing", Keys.ENTER)
     assert browser.find_element(By.ID, "fg-search-status").text == "not found"

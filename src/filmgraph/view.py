@@ -100,6 +100,8 @@ def _node_payload(entity: Entity, degree: int, max_degree: int) -> dict:
             "facts": [list(f) for f in entity.facts],
             "wikidata": entity.wikidata,
             "wikidataDescription": entity.wikidata_description,
+            "wikidataFacts": [list(f) for f in entity.wikidata_facts],
+            "wikipedia": entity.wikipedia,
             "evidence": [e.as_dict() for e in entity.evidence],
             "degree": degree,
         },

@@ -80,6 +80,18 @@ FACT_LABELS = {
     f"{S}url": "Website", f"{S}description": "Description",
 }
 LONG_TEXT = 280  # characters of a long literal shown in a tooltip
+WDT = "http://www.wikidata.org/prop/direct/"
+#: names of the Wikidata properties the Wikidata graph holds (as Wikidata labels them)
+WIKIDATA_PROPERTIES = {
+    "P57": "director", "P161": "cast member", "P136": "genre", "P106": "occupation",
+    "P27": "country of citizenship", "P495": "country of origin", "P19": "place of birth",
+    "P20": "place of death", "P1412": "languages spoken, written, or signed", "P840": "narrative location",
+    "P737": "influenced by", "P69": "educated at", "P26": "spouse", "P364": "original language",
+    "P577": "publication date", "P2047": "duration", "P166": "award received", "P1411": "nominated for",
+    "P58": "screenwriter", "P86": "composer", "P162": "producer", "P750": "distributed by",
+}
+WIKIPEDIA = re.compile(r"^https://[a-z-]+\.wikipedia\.org/wiki/[^\s]+$")
+MAX_WIKIDATA_FACTS = 8
 
 
 @dataclass
@@ -107,6 +119,9 @@ class Entity:
     facts: list[tuple[str, str]] = field(default_factory=list)
     wikidata: str | None = None
     wikidata_description: str | None = None
+    #: statements from the Wikidata graph: (property name, values joined), labels where known
+    wikidata_facts: list[tuple[str, str]] = field(default_factory=list)
+    wikipedia: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
 
 
@@ -188,14 +203,7 @@ def describe(reader: Reader, iri: str) -> Entity:
             m = WIKIDATA_ENTITY.match(o.value)
             if m and entity.wikidata is None:
                 entity.wikidata = f"https://www.wikidata.org/wiki/{m.group(1)}"
-                for wq in reader.ox.quads_for_pattern(o, None, None, ox.NamedNode(reader.wikidata_graph)):
-                    wp, wo = wq.predicate.value, wq.object
-                    if not isinstance(wo, ox.Literal):
-                        continue
-                    if wp == f"{S}description" and wo.language in ("en", None, ""):
-                        entity.wikidata_description = wo.value
-                    elif wp == RDFS_LABEL and wo.language == "zh" and entity.original is None:
-                        entity.original = wo.value  # a person's name in Chinese, from Wikidata
+                _add_wikidata(reader, entity, o)
         if isinstance(o, ox.Literal) and p != f"{S}name" and p != RDFS_LABEL:
             fact = (FACT_LABELS.get(p, local_name(p)), _short(o.value))
             if fact not in seen:
@@ -218,6 +226,36 @@ def describe(reader: Reader, iri: str) -> Entity:
     entity.facts.sort(key=lambda f: (f[0] in ("Synopsis", "Review", "Verdict"), f[0]))
     entity.evidence = evidence_for(reader, iri)
     return entity
+
+
+def _add_wikidata(reader: Reader, entity: Entity, qid: ox.NamedNode) -> None:
+    """What the Wikidata graph says about the entity's Wikidata item: description, Chinese name,
+    Wikipedia article, and its statements with the labels of their values."""
+    wd_graph = ox.NamedNode(reader.wikidata_graph)
+    values: dict[str, list[str]] = {}
+    for wq in reader.ox.quads_for_pattern(qid, None, None, wd_graph):
+        wp, wo = wq.predicate.value, wq.object
+        if wp == f"{S}description" and isinstance(wo, ox.Literal) and wo.language in ("en", None, ""):
+            entity.wikidata_description = wo.value
+        elif wp == RDFS_LABEL and isinstance(wo, ox.Literal) and wo.language == "zh" and entity.original is None:
+            entity.original = wo.value  # a person's name in Chinese, from Wikidata
+        elif wp.startswith(WDT):
+            pid = wp[len(WDT):]
+            values.setdefault(WIKIDATA_PROPERTIES.get(pid, pid), []).append(_wikidata_value(reader, wo, wd_graph))
+    for wq in reader.ox.quads_for_pattern(None, ox.NamedNode(f"{S}about"), qid, wd_graph):
+        if isinstance(wq.subject, ox.NamedNode) and WIKIPEDIA.match(wq.subject.value):
+            if entity.wikipedia is None or "//en." in wq.subject.value:
+                entity.wikipedia = wq.subject.value
+    entity.wikidata_facts = [(name, _short(", ".join(sorted(set(vals)))))
+                             for name, vals in sorted(values.items())][:MAX_WIKIDATA_FACTS]
+
+
+def _wikidata_value(reader: Reader, term: object, wd_graph: ox.NamedNode) -> str:
+    if isinstance(term, ox.NamedNode):
+        labels = [q.object for q in reader.ox.quads_for_pattern(term, ox.NamedNode(RDFS_LABEL), None, wd_graph)
+                  if isinstance(q.object, ox.Literal)]
+        return best_name(labels) or local_name(term.value)
+    return term_text(term)
 
 
 def _review_label(reader: Reader, iri: str, quads: list[ox.Quad]) -> str | None:

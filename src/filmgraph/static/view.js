@@ -5,6 +5,7 @@
   "use strict";
   var data = JSON.parse(document.getElementById("fg-data").textContent);
   var WIKIDATA = /^https:\/\/www\.wikidata\.org\/wiki\/Q[1-9][0-9]*$/;
+  var WIKIPEDIA = /^https:\/\/[a-z-]+\.wikipedia\.org\/wiki\/[^\s]+$/;
   var SVGNS = "http://www.w3.org/2000/svg";
 
   function el(tag, cls, text) {
@@ -12,6 +13,10 @@
     if (cls) e.className = cls;
     if (text !== undefined && text !== null) e.textContent = String(text);
     return e;
+  }
+
+  function readable(url) {
+    try { return decodeURIComponent(url); } catch (e) { return url; }
   }
 
   function evidenceBlock(ev) {
@@ -53,6 +58,22 @@
       }
       if (fg.wikidataDescription) p.appendChild(document.createTextNode(" \u2014 " + fg.wikidataDescription));
       box.appendChild(p);
+      if (fg.wikidataFacts && fg.wikidataFacts.length) {
+        var wt = el("table", "fg-facts fg-wd-facts");
+        fg.wikidataFacts.forEach(function (f) {
+          var tr = el("tr");
+          tr.appendChild(el("th", null, f[0]));
+          tr.appendChild(el("td", null, f[1]));
+          wt.appendChild(tr);
+        });
+        box.appendChild(wt);
+      }
+      if (withLink && fg.wikipedia && WIKIPEDIA.test(fg.wikipedia)) {
+        var wp = el("p", "fg-wd", "Wikipedia: "), wa = el("a", null, readable(fg.wikipedia.replace(/^https:\/\//, "")));
+        wa.href = fg.wikipedia; wa.target = "_blank"; wa.rel = "noopener noreferrer";
+        wp.appendChild(wa);
+        box.appendChild(wp);
+      }
     }
     (fg.evidence || []).slice(0, withLink ? 20 : 2).forEach(function (ev) { box.appendChild(evidenceBlock(ev)); });
     return box;
