@@ -149,10 +149,10 @@ def _options(net, n: int) -> dict:
     options["layout"] = {"improvedLayout": n <= 150, "randomSeed": 7}
     options["interaction"] = {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": n > 500,
                               "navigationButtons": False, "keyboard": False}
-    options["nodes"] = {"font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3,
+    options["nodes"] = {"font": {"size": 18 if n <= 80 else 14, "face": "system-ui, sans-serif", "strokeWidth": 3,
                                  "strokeColor": "#ffffff"}, "borderWidth": 1}
     options["edges"] = {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-                        "font": {"size": 10, "align": "middle", "color": "#555555", "strokeWidth": 3},
+                        "font": {"size": 12 if n <= 80 else 10, "align": "middle", "color": "#555555", "strokeWidth": 3},
                         "color": {"color": "#9aa5b1", "highlight": "#333333", "hover": "#333333"},
                         "smooth": {"enabled": n <= 500, "type": "continuous"}}
     return options
