@@ -43,7 +43,7 @@ def test_build_reports_bad_files_by_name_and_still_builds_the_rest(run, tmp_path
 
 
 def test_build_from_stdin(run, seed_path):
-    result = run("build", "-", input=seed_path.read_bytes())
+    result = run("build", "--no-text", "-", input=seed_path.read_bytes())
     assert result.exit_code == 0, result.stderr
     assert "1 added" in result.stderr
     assert json.loads(run("stats", "--json").stdout)["films"] == 1

@@ -87,9 +87,10 @@ def main(ctx: click.Context, store_path: Path | None, base_iri: str | None, conf
 @click.option("--link", "link_mode", type=click.Choice(["offline", "online", "off"]),
               help="Link to Wikidata after building [default: setting link_on_build, 'offline': "
                    "cache + bundled snapshot, no network].")
+@click.option("--no-text", is_flag=True, help="Skip the spaCy text extraction (header statements only).")
 @pass_app
 def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_format: str | None,
-          show_stats: bool, force: bool, link_mode: str | None) -> None:
+          show_stats: bool, force: bool, link_mode: str | None, no_text: bool) -> None:
     """Read reviews (files, directories, or - for stdin) into the store.
 
     Directories are searched recursively for *.txt and *.md. An unchanged review is skipped; a
@@ -100,6 +101,7 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
     Examples:
       filmgraph build data/reviews
       filmgraph build review.txt --export graph.ttl --stats
+      filmgraph build data/reviews --no-text
       cat review.txt | filmgraph build -
     """
     from .pipeline import build as run_build
@@ -120,8 +122,14 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
                 if not app.quiet:
                     bar.write(f"filmgraph: warning: {outcome.source}: {w}", file=sys.stderr)
 
+        text_stage = None
+        if not no_text:
+            from .extract import make_text_stage
+
+            text_stage = make_text_stage(app.settings, store=store)
         try:
-            report = run_build(paths, store, app.settings, on_outcome=on_outcome, force=force)
+            report = run_build(paths, store, app.settings, text_stage=text_stage, on_outcome=on_outcome,
+                               force=force)
         finally:
             bar.close()
         app.say(
@@ -479,6 +487,34 @@ def conflicts(app: App, as_json: bool) -> None:
         for c in found:
             click.echo(c.describe())
     app.say(f"{len(found)} conflict(s)")
+
+
+# --- extraction ----------------------------------------------------------------------------------
+
+
+@main.command(name="eval")
+@click.option("--gold", "gold_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("tests/data/gold"),
+              show_default=True, help="Folder of gold *.json files (each names its review).")
+@click.option("--warm", is_flag=True, help="Let the gazetteer know every evaluated review's header first, "
+                                          "as a store that already holds them does.")
+@click.option("--errors", "show_errors", is_flag=True, help="List every missed and extra item.")
+@pass_app
+def eval_command(app: App, gold_dir: Path, warm: bool, show_errors: bool) -> None:
+    """Score the text extraction against gold files: precision, recall, F1 per category.
+
+    \b
+    Examples:
+      filmgraph eval
+      filmgraph eval --gold tests/data/gold --warm --errors
+    """
+    from .extract.evaluate import evaluate
+
+    result = evaluate(gold_dir, app.settings, warm=warm)
+    click.echo(result.table())
+    if show_errors:
+        for name, errs in result.errors.items():
+            for e in errs:
+                click.echo(f"{name}: {e}")
 
 
 # --- views ----------------------------------------------------------------------------------------

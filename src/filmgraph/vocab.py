@@ -30,6 +30,26 @@ class FG(DefinedNamespace):
     originalTitle: URIRef
     runtimeMinutes: URIRef
     contentAdvisory: URIRef
+    # --- text extraction (issue 3) ---
+    workKind: URIRef
+    comparedTo: URIRef
+    Comparison: URIRef
+    comparisonSubject: URIRef
+    comparisonObject: URIRef
+    cue: URIRef
+    polarity: URIRef
+    Polarity: URIRef
+    Favourable: URIRef
+    Unfavourable: URIRef
+    Neutral: URIRef
+    inReview: URIRef
+    Award: URIRef
+    HistoricalPeriod: URIRef
+    mentionRole: URIRef
+    section: URIRef
+    sentence: URIRef
+    extractor: URIRef
+    confidence: URIRef
     # bookkeeping in the meta graph
     buildKey: URIRef
     sourceName: URIRef

@@ -1,0 +1,350 @@
+"""From the annotated docs of one review to an ``ExtractionResult`` (no spaCy objects leave here).
+
+``collect`` reads one section's ``Doc`` into plain ``SectionFacts``; ``assemble`` works on the
+whole review: it resolves short names (``Zhang's`` -> Zhang Yimou, ``Fan`` -> Fan Wei), decides
+what each person is in the review, merges repeated works, drops the reviewed film from the other
+works, and infers the subject of a free-text review.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..models import Review
+from .types import (CastRole, Comparison, Event, Evidence, ExtractionResult, Mention, PersonRole, Subject, Work)
+
+_POSS = re.compile(r"[’']s?$")
+
+
+@dataclass
+class SectionFacts:
+    """What the components found in one section, by character offsets (picklable)."""
+
+    section: str
+    text: str
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    persons: list[tuple[int, int]] = field(default_factory=list)
+    works: list[tuple[int, int, dict]] = field(default_factory=list)
+    events: list[tuple[int, int, str]] = field(default_factory=list)
+    roles: list[dict] = field(default_factory=list)
+    comparisons: list[dict] = field(default_factory=list)
+
+
+def collect(doc, section: str) -> SectionFacts:
+    """The plain facts of one annotated ``Doc``."""
+    fg = doc.user_data.get("filmgraph") or {"works": {}, "events": {}, "roles": [], "comparisons": []}
+    if doc.has_annotation("SENT_START"):
+        sents = [(s.start_char, s.end_char) for s in doc.sents]
+    else:
+        sents = [(0, len(doc.text))]
+    facts = SectionFacts(section, doc.text, sents)
+    for e in doc.ents:
+        key = (e.start_char, e.end_char)
+        if e.label_ == "PERSON":
+            facts.persons.append(key)
+        elif e.label_ == "WORK_OF_ART":
+            facts.works.append((*key, dict(fg["works"].get(key, {}))))
+        elif e.label_ == "EVENT" and key in fg["events"]:
+            facts.events.append((*key, fg["events"][key]))
+    facts.roles = list(fg["roles"])
+    facts.comparisons = list(fg["comparisons"])
+    return facts
+
+
+def _propagate_titles(sections: list[SectionFacts]) -> None:
+    """A title found with confidence (``Ang Lee's Crouching Tiger, Hidden Dragon (2000)``) is the
+    same title where the review repeats it: extend clipped mentions and add missed ones."""
+    strong = {f.text[s:e] for f in sections for s, e, a in f.works
+              if len(f.text[s:e].split()) > 1 and (a.get("year") or a.get("maker") or a.get("confidence", 0) >= 0.9)}
+    for f in sections:
+        for title in sorted(strong, key=len, reverse=True):
+            for m in re.finditer(r"(?<!\w)" + re.escape(title) + r"(?!\w)", f.text):
+                s, e = m.start(), m.end()
+                clipped = [w for w in f.works if s <= w[0] < e and w[1] <= e]
+                if any(w[0] == s and w[1] == e for w in f.works):
+                    continue
+                attrs = dict(clipped[0][2]) if clipped else {"extractor": "filmgraph_propagation", "confidence": 0.7}
+                f.works = [w for w in f.works if w not in clipped] + [(s, e, attrs)]
+                f.persons = [p for p in f.persons if not (p[0] < e and s < p[1])]
+                for c in f.comparisons:
+                    if s <= c["work"][0] < e:
+                        c["work"] = (s, e)
+                        c["end"] = max(c["end"], e)
+                        if c["cue"].startswith("comparison") and "..." not in c["cue"] and \
+                                re.match(r"\s*(?:are|is|were|was)\s+(?:\w+\s+)?inevitable", f.text[e:]):
+                            c["cue"] += " ... are inevitable"
+        f.works.sort(key=lambda w: w[0])
+
+
+_TITLES = re.compile(r"^(?:cinematographer|director|filmmaker|producer|composer|actor|actress|writer|"
+                     r"screenwriter|novelist|author|star|co-star|newcomer|veteran)\s+", re.IGNORECASE)
+
+
+def _late_comparisons(sections: list[SectionFacts], titles: list[str]) -> None:
+    """A cue followed by a title the review names elsewhere (``echoes Ju Dou``, where the NER saw a
+    person) is a comparison too: the cue list again, on plain text, with the review's own titles."""
+    from .rules import _CUE_RX, _INEVITABLE, CUES, cue_case_ok
+
+    if not titles:
+        return
+    alts = "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True))
+    after = re.compile(r"\s+(?:(?:the|a|an|[\w-]+[’']s)\s+){0,2}(" + alts + r")(?!\w)")
+    for f in sections:
+        have = {c["work"] for c in f.comparisons}
+        for m in _CUE_RX.finditer(f.text):
+            hit = after.match(f.text, m.end())
+            if not hit or not cue_case_ok(f.text, m.start()) or (hit.start(1), hit.end(1)) in have:
+                continue
+            idx = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
+            cue = " ".join(m.group(0).lower().split())
+            if CUES[idx][0] == "comparisons with" and _INEVITABLE.match(f.text[hit.end(1):]):
+                cue += " ... are inevitable"
+            if CUES[idx][0] == "lacks the ... of":
+                cue = "lacks the ... of"
+            if any(c["cue"] == cue and f.text[slice(*c["work"])] == hit.group(1) for c in f.comparisons):
+                continue
+            f.comparisons.append({"work": (hit.start(1), hit.end(1)), "cue": cue, "polarity": CUES[idx][2],
+                                  "start": m.start(), "end": hit.end(1), "extractor": "filmgraph_comparisons",
+                                  "confidence": 0.7})
+
+
+def clean_name(text: str) -> str:
+    """``Zhang Yimou’s`` -> ``Zhang Yimou``; ``Cinematographer Zhao Xiaoding`` -> ``Zhao Xiaoding``."""
+    text = " ".join(text.split())
+    text = _POSS.sub("", text).strip(" ,;:()“”\"")
+    stripped = _TITLES.sub("", text)
+    return stripped if stripped and stripped[:1].isupper() else text
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def _evidence(f: SectionFacts, start: int, end: int, extractor: str, confidence: float) -> Evidence:
+    s0, s1 = next(((a, b) for a, b in f.sentences if a <= start < b), (0, len(f.text)))
+    return Evidence(f.section, start, end, f.text[s0:s1].strip(), s0, s1, extractor, round(float(confidence), 2))
+
+
+class _Names:
+    """Resolves how a review refers to people to their full names."""
+
+    def __init__(self, review: Review, text_names: list[str], known: set[str]) -> None:
+        self.directors = list(review.directors)
+        self.cast = list(review.cast)
+        self.full: list[str] = []
+        for n in [*review.directors, *review.cast, *( [review.reviewer] if review.reviewer else []), *text_names]:
+            if n and len(n.split()) > 1 and n not in self.full:
+                self.full.append(n)
+        self.known = known
+
+    def resolve(self, text: str) -> str | None:
+        name = clean_name(text)
+        if not name:
+            return None
+        if name in self.full or name in self.known:
+            return name
+        parts = name.split()
+        if len(parts) > 1:
+            return name
+        cands = [n for n in self.full if name in n.replace("-", " ").split() or name in n.split()]
+        if len(cands) == 1:
+            return cands[0]
+        for group in (self.directors, self.cast):
+            pick = [n for n in cands if n in group]
+            if len(pick) == 1:
+                return pick[0]
+        return None
+
+
+def assemble(review: Review, sections: list[SectionFacts], known_people: set[str] | None = None,
+             known_years: dict[str, int] | None = None) -> tuple[Review, ExtractionResult]:
+    """One review's result, and the review refined with an inferred subject when it had none."""
+    known_years = known_years or {}
+    _propagate_titles(sections)
+    text_names = [clean_name(f.text[s:e]) for f in sections for s, e in f.persons]
+    names = _Names(review, text_names, known_people or set())
+
+    # --- cast roles ---------------------------------------------------------------------------
+    roles: dict[tuple[str, str], CastRole] = {}
+    cast_set = set(review.cast)
+    for f in sections:
+        for r in f.roles:
+            actor = names.resolve(f.text[slice(*r["actor"])])
+            character = r["character"]
+            if actor is None:
+                continue
+            if r.get("ambiguous"):
+                other = names.resolve(character)
+                if other in cast_set and actor not in cast_set:
+                    actor, character = other, f.text[slice(*r["actor"])]
+            if clean_name(character) in cast_set or clean_name(character) == actor:
+                continue
+            if r.get("weak") and (actor not in cast_set if cast_set else actor in review.directors):
+                continue
+            key = (actor, _norm(character))
+            ev = _evidence(f, r["start"], r["end"], r["extractor"], r["confidence"])
+            if key in roles:
+                old = roles[key]
+                roles[key] = CastRole(old.actor, old.character, old.evidence + (ev,))
+            elif not any(a == actor and (_norm(character) in c or c in _norm(character)) for a, c in roles):
+                roles[key] = CastRole(actor, clean_name(character), (ev,))
+    # "Zhang Yi's He Li": a cast member's possessive names their character, not a work they made
+    for f in sections:
+        keep = []
+        for s, e, attrs in f.works:
+            maker = names.resolve(attrs["maker"]) if attrs.get("maker") else None
+            if maker in cast_set and maker not in review.directors and not attrs.get("year") \
+                    and attrs.get("extractor") == "filmgraph_title_rules" and not attrs.get("kind"):
+                key = (maker, _norm(f.text[s:e]))
+                if not any(a == maker for a, _ in roles):
+                    roles[key] = CastRole(maker, clean_name(f.text[s:e]), (_evidence(f, s, e, "filmgraph_role_rules", 0.6),))
+                continue
+            keep.append((s, e, attrs))
+        f.works = keep
+    characters = {_norm(r.character) for r in roles.values()}
+    actors = {r.actor for r in roles.values()}
+
+    # --- works ----------------------------------------------------------------------------------
+    works: dict[str, dict] = {}
+    work_mentions: list[tuple[SectionFacts, int, int, str, dict]] = []
+    for f in sections:
+        for s, e, attrs in f.works:
+            title = clean_name(f.text[s:e])
+            if not title or names.resolve(title) in names.full or _norm(title) in characters:
+                continue
+            work_mentions.append((f, s, e, title, attrs))
+    # only free text: a structured review without a title keeps its identity (review_id) unchanged
+    subject = _infer_subject(review, work_mentions, names, roles) if not review.has_header and not review.title else None
+    if subject is not None:
+        review = review.replace(title=subject.title, year=subject.year or review.year,
+                                directors=subject.directors or review.directors, cast=subject.cast or review.cast)
+    film_title = _norm(review.title) if review.title else None
+    for f, s, e, title, attrs in work_mentions:
+        kind = attrs.get("kind") or "film"
+        if film_title and _norm(title) == film_title and kind == "film" and attrs.get("year") in (None, review.year):
+            continue  # the reviewed film itself
+        key = f"{_norm(title)}|{kind}" if film_title and _norm(title) == film_title else _norm(title)
+        w = works.setdefault(key, {"title": title, "kind": kind, "year": None, "maker": None, "evidence": []})
+        if attrs.get("year") and not w["year"]:
+            w["year"] = attrs["year"]
+        if attrs.get("maker") and not w["maker"]:
+            w["maker"] = names.resolve(attrs["maker"]) or clean_name(attrs["maker"])
+        if attrs.get("kind") and w["kind"] == "film" and attrs["kind"] != "film":
+            w["kind"] = attrs["kind"]
+        w["evidence"].append(_evidence(f, s, e, attrs.get("extractor", "ner"), attrs.get("confidence", 0.6)))
+    work_list = tuple(
+        Work(w["title"], w["kind"], w["year"], w["maker"],
+             w["year"] or known_years.get(w["title"].lower()), tuple(w["evidence"]))
+        for w in works.values())
+
+    # --- comparisons ------------------------------------------------------------------------
+    _late_comparisons(sections, [w.title for w in work_list])
+    comps: dict[tuple[str, str], Comparison] = {}
+    for f in sections:
+        for c in f.comparisons:
+            title = clean_name(f.text[slice(*c["work"])])
+            if not any(_norm(w.title) == _norm(title) for w in work_list):
+                continue
+            key = (_norm(title), c["cue"])
+            ev = _evidence(f, c["start"], c["end"], c["extractor"], c["confidence"])
+            old = comps.get(key)
+            comps[key] = Comparison(title, c["cue"], c["polarity"], (old.evidence if old else ()) + (ev,))
+
+    # --- events -------------------------------------------------------------------------------
+    events: dict[str, Event] = {}
+    for f in sections:
+        for s, e, kind in f.events:
+            name = clean_name(f.text[s:e])
+            name = _event_name(name)
+            ev = _evidence(f, s, e, "filmgraph_events", 0.85)
+            old = events.get(_norm(name))
+            events[_norm(name)] = Event(old.name if old else name, kind, (old.evidence if old else ()) + (ev,))
+
+    # --- people and mentions ------------------------------------------------------------------
+    makers = {w.maker: w.kind for w in work_list if w.maker}
+    directors = set(review.directors)
+
+    def role_of(name: str) -> str:
+        if name in directors:
+            return "director"
+        if name in cast_set or name in actors:
+            return "cast"
+        if review.reviewer and name == review.reviewer:
+            return "reviewer"
+        if makers.get(name) == "film":
+            return "filmmaker"
+        return "person"
+
+    people: dict[str, list[Evidence]] = {}
+    mentions: list[Mention] = []
+    for f in sections:
+        for s, e in f.persons:
+            name = names.resolve(f.text[s:e])
+            if name is None or (_norm(name) in characters and name not in actors):
+                continue
+            if any(_norm(name) == _norm(w.title) for w in work_list):
+                continue
+            ev = _evidence(f, s, e, "ner", 0.8)
+            people.setdefault(name, []).append(ev)
+            mentions.append(Mention(f.text[s:e], "PERSON", role_of(name), name, f.section, s, e,
+                                    ev.sentence, ev.sentence_start, ev.sentence_end))
+        for s, e, attrs in f.works:
+            title = clean_name(f.text[s:e])
+            w = next((w for w in work_list if _norm(w.title) == _norm(title)), None)
+            if w is not None:
+                ev = _evidence(f, s, e, "", 0)
+                mentions.append(Mention(f.text[s:e], "WORK", w.kind, w.title, f.section, s, e,
+                                        ev.sentence, ev.sentence_start, ev.sentence_end))
+        for s, e, kind in f.events:
+            ev = _evidence(f, s, e, "", 0)
+            name = _event_name(clean_name(f.text[s:e]))
+            mentions.append(Mention(f.text[s:e], "EVENT", kind, events[_norm(name)].name, f.section, s, e,
+                                    ev.sentence, ev.sentence_start, ev.sentence_end))
+    for name in makers:
+        people.setdefault(name, [])
+    person_list = tuple(PersonRole(n, role_of(n), tuple(evs)) for n, evs in people.items())
+    result = ExtractionResult(
+        mentions=tuple(mentions), people=person_list, works=work_list, cast_roles=tuple(roles.values()),
+        comparisons=tuple(comps.values()), events=tuple(events.values()), subject=subject)
+    return review, result
+
+
+def _event_name(name: str) -> str:
+    """``the Cultural Revolution`` -> ``Cultural Revolution``; ``Academy Award(r`` -> ``Academy Award``."""
+    name = re.sub(r"^(?:the|The)\s+", "", name)
+    return re.sub(r"\s*[(®].*$", "", name).strip()
+
+
+_NEW_FILM = re.compile(r"\b(?:the\s+)?(?:new|latest)\s+(?:film|movie|feature)\s+(?:from|by)\s+", re.IGNORECASE)
+
+
+def _infer_subject(review: Review, work_mentions, names: _Names, roles) -> Subject | None:
+    """The film a free-text review is about: ``Zhang Yimou's "Shadow"``, a title after ``the new
+    film from ...``, or the title the text repeats most."""
+    if not work_mentions:
+        return None
+    counts = Counter(_norm(t) for _, _, _, t, _ in work_mentions)
+    chosen = None
+    for f, s, e, title, attrs in work_mentions[:3]:
+        before = f.text[max(0, s - 60):s]
+        if attrs.get("maker") and attrs.get("kind") in (None, "film") or _NEW_FILM.search(before):
+            chosen = (f, s, e, title, attrs)
+            break
+    if chosen is None:
+        best, n = counts.most_common(1)[0]
+        if n < 2:
+            return None
+        chosen = next(w for w in work_mentions if _norm(w[3]) == best)
+    f, s, e, title, attrs = chosen
+    director = attrs.get("maker")
+    if director is None:
+        m = _NEW_FILM.search(f.text[max(0, s - 80):s])
+        tail = f.text[s - 80 + m.end():] if m else ""
+        if m:
+            director = next((clean_name(f.text[a:b]) for a, b in f.persons if a >= s - 80 + m.end() - 1), None)
+    directors = (names.resolve(director) or clean_name(director),) if director else ()
+    cast = tuple(dict.fromkeys(r.actor for r in roles.values()))
+    year = next((a.get("year") for _, _, _, t, a in work_mentions if _norm(t) == _norm(title) and a.get("year")), None)
+    return Subject(title, year, directors, cast, (_evidence(f, s, e, "filmgraph_subject", 0.7),))

@@ -1,0 +1,99 @@
+"""Known titles and names for the gazetteer: from the store, a review's header, Wikidata.
+
+An entry is a ``(label, kind)`` pair: ``("Cinema Paradiso", "film")``, ``("Zhang Yimou",
+"person")``, ``("Berlin Film Festival", "festival")``. Any iterable of them plugs in, so the
+Wikidata snapshot (issue 4) can feed it without this module knowing its format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from ..models import Review
+
+Entry = tuple[str, str]
+#: entry kind -> entity label the components use
+LABELS = {
+    "film": "WORK_OF_ART", "novel": "WORK_OF_ART", "poem": "WORK_OF_ART", "other": "WORK_OF_ART",
+    "work": "WORK_OF_ART",
+    "person": "PERSON", "director": "PERSON", "cast": "PERSON", "reviewer": "PERSON", "filmmaker": "PERSON",
+    "festival": "EVENT", "award": "EVENT", "period": "EVENT",
+}
+
+_STORE_QUERY = """
+PREFIX schema: <https://schema.org/>
+PREFIX fg: <https://w3id.org/filmgraph/ontology#>
+SELECT DISTINCT ?name ?type ?kind ?year WHERE {
+  ?x a ?type ; schema:name ?name .
+  VALUES ?type { schema:Movie schema:CreativeWork schema:Person schema:Festival fg:Award fg:HistoricalPeriod }
+  OPTIONAL { ?x fg:workKind ?kind }
+  OPTIONAL { ?x fg:releaseYear ?year }
+}
+"""
+_TYPE_KIND = {
+    "https://schema.org/Movie": "film", "https://schema.org/CreativeWork": "other",
+    "https://schema.org/Person": "person", "https://schema.org/Festival": "festival",
+    "https://w3id.org/filmgraph/ontology#Award": "award",
+    "https://w3id.org/filmgraph/ontology#HistoricalPeriod": "period",
+}
+
+
+_WIKIDATA_QUERY = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX wdt: <http://www.wikidata.org/prop/direct/>
+SELECT DISTINCT ?g ?label ?kind WHERE {
+  GRAPH ?g {
+    { ?x wdt:P57|wdt:P161 ?who . BIND("film" AS ?kind) }
+    UNION { ?film wdt:P57|wdt:P161 ?x . BIND("person" AS ?kind) }
+    ?x rdfs:label ?label .
+    FILTER(langMatches(lang(?label), "en"))
+  }
+}
+"""
+
+
+def from_wikidata_graph(store) -> list[Entry]:
+    """English labels of the films and people in the store's Wikidata graph (issue 4 fills it):
+    subjects of director/cast-member statements are films, their objects people."""
+    import pyoxigraph as ox
+
+    rows = store.query(_WIKIDATA_QUERY, union=False,
+                       substitutions={ox.Variable("g"): ox.NamedNode(str(store.iris.wikidata_graph))})
+    return sorted({(r["label"].value, r["kind"].value) for r in rows})
+
+
+def from_store(store) -> tuple[list[Entry], dict[str, int]]:
+    """Titles and names the store already holds (headers, earlier reviews, Wikidata labels),
+    and the release years of the films among them (to reuse a known film's IRI)."""
+    entries: list[Entry] = []
+    years: dict[str, int] = {}
+    for row in store.query(_STORE_QUERY, union=True):
+        name = row["name"].value
+        kind = row["kind"].value if row["kind"] is not None else _TYPE_KIND[row["type"].value]
+        if not name.isascii() and not any(c.isalpha() and c.isascii() for c in name):
+            continue  # original-script titles (一秒钟) never occur in English text as such
+        entries.append((name, kind))
+        if row["year"] is not None and kind == "film":
+            try:
+                years.setdefault(name.lower(), int(row["year"].value[:4]))
+            except ValueError:
+                pass
+    entries.extend(from_wikidata_graph(store))
+    return sorted(set(entries)), years
+
+
+def from_review(review: Review) -> Iterator[Entry]:
+    """The names a review's header gives: its film, director(s), cast and reviewer."""
+    if review.title:
+        yield review.title, "film"
+    for name in review.directors:
+        yield name, "director"
+    for name in review.cast:
+        yield name, "cast"
+    if review.reviewer:
+        yield review.reviewer, "reviewer"
+
+
+def normalise_entries(entries: Iterable[tuple]) -> list[Entry]:
+    """Keep ``(label, kind)`` pairs whose kind we know; ignore the rest."""
+    return [(str(e[0]), str(e[1])) for e in entries if len(e) >= 2 and str(e[1]) in LABELS]
