@@ -90,7 +90,8 @@ def test_entity_carries_wikidata_link_original_title_and_evidence(store):
     assert zy.evidence[0].role == "director"
     film = g.nodes[FILM]["entity"]
     assert (film.label, film.original) == ("One Second (2021)", "一秒钟")
-    assert ("Year", "2021") in film.facts
+    assert ("Year", "2021") in film.facts and ("Duration", "1 h 44 min") in film.facts
+    assert "Original title" not in dict(film.facts)  # shown once, as the original title
     review = g.nodes[REVIEW]["entity"]
     assert review.label == "Review of One Second by John Li"
     assert any(k == "Verdict" and "triumphs again" in v for k, v in review.facts)  # the rating, folded

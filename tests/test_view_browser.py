@@ -170,3 +170,32 @@ def test_hostile_review_shows_its_text_and_runs_nothing(browser, tmp_path, csp):
     assert console_errors(browser) == []
     assert [u for u in requested_urls(browser) if not u.startswith(LOCAL_SCHEMES)] == []
     store.close()
+
+
+def test_hostile_review_built_by_the_full_cli_stays_inert(browser, tmp_path):
+    """The same review through `filmgraph build` (text stage and linking included) and `filmgraph view`."""
+    from click.testing import CliRunner
+
+    from filmgraph.cli import main
+    from view_support import DATA
+
+    store, page = tmp_path / "store", tmp_path / "hostile-cli.html"
+    runner = CliRunner()
+    built = runner.invoke(main, ["--store", str(store), "--quiet", "build", str(DATA / "hostile-review.txt")])
+    assert built.exit_code == 0, built.output
+    drawn_view = runner.invoke(main, ["--store", str(store), "view", "-o", str(page)])
+    assert drawn_view.exit_code == 0, drawn_view.output
+    requested_urls(browser)
+    browser.get_log("browser")
+    open_view(browser, page)
+    ids = browser.execute_script("return window.filmgraphView.nodes.getIds();")
+    for node_id in ids:  # open every node's details: each one builds its text into the page
+        browser.execute_script("window.filmgraphView.selectNode(arguments[0]);", node_id)
+    assert browser.execute_script("return window.__fgAlerts;") == []
+    assert browser.execute_script(
+        "return document.querySelectorAll('img, iframe, svg [onload], [onerror], [onload], b').length;") == 0
+    assert browser.execute_script("return document.scripts.length;") == 3
+    labels = browser.execute_script("return window.filmgraphView.nodes.map(n => n.label);")
+    assert 'The <script>alert(1)</script> "quoted" Film (2020)' in labels  # shown as typed
+    assert console_errors(browser) == []
+    assert [u for u in requested_urls(browser) if not u.startswith(LOCAL_SCHEMES)] == []

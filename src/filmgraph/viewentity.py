@@ -178,6 +178,14 @@ def best_name(literals: list[ox.Literal]) -> str | None:
     return None
 
 
+def _duration(text: str) -> str:
+    """``PT1H44M`` as ``1 h 44 min``; anything else as it is."""
+    m = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?", text)
+    if not m or not any(m.groups()):
+        return text
+    return " ".join(f"{v} {u}" for v, u in zip(m.groups(), ("h", "min")) if v)
+
+
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= LONG_TEXT else text[: LONG_TEXT - 1].rstrip() + "…"
@@ -204,8 +212,9 @@ def describe(reader: Reader, iri: str) -> Entity:
             if m and entity.wikidata is None:
                 entity.wikidata = f"https://www.wikidata.org/wiki/{m.group(1)}"
                 _add_wikidata(reader, entity, o)
-        if isinstance(o, ox.Literal) and p != f"{S}name" and p != RDFS_LABEL:
-            fact = (FACT_LABELS.get(p, local_name(p)), _short(o.value))
+        if isinstance(o, ox.Literal) and p not in (f"{S}name", RDFS_LABEL, fg("originalTitle")):
+            value = _duration(o.value) if p == f"{S}duration" else o.value
+            fact = (FACT_LABELS.get(p, local_name(p)), _short(value))
             if fact not in seen:
                 seen.add(fact)
                 entity.facts.append(fact)
