@@ -216,18 +216,27 @@ if not QUERIES_DIR.exists():  # a source checkout: queries/ sits at the repo roo
     QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
 
 
+def _shown(path: Path) -> Path:
+    """A path as the user would type it: relative to the working directory when under it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 def _query(reader: Reader, name_or_file: str, queries_dir: Path | None) -> Selection:
     path = find_query(name_or_file, queries_dir)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ViewError(f"cannot read query {path}: {exc}") from None
+    shown = _shown(path)
     try:
         result = reader.store.query(text)
     except QueryError as exc:
-        raise ViewError(f"{path}: {exc}") from None
+        raise ViewError(f"{shown}: {exc}") from None
     if not isinstance(result, ox.QueryTriples):
-        raise ViewError(f"{path}: --query draws CONSTRUCT or DESCRIBE results; this query is a SELECT or ASK")
+        raise ViewError(f"{shown}: --query draws CONSTRUCT or DESCRIBE results; this query is a SELECT or ASK")
     triples: list[tuple[str, str, str]] = []
     nodes: set[str] = set()
     for t in result:
