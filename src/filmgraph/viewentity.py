@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from .store import FilmStore
-from .vocab import FG_IRI, OA, PROV, SCHEMA
+from .vocab import FG, FG_IRI, OA, PROV, SCHEMA
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -24,8 +24,8 @@ WIKIDATA_ENTITY = re.compile(r"^https?://www\.wikidata\.org/entity/(Q[1-9][0-9]*
 
 
 def fg(name: str) -> str:
-    """An ``fg:`` IRI by name. Plain strings: the extraction terms join the closed ``FG`` later."""
-    return FG_IRI + name
+    """An ``fg:`` IRI by name, through the closed ``FG`` namespace: a misspelled term raises."""
+    return str(getattr(FG, name))
 
 
 @dataclass(frozen=True)
