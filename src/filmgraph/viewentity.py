@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -23,6 +24,7 @@ S = str(SCHEMA)
 WIKIDATA_ENTITY = re.compile(r"^https?://www\.wikidata\.org/entity/(Q[1-9][0-9]*)$")
 
 
+@lru_cache(maxsize=None)
 def fg(name: str) -> str:
     """An ``fg:`` IRI by name, through the closed ``FG`` namespace: a misspelled term raises."""
     return str(getattr(FG, name))
