@@ -199,3 +199,19 @@ def test_hostile_review_built_by_the_full_cli_stays_inert(browser, tmp_path):
     assert 'The <script>alert(1)</script> "quoted" Film (2020)' in labels  # shown as typed
     assert console_errors(browser) == []
     assert [u for u in requested_urls(browser) if not u.startswith(LOCAL_SCHEMES)] == []
+
+
+def test_over_budget_page_says_what_was_left_out(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    store = fixture_store()
+    g = view_graph(store, ViewSpec("review", "One Second"))
+    path = tmp_path / "budget.html"
+    path.write_text(render_html(g, budget=6), encoding="utf-8")
+    open_view(browser, path)
+    assert drawn(browser)[0] == 6
+    box = browser.find_element(By.ID, "fg-omitted")
+    assert box.is_displayed()
+    assert f"This view has {g.number_of_nodes()} nodes; it shows the 6 most connected" in box.text
+    assert f"Left out: {g.number_of_nodes() - 6} nodes" in box.text and "--focus LABEL" in box.text
+    store.close()
