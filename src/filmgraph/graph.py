@@ -32,10 +32,10 @@ class ReviewGraph:
 def review_id(review: Review) -> str:
     """A review's stable identity: its film and reviewer when the header says them.
 
-    ``one-second-2021-by-john-li``; for free text (whose subject may be inferred later, which
-    must not move it), the source file's name, or for standard input a digest of the text.
+    ``one-second-2021-by-john-li``; without a title (free text, or a header with no title line),
+    the source file's name, or for standard input a digest of the text.
     """
-    if review.title and review.has_header:
+    if review.title:
         rid = slugify(review.title) + (f"-{review.year}" if review.year else "")
         return rid + (f"-by-{slugify(review.reviewer)}" if review.reviewer else "")
     from pathlib import PurePath
@@ -56,9 +56,13 @@ def new_graph(base_iri: str) -> Graph:
     return g
 
 
-def review_graph(review: Review, iris: Iris) -> ReviewGraph:
-    """The header and text of one review as schema.org statements."""
-    rid = review_id(review)
+def review_graph(review: Review, iris: Iris, rid: str | None = None) -> ReviewGraph:
+    """The header and text of one review as schema.org statements.
+
+    ``rid`` is the review's identity as read; the build passes it so that a subject the text
+    stage infers later never moves a review to another named graph.
+    """
+    rid = rid or review_id(review)
     g = new_graph(iris.base)
     r = iris.review(rid)
     g.add((r, RDF.type, SCHEMA.Review))

@@ -22,8 +22,11 @@ from .settings import Settings
 from .store import FilmStore
 from .vocab import ONTOLOGY_FILE
 
+#: appended to the build key of a review whose film the text did not reveal, so it is retried
+UNTITLED_SUFFIX = ":untitled"
+
 #: bump when the graph a review produces changes shape, so stores rebuild their reviews
-GRAPH_FORMAT_VERSION = "1"
+GRAPH_FORMAT_VERSION = "2"
 
 
 
@@ -92,7 +95,7 @@ def build(
 
     load_ontology(store)
     seen: dict[str, str] = {}
-    todo: dict[tuple[str, str], tuple[str, bool]] = {}  # (source, sha256) -> (build key, existed)
+    todo: dict[tuple[str, str], tuple[str, str, bool]] = {}  # (source, sha256) -> (review id, build key, existed)
 
     def to_analyse() -> Iterator[Review]:
         for item in iter_sources(paths, settings, stdin=stdin):
@@ -116,7 +119,7 @@ def build(
             if before is not None and before.build_key == key and not force:
                 done(ReviewOutcome(item.name, "unchanged", str(iris.review(rid)), warnings=review.warnings))
                 continue
-            todo[(review.source, review.sha256)] = (key, before is not None)
+            todo[(review.source, review.sha256)] = (rid, key, before is not None)
             yield review
 
     analysed: Iterable[tuple[Review, object]]
@@ -126,15 +129,18 @@ def build(
         analysed = text_stage.analyse(to_analyse())
     for review, result in analysed:
         # a text stage may hand back a refined copy: source and sha256 identify it
-        key, existed = todo.pop((review.source, review.sha256))
+        rid, key, existed = todo.pop((review.source, review.sha256))
         name = review.source
         try:
             if isinstance(result, FilmGraphError):
                 raise result
-            rg = review_graph(review, iris)
+            rg = review_graph(review, iris, rid)
             if text_stage is not None:
                 text_stage.add_to_graph(review, result, rg, iris)
-            store.replace_graph(rg.graph_iri, rg.graph, source=name, build_key=key)
+            # A review whose film is still unknown is retried by the next build, which knows more
+            # titles (everything this build stored); a suffixed key never equals a fresh one.
+            stored_key = key if review.title or text_stage is None else key + UNTITLED_SUFFIX
+            store.replace_graph(rg.graph_iri, rg.graph, source=name, build_key=stored_key)
         except FilmGraphError as exc:
             done(ReviewOutcome(name, "failed", error=_named(name, exc)))
             continue

