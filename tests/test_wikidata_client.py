@@ -208,7 +208,8 @@ def test_no_network_one_warning_falls_back_to_snapshot(seed_store):
     report = link_store(store, settings, lookup=lookup)
     assert time.monotonic() - started < 10
     assert len(warnings) == 1 and "unreachable" in warnings[0]
-    assert lookup.requests == 1
+    # the first failure stops the network for the run; requests already in flight may also fail
+    assert 1 <= lookup.requests <= settings.wikidata_max_in_flight
     d = _by_iri(report)
     assert d["person/zhang-yimou"].qid == "Q55430"  # from the bundled snapshot
     assert d["film/one-second-2021"].status == "unlinked"
