@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 
-server = pytest.importorskip("filmgraph.server", reason="filmgraph serve (issue 5) is not on this branch yet")
-
-from browser_support import browser_missing, console_errors, open_view, requested_urls, start_browser, stop_browser  # noqa: E402
-from filmgraph.viewroute import mount_views  # noqa: E402
-from view_support import ZHANG_YIMOU, fixture_store  # noqa: E402
+from browser_support import browser_missing, console_errors, open_view, requested_urls, start_browser, stop_browser
+from filmgraph import server
+from filmgraph.viewroute import mount_views
+from view_support import ZHANG_YIMOU, fixture_store
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +76,30 @@ def test_served_view_loads_in_chromium_with_no_request_beyond_the_server(base_ur
         assert driver.execute_script("return window.filmgraphView.network.body.nodeIndices.length;") == 19
     finally:
         stop_browser(driver, profile)
+
+
+def test_filmgraph_serve_mounts_the_views(tmp_path):
+    """The real command: `filmgraph serve` on a free port answers /view beside /sparql."""
+    import pyoxigraph as ox
+
+    from filmgraph.iris import Iris
+    from filmgraph.store import FilmStore
+    from view_support import BASE, DATA
+
+    store_dir = tmp_path / "store"
+    with FilmStore.open(store_dir, Iris(BASE)) as s:
+        s.oxigraph.load(path=str(DATA / "one-second.trig"), format=ox.RdfFormat.TRIG)
+    repo = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(repo / "src")}
+    proc = subprocess.Popen([sys.executable, "-m", "filmgraph", "--store", str(store_dir), "serve", "--port", "0"],
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        line = proc.stderr.readline()
+        url = re.search(r"graph views (http://127\.0\.0\.1:\d+)/view", line)
+        assert url, line
+        status, ctype, page = get(f"{url.group(1)}/view?film={urllib.parse.quote('One Second')}")
+        assert status == 200 and ctype.startswith("text/html")
+        assert '"title": "Cast and roles: One Second (2021)"' in page
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -517,6 +517,104 @@ def eval_command(app: App, gold_dir: Path, warm: bool, show_errors: bool) -> Non
                 click.echo(f"{name}: {e}")
 
 
+# --- query and serve (SPARQL) --------------------------------------------------------------
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("-b", "--bind", "binds", multiple=True, metavar="NAME=VALUE",
+              help="Bind ?NAME to VALUE as an RDF term: <iri>, prefix:local, \"text\"@en, 42, or plain text.")
+@click.option("-f", "--format", "fmt", help="SELECT: table (default), csv, tsv, json, xml. "
+              "CONSTRUCT/DESCRIBE: turtle (default), ntriples, jsonld, xml. ASK: true/false, or json/xml.")
+@click.option("--limit", type=click.IntRange(min=0), help="Show at most this many rows (or triples).")
+@click.option("--endpoint", metavar="URL", help="Query this SPARQL 1.1 endpoint instead of the store.")
+@click.option("--list", "list_queries", is_flag=True, help="List the bundled queries and their bindings.")
+@pass_app
+def query(app: App, query: str | None, binds: tuple[str, ...], fmt: str | None, limit: int | None,
+          endpoint: str | None, list_queries: bool) -> None:
+    """Run SPARQL on the store: QUERY is SPARQL text, a .rq file, or a bundled query's name.
+
+    The default graph is the union of every graph in the store. Values given with --bind are
+    bound as RDF terms, never pasted into the query text.
+
+    \b
+    Examples:
+      filmgraph query --list
+      filmgraph query films-by-director --bind name="Zhang Yimou"
+      filmgraph query cast-and-roles --bind film=film:one-second-2021 --format csv
+      filmgraph query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+      filmgraph query my-question.rq --format json
+      filmgraph query collaborators --endpoint http://127.0.0.1:7878/sparql
+    """
+    from .errors import QueryError
+    from .query import as_target, display_prefixes, named_queries, parse_bindings, run_query
+
+    if list_queries:
+        for q in named_queries():
+            click.echo(f"{q.name}\n    {q.description}\n    bindings: {q.bindings or 'none'}")
+        return
+    if not query:
+        raise QueryError("give a query (SPARQL text, a .rq file or a bundled query's name), or --list")
+    prefixes = display_prefixes(app.settings.base_iri)
+    bindings = parse_bindings(binds, prefixes)
+    if endpoint:
+        result = run_query(as_target(endpoint), query, bindings, limit=limit,
+                           max_rows=app.settings.max_result_rows, timeout_s=app.settings.query_timeout_s)
+    else:
+        with app.store(read_only=True) as store:
+            result = run_query(store, query, bindings, limit=limit, max_rows=app.settings.max_result_rows,
+                               timeout_s=app.settings.query_timeout_s)
+    chosen = fmt or ("turtle" if result.kind == "construct" else "table")
+    text = result.serialize(chosen, prefixes).decode("utf-8")
+    click.echo(text, nl=not text.endswith("\n"))
+    if result.truncated:
+        app.say(f"(stopped at --limit {limit})")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL Update (refused with 403 otherwise).")
+@click.option("--timeout", "timeout_s", type=float, help="Per-query time limit in seconds [setting query_timeout_s].")
+@click.option("--max-rows", type=click.IntRange(min=1), help="Result-row cap [setting max_result_rows].")
+@click.option("-v", "--verbose", is_flag=True, help="Log every request to stderr.")
+@pass_app
+def serve(app: App, host: str, port: int, allow_update: bool, timeout_s: float | None, max_rows: int | None,
+          verbose: bool) -> None:
+    """Serve the store as a SPARQL 1.1 endpoint (read-only unless --allow-update).
+
+    /sparql answers the SPARQL 1.1 Protocol (GET, POST form, POST application/sparql-query) in
+    JSON, XML, CSV, TSV, Turtle, N-Triples, JSON-LD or RDF/XML by content negotiation;
+    /graph-store?graph=IRI downloads a graph; / is a query page for people.
+
+    \b
+    Examples:
+      filmgraph serve
+      filmgraph serve --port 8890 --timeout 5 --max-rows 50000
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/sparql
+    """
+    from .server import make_server
+
+    settings = app.settings
+    if timeout_s is not None:
+        settings = settings.replace(query_timeout_s=timeout_s)
+    if max_rows is not None:
+        settings = settings.replace(max_result_rows=max_rows)
+    with app.store(read_only=not allow_update) as store:
+        server = make_server(store, settings, host, port, allow_update=allow_update, verbose=verbose)
+        from .viewroute import mount_views  # graph views at /view (issue 6)
+
+        mount_views(server.app)
+        click.echo(f"filmgraph: SPARQL endpoint at {server.url}/sparql (query page {server.url}/, graph views "
+                   f"{server.url}/view); Ctrl-C stops", err=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            app.say("filmgraph: server stopped")
+        finally:
+            server.server_close()
+
+
 # --- views ----------------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@
     ├── StoreError                 the store cannot be opened, read or written
     ├── ExportError                an export cannot be written
     ├── QueryError                 a SPARQL query is malformed or fails (carries ``position``)
+    │   └── QueryLimitError        a query hit the time limit or the result-row cap (carries ``limit``)
     ├── ValidationSetupError       SHACL validation could not run
     ├── ExtractionError            the NLP stage cannot run (model missing, ...)
     ├── LinkError                  Wikidata cannot be reached or answered badly (carries ``entity``)
@@ -53,6 +54,14 @@ class QueryError(FilmGraphError):
     def __init__(self, message: str, position: str | None = None) -> None:
         super().__init__(message if position is None else f"{message} (at {position})")
         self.position = position
+
+
+class QueryLimitError(QueryError):
+    """A query was stopped by a limit: ``limit`` is ``"time"``, ``"rows"`` or ``"busy"``."""
+
+    def __init__(self, message: str, limit: str) -> None:
+        super().__init__(message)
+        self.limit = limit
 
 
 class ValidationSetupError(FilmGraphError):
