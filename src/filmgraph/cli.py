@@ -126,7 +126,7 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
         if not no_text:
             from .extract import make_text_stage
 
-            text_stage = make_text_stage(app.settings, store=store)
+            text_stage = make_text_stage(app.settings, store=store, headers=_headers(paths, app.settings))
         try:
             report = run_build(paths, store, app.settings, text_stage=text_stage, on_outcome=on_outcome,
                                force=force)
@@ -144,6 +144,19 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
             _print_stats(store, as_json=False)
     if not report.ok:
         sys.exit(EXIT_PROBLEM)
+
+
+def _headers(paths: tuple[str, ...], settings: Settings):
+    """The headers of the reviews about to be built (standard input cannot be read twice)."""
+    from .errors import ReadError
+    from .read import iter_sources, read_review
+
+    for item in iter_sources([p for p in paths if p != "-"], settings):
+        if not isinstance(item, ReadError):
+            try:
+                yield read_review(item, settings)
+            except FilmGraphError:
+                continue  # reported once, by the build itself
 
 
 def _count_inputs(paths: tuple[str, ...], suffixes: tuple[str, ...]) -> int | None:
