@@ -615,14 +615,66 @@ def serve(app: App, host: str, port: int, allow_update: bool, timeout_s: float |
         settings = settings.replace(max_result_rows=max_rows)
     with app.store(read_only=not allow_update) as store:
         server = make_server(store, settings, host, port, allow_update=allow_update, verbose=verbose)
-        click.echo(f"filmgraph: SPARQL endpoint at {server.url}/sparql (query page {server.url}/); Ctrl-C stops",
-                   err=True)
+        from .viewroute import mount_views  # graph views at /view (issue 6)
+
+        mount_views(server.app)
+        click.echo(f"filmgraph: SPARQL endpoint at {server.url}/sparql (query page {server.url}/, graph views "
+                   f"{server.url}/view); Ctrl-C stops", err=True)
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             app.say("filmgraph: server stopped")
         finally:
             server.server_close()
+
+
+# --- views ----------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="HTML file to write (one self-contained page; works offline).")
+@click.option("--director", metavar="NAME", help="A director's filmography.")
+@click.option("--film", metavar="TITLE", help="A film's cast and roles.")
+@click.option("--review", metavar="ID_OR_FILM", help="A review's references: mentions, comparisons, events.")
+@click.option("--focus", metavar="LABEL", help="The neighbourhood of any entity, to --depth.")
+@click.option("--depth", type=click.IntRange(0, 10), default=2, show_default=True, help="Hops from --focus.")
+@click.option("--query", metavar="NAME_OR_FILE", help="Draw a SPARQL CONSTRUCT: a queries/NAME.rq or a .rq file.")
+@click.option("--budget", type=click.IntRange(1), help="Most nodes drawn [default: view_node_budget, 1500].")
+@pass_app
+def view(app: App, output: Path, director: str | None, film: str | None, review: str | None, focus: str | None,
+         depth: int, query: str | None, budget: int | None) -> None:
+    """Draw the graph (or part of it) as an interactive HTML page.
+
+    With no preset, the whole graph. Nodes are coloured and shaped by type (legend, click to
+    filter), sized by degree; hover for facts, Wikidata link and evidence sentences; search to
+    find a node. Above the node budget the most connected nodes are kept and the page says what
+    was left out.
+
+    \b
+    Examples:
+      filmgraph view -o out/graph.html
+      filmgraph view --director "Zhang Yimou" -o out/zhang-yimou.html
+      filmgraph view --film "One Second" -o out/one-second-cast.html
+      filmgraph view --review one-second-2021-by-john-li -o out/one-second-review.html
+      filmgraph view --focus "Cinema Paradiso" --depth 2 -o out/cinema-paradiso.html
+      filmgraph view --query my-construct.rq -o out/query.html
+    """
+    from .errors import ViewError
+    from .view import write_view
+    from .viewgraph import ViewSpec
+
+    chosen = [(k, v) for k, v in (("director", director), ("film", film), ("review", review),
+                                  ("focus", focus), ("query", query)) if v is not None]
+    if len(chosen) > 1:
+        raise ViewError("choose one of --director, --film, --review, --focus, --query")
+    preset, argument = chosen[0] if chosen else ("whole", None)
+    spec = ViewSpec(preset, argument, depth)
+    with app.store(read_only=True) as store:
+        _page, result = write_view(store, spec, output, budget or app.settings.view_node_budget)
+    left_out = (f"; left out {result.omitted_nodes} nodes and {result.omitted_edges} edges (over the budget)"
+                if result.omitted_nodes else "")
+    app.say(f"wrote {result.title}: {result.nodes} nodes, {result.edges} edges to {output}{left_out}")
 
 
 if __name__ == "__main__":  # pragma: no cover
