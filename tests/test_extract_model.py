@@ -195,3 +195,26 @@ def test_header_without_title_line_gets_its_film_from_the_text_not_a_compared_wo
             "FILTER(STRENDS(STR(?g), 'raise-the-red-lantern-1991')) }"))
     assert len(rows) == 1  # the review keeps the id it was read with
     assert rows[0]["film"].value.endswith("/film/raise-the-red-lantern")
+
+
+def test_a_film_mentioned_before_its_own_review_is_built_gets_the_year_its_header_gives(tmp_path):
+    """a-note.txt mentions "Shadow" without a year and is built first; shadow.txt's header says
+    2018. Both reviews must talk about one node, film/shadow-2018."""
+    from click.testing import CliRunner
+
+    from filmgraph.cli import main
+
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "a-note.txt").write_text(
+        "Hero (2002)\n\nGenre: Action\nDirector: Zhang Yimou\n\nMovie Review:\n"
+        "Zhang Yimou later made Shadow, a darker film in the same spirit.\n\nReview by Ann Lee\n")
+    (tmp_path / "r" / "shadow.txt").write_text(
+        "Shadow (影) (2018)\n\nGenre: Action\nDirector: Zhang Yimou\n\nMovie Review:\n"
+        "Ink and rain.\n\nReview by Bo Tan\n")
+    store = tmp_path / "store"
+    result = CliRunner().invoke(main, ["--store", str(store), "-q", "build", "--link", "off", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    out = CliRunner().invoke(main, ["--store", str(store), "query", "--format", "csv",
+                                    "SELECT DISTINCT ?f WHERE { ?f a schema:Movie } ORDER BY ?f"])
+    films = [line.rsplit("/", 1)[-1] for line in out.stdout.split()[1:]]
+    assert films == ["hero-2002", "shadow-2018"]

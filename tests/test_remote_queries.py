@@ -77,7 +77,16 @@ def rows(result, sparql: str) -> list[tuple]:
 def test_named_query_gives_the_same_rows_locally_and_on_virtuoso(both, virtuoso, name):
     st, graphs = both
     local = query.run_query(st, name)
-    remote = query.run_query(query.EndpointTarget(virtuoso.sparql, default_graphs=graphs), name)
+    target = query.EndpointTarget(virtuoso.sparql, default_graphs=graphs)
+    if local.kind == "construct":
+        # Virtuoso answers a CONSTRUCT in SPARQL JSON *results* (?s ?p ?o rows) when that is the
+        # first type accepted; ask it for N-Triples (reported to the query module's author)
+        target = type("GraphTarget", (query.EndpointTarget,), {"ACCEPT": "application/n-triples"})(
+            virtuoso.sparql, default_graphs=graphs)
+        remote = query.run_query(target, name)
+        assert local.ox_triples and set(map(str, remote.ox_triples)) == set(map(str, local.ox_triples))
+        return
+    remote = query.run_query(target, name)
     sparql = query.resolve_query(name)
     # (conflicts.rq finds none in the samples: then both sides must be empty)
     assert rows(remote, sparql) == rows(local, sparql)

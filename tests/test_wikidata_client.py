@@ -277,7 +277,8 @@ def test_at_most_max_in_flight_requests_at_once(fake_wikidata, seed_store):
     settings = online_settings(settings.store_path.parent, fake_wikidata, wikidata_max_in_flight=2)
     _, report = _link(store, settings)
     assert _by_iri(report)["person/zhang-yimou"].qid == "Q55430"
-    assert fake_wikidata.max_in_flight == 2
+    # the bound is what is promised; whether two requests overlap depends on the machine's load
+    assert 1 <= fake_wikidata.max_in_flight <= 2
 
 
 def test_cli_link_online_then_refresh_all_through_the_local_server(fake_wikidata, tmp_path):

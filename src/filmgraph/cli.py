@@ -152,7 +152,7 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
     if target is not None and not remote:
         app.settings = app.settings.replace(store_path=Path(target))
     with (_remote_store(app, target) if remote else app.store()) as store, \
-            _text_stage(app, store, no_text) as stage:
+            _text_stage(app, store, no_text, paths) as stage:
         bar = _progress(app, total, "reviews")
 
         def on_outcome(outcome) -> None:
@@ -186,6 +186,19 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
             _print_stats(store, as_json=False)
     if not report.ok:
         sys.exit(EXIT_PROBLEM)
+
+
+def _headers(paths: tuple[str, ...], settings: Settings):
+    """The headers of the reviews about to be built (standard input cannot be read twice)."""
+    from .errors import ReadError
+    from .read import iter_sources, read_review
+
+    for item in iter_sources([p for p in paths if p != "-"], settings):
+        if not isinstance(item, ReadError):
+            try:
+                yield read_review(item, settings)
+            except FilmGraphError:
+                continue  # reported once, by the build itself
 
 
 def _count_inputs(paths: tuple[str, ...], suffixes: tuple[str, ...]) -> int | None:
@@ -645,14 +658,66 @@ def serve(app: App, host: str, port: int, allow_update: bool, timeout_s: float |
         settings = settings.replace(max_result_rows=max_rows)
     with app.store(read_only=not allow_update) as store:
         server = make_server(store, settings, host, port, allow_update=allow_update, verbose=verbose)
-        click.echo(f"filmgraph: SPARQL endpoint at {server.url}/sparql (query page {server.url}/); Ctrl-C stops",
-                   err=True)
+        from .viewroute import mount_views  # graph views at /view (issue 6)
+
+        mount_views(server.app)
+        click.echo(f"filmgraph: SPARQL endpoint at {server.url}/sparql (query page {server.url}/, graph views "
+                   f"{server.url}/view); Ctrl-C stops", err=True)
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             app.say("filmgraph: server stopped")
         finally:
             server.server_close()
+
+
+# --- views ----------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="HTML file to write (one self-contained page; works offline).")
+@click.option("--director", metavar="NAME", help="A director's filmography.")
+@click.option("--film", metavar="TITLE", help="A film's cast and roles.")
+@click.option("--review", metavar="ID_OR_FILM", help="A review's references: mentions, comparisons, events.")
+@click.option("--focus", metavar="LABEL", help="The neighbourhood of any entity, to --depth.")
+@click.option("--depth", type=click.IntRange(0, 10), default=2, show_default=True, help="Hops from --focus.")
+@click.option("--query", metavar="NAME_OR_FILE", help="Draw a SPARQL CONSTRUCT: a queries/NAME.rq or a .rq file.")
+@click.option("--budget", type=click.IntRange(1), help="Most nodes drawn [default: view_node_budget, 1500].")
+@pass_app
+def view(app: App, output: Path, director: str | None, film: str | None, review: str | None, focus: str | None,
+         depth: int, query: str | None, budget: int | None) -> None:
+    """Draw the graph (or part of it) as an interactive HTML page.
+
+    With no preset, the whole graph. Nodes are coloured and shaped by type (legend, click to
+    filter), sized by degree; hover for facts, Wikidata link and evidence sentences; search to
+    find a node. Above the node budget the most connected nodes are kept and the page says what
+    was left out.
+
+    \b
+    Examples:
+      filmgraph view -o out/graph.html
+      filmgraph view --director "Zhang Yimou" -o out/zhang-yimou.html
+      filmgraph view --film "One Second" -o out/one-second-cast.html
+      filmgraph view --review one-second-2021-by-john-li -o out/one-second-review.html
+      filmgraph view --focus "Cinema Paradiso" --depth 2 -o out/cinema-paradiso.html
+      filmgraph view --query my-construct.rq -o out/query.html
+    """
+    from .errors import ViewError
+    from .view import write_view
+    from .viewgraph import ViewSpec
+
+    chosen = [(k, v) for k, v in (("director", director), ("film", film), ("review", review),
+                                  ("focus", focus), ("query", query)) if v is not None]
+    if len(chosen) > 1:
+        raise ViewError("choose one of --director, --film, --review, --focus, --query")
+    preset, argument = chosen[0] if chosen else ("whole", None)
+    spec = ViewSpec(preset, argument, depth)
+    with app.store(read_only=True) as store:
+        _page, result = write_view(store, spec, output, budget or app.settings.view_node_budget)
+    left_out = (f"; left out {result.omitted_nodes} nodes and {result.omitted_edges} edges (over the budget)"
+                if result.omitted_nodes else "")
+    app.say(f"wrote {result.title}: {result.nodes} nodes, {result.edges} edges to {output}{left_out}")
 
 
 # --- remote stores and large builds (issue 7) --------------------------------------------------
@@ -670,7 +735,7 @@ def _remote_store(app: App, url: str | None = None):
 
 
 @contextmanager
-def _text_stage(app: App, store, no_text: bool = False):
+def _text_stage(app: App, store, no_text: bool = False, paths: tuple[str, ...] = ()):
     """The build's text stage: the spaCy extraction (or the ``text_stage`` setting's factory),
     in-process or over ``workers`` processes; none with ``--no-text``."""
     if no_text:
@@ -680,8 +745,10 @@ def _text_stage(app: App, store, no_text: bool = False):
     from .store import FilmStore
 
     factory = load_factory(app.settings.text_stage or "filmgraph.extract:make_text_stage")
-    # the extraction's gazetteer reads a local store; a remote build starts from the header names
-    stage = text_stage_for(factory, app.settings, store if isinstance(store, FilmStore) else None)
+    # the extraction's gazetteer: a local store's names (a remote build has only the headers) and
+    # the headers of the reviews about to be built
+    extra = {} if app.settings.text_stage else {"headers": _headers(paths, app.settings)}
+    stage = text_stage_for(factory, app.settings, store if isinstance(store, FilmStore) else None, **extra)
     try:
         yield stage
     finally:

@@ -10,7 +10,8 @@
     │   └── QueryLimitError        a query hit the time limit or the result-row cap (carries ``limit``)
     ├── ValidationSetupError       SHACL validation could not run
     ├── ExtractionError            the NLP stage cannot run (model missing, ...)
-    └── LinkError                  Wikidata cannot be reached or answered badly (carries ``entity``)
+    ├── LinkError                  Wikidata cannot be reached or answered badly (carries ``entity``)
+    └── ViewError                  a graph view cannot be drawn (nothing matches, wrong query kind)
 """
 
 from __future__ import annotations
@@ -73,3 +74,7 @@ class ExtractionError(FilmGraphError):
 
 class LinkError(FilmGraphError):
     """Wikidata linking failed in a way the caller must hear about."""
+
+
+class ViewError(FilmGraphError):
+    """A graph view could not be drawn: its name matches nothing, or its query is not a CONSTRUCT."""

@@ -182,10 +182,12 @@ class ParallelTextStage:
         self.close()
 
 
-def text_stage_for(factory: StageFactory, settings: Settings, store: object | None = None) -> TextStage:
-    """The stage a build should use: ``factory(settings, store)``, in-process for one worker, else
-    that same stage pickled to ``settings.workers`` processes (so both see the same store snapshot)."""
-    stage = factory(settings, store)
+def text_stage_for(factory: StageFactory, settings: Settings, store: object | None = None,
+                   **options: Any) -> TextStage:
+    """The stage a build should use: ``factory(settings, store, **options)``, in-process for one
+    worker, else that same stage pickled to ``settings.workers`` processes (so both see the same
+    store snapshot)."""
+    stage = factory(settings, store, **options)
     if settings.workers <= 1:
         return stage
     return ParallelTextStage(None, settings, settings.workers, stage=stage)

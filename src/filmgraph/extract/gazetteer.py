@@ -82,6 +82,18 @@ def from_store(store) -> tuple[list[Entry], dict[str, int]]:
     return sorted(set(entries)), years
 
 
+def from_headers(reviews: Iterable[Review]) -> tuple[list[Entry], dict[str, int]]:
+    """Titles and names the headers of a whole build give, before any review is analysed, so a
+    film mentioned by an earlier review gets the year (and IRI) its own review's header states."""
+    entries: set[Entry] = set()
+    years: dict[str, int] = {}
+    for review in reviews:
+        entries.update(from_review(review))
+        if review.title and review.year:
+            years.setdefault(review.title.lower(), review.year)
+    return sorted(entries), years
+
+
 def from_review(review: Review) -> Iterator[Entry]:
     """The names a review's header gives: its film, director(s), cast and reviewer."""
     if review.title:

@@ -1,0 +1,58 @@
+"""Views over HTTP: ``GET /view?director=Zhang+Yimou`` on ``filmgraph serve``.
+
+``mount_views(app)`` adds the route to a ``SparqlApp`` (``filmgraph.server``) through its
+``add_route`` extension point. The parameters are the CLI's presets: ``director``, ``film``,
+``review``, ``focus`` (+ ``depth``), ``query`` (the name of a bundled CONSTRUCT query only:
+HTTP never reads a file path), and ``budget``; none draws the whole graph.
+"""
+
+from __future__ import annotations
+
+import re
+
+PRESETS = ("director", "film", "review", "focus", "query")
+MAX_BUDGET = 10_000
+
+
+def mount_views(app) -> None:
+    """Serve views at ``/view`` on ``app`` (a ``filmgraph.server.SparqlApp``)."""
+    app.add_route("/view", lambda request: view_response(app, request))
+
+
+def view_response(app, request):
+    """The HTML page of the view a request asks for; 400 for bad parameters, 404 when nothing matches."""
+    from .errors import ViewError
+    from .server import HttpError, Response
+    from .view import render_html
+    from .viewgraph import ViewSpec, view_graph
+
+    store = getattr(app, "film_store", None)
+    if store is None:
+        raise HttpError(501, "views need a filmgraph store (this server wraps a bare Oxigraph store)")
+    chosen = [(name, request.param(name)) for name in PRESETS if request.param(name) is not None]
+    if len(chosen) > 1:
+        raise HttpError(400, f"give one of {', '.join(PRESETS)}, not {len(chosen)}")
+    preset, argument = chosen[0] if chosen else ("whole", None)
+    if preset == "query" and not re.fullmatch(r"[A-Za-z0-9_-]+", argument or ""):
+        raise HttpError(400, "query= takes the name of a bundled query (letters, digits, - and _)")
+    depth = _int(request.param("depth"), "depth", 2, 0, 10)
+    budget = _int(request.param("budget"), "budget", app.settings.view_node_budget, 1, MAX_BUDGET)
+    try:
+        g = view_graph(store, ViewSpec(preset, argument, depth))
+        if g.number_of_nodes() == 0:
+            raise ViewError("nothing to draw: the store holds no matching entities")
+        page = render_html(g, budget)
+    except ViewError as exc:
+        raise HttpError(404, str(exc)) from None
+    return Response(200, page.encode("utf-8"), "text/html; charset=utf-8",
+                    {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
+
+
+def _int(raw: str | None, name: str, default: int, low: int, high: int) -> int:
+    from .server import HttpError
+
+    if raw is None:
+        return default
+    if not re.fullmatch(r"[0-9]{1,6}", raw) or not low <= int(raw) <= high:
+        raise HttpError(400, f"{name} must be a whole number from {low} to {high}")
+    return int(raw)
