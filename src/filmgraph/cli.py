@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +76,31 @@ def main(ctx: click.Context, store_path: Path | None, base_iri: str | None, conf
     ctx.obj = App(settings, quiet)
 
 
+# --- remote store options (issue 7; used by build and push) ------------------------------------
+
+
+def _remote_options(f):
+    """--endpoint, --update, --graph-store, --user, --password: where a SPARQL server is."""
+    for opt in reversed([
+        click.option("--endpoint", metavar="URL", help="SPARQL query endpoint [env FILMGRAPH_REMOTE_ENDPOINT]."),
+        click.option("--update", "update_url", metavar="URL",
+                     help="SPARQL Update endpoint [default: the query endpoint]."),
+        click.option("--graph-store", metavar="URL",
+                     help="SPARQL 1.1 Graph Store HTTP Protocol endpoint [default: use SPARQL Update]."),
+        click.option("--user", help="User name (HTTP Basic or Digest, as the server asks)."),
+        click.option("--password", envvar="FILMGRAPH_REMOTE_PASSWORD", show_envvar=True,
+                     help="Password; prefer the environment variable (never printed)."),
+    ]):
+        f = opt(f)
+    return f
+
+
+def _with_remote(app: App, endpoint, update_url, graph_store, user, password) -> None:
+    changes = {"remote_endpoint": endpoint, "remote_update": update_url, "remote_graph_store": graph_store,
+               "remote_user": user, "remote_password": password}
+    app.settings = app.settings.replace(**{k: v for k, v in changes.items() if v is not None})
+
+
 # --- build -------------------------------------------------------------------------------------
 
 
@@ -88,9 +114,14 @@ def main(ctx: click.Context, store_path: Path | None, base_iri: str | None, conf
               help="Link to Wikidata after building [default: setting link_on_build, 'offline': "
                    "cache + bundled snapshot, no network].")
 @click.option("--no-text", is_flag=True, help="Skip the spaCy text extraction (header statements only).")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes for the text extraction [default: 1].")
+@click.option("--store", "target", metavar="URL|DIR",
+              help="Write into this remote SPARQL store (http(s) URL, see `push`) or store directory.")
+@_remote_options
 @pass_app
 def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_format: str | None,
-          show_stats: bool, force: bool, link_mode: str | None, no_text: bool) -> None:
+          show_stats: bool, force: bool, link_mode: str | None, no_text: bool, workers: int | None,
+          target: str | None, endpoint=None, update_url=None, graph_store=None, user=None, password=None) -> None:
     """Read reviews (files, directories, or - for stdin) into the store.
 
     Directories are searched recursively for *.txt and *.md. An unchanged review is skipped; a
@@ -103,13 +134,25 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
       filmgraph build review.txt --export graph.ttl --stats
       filmgraph build data/reviews --no-text
       cat review.txt | filmgraph build -
+      filmgraph build corpus/ --workers 2
+      filmgraph build data/reviews --store http://localhost:8890/sparql-auth --user dba
     """
     from .pipeline import build as run_build
     from .read import REVIEW_SUFFIXES
 
+    if workers is not None:
+        app.settings = app.settings.replace(workers=workers)
+    _with_remote(app, endpoint, update_url, graph_store, user, password)
+    target = target or endpoint
     total = _count_inputs(paths, REVIEW_SUFFIXES)
     link_mode = _link_mode(link_mode or app.settings.link_on_build)
-    with app.store() as store:
+    remote = target is not None and _is_url(target)
+    if remote and (export_path is not None or show_stats):
+        raise click.UsageError("--export and --stats need a local store; query a remote one with SPARQL")
+    if target is not None and not remote:
+        app.settings = app.settings.replace(store_path=Path(target))
+    with (_remote_store(app, target) if remote else app.store()) as store, \
+            _text_stage(app, store, no_text, paths) as stage:
         bar = _progress(app, total, "reviews")
 
         def on_outcome(outcome) -> None:
@@ -122,13 +165,8 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
                 if not app.quiet:
                     bar.write(f"filmgraph: warning: {outcome.source}: {w}", file=sys.stderr)
 
-        text_stage = None
-        if not no_text:
-            from .extract import make_text_stage
-
-            text_stage = make_text_stage(app.settings, store=store, headers=_headers(paths, app.settings))
         try:
-            report = run_build(paths, store, app.settings, text_stage=text_stage, on_outcome=on_outcome,
+            report = run_build(paths, store, app.settings, text_stage=stage, on_outcome=on_outcome,
                                force=force)
         finally:
             bar.close()
@@ -137,7 +175,11 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
             f"{report.count('replaced')} replaced, {report.count('unchanged')} unchanged, "
             f"{report.count('skipped')} skipped, {report.count('failed')} failed"
         )
-        _link_after_build(app, store, link_mode)
+        if remote:
+            if link_mode != "off":
+                app.say("not linked to Wikidata: linking needs a local store (build locally, link, then push)")
+        else:
+            _link_after_build(app, store, link_mode)
         if export_path is not None:
             _do_export(app, store, export_path, export_format, include_ontology=False)
         if show_stats:
@@ -173,8 +215,9 @@ def _count_inputs(paths: tuple[str, ...], suffixes: tuple[str, ...]) -> int | No
 def _progress(app: App, total: int | None, unit: str):
     from tqdm import tqdm
 
+    # the default format already shows the rate (reviews/s) and the ETA
     return tqdm(total=total, unit=unit[:-1] if unit.endswith("s") else unit, desc=unit,
-                disable=True if app.quiet else None, file=sys.stderr, dynamic_ncols=True)
+                disable=True if app.quiet else None, file=sys.stderr, dynamic_ncols=True, smoothing=0.05)
 
 
 # --- export ------------------------------------------------------------------------------------
@@ -675,6 +718,82 @@ def view(app: App, output: Path, director: str | None, film: str | None, review:
     left_out = (f"; left out {result.omitted_nodes} nodes and {result.omitted_edges} edges (over the budget)"
                 if result.omitted_nodes else "")
     app.say(f"wrote {result.title}: {result.nodes} nodes, {result.edges} edges to {output}{left_out}")
+
+
+# --- remote stores and large builds (issue 7) --------------------------------------------------
+
+
+def _is_url(target: str) -> bool:
+    return target.lower().startswith(("http://", "https://"))
+
+
+def _remote_store(app: App, url: str | None = None):
+    from .iris import Iris
+    from .remote import RemoteStore, endpoint_from_settings
+
+    return RemoteStore.connect(endpoint_from_settings(app.settings, url), Iris(app.settings.base_iri))
+
+
+@contextmanager
+def _text_stage(app: App, store, no_text: bool = False, paths: tuple[str, ...] = ()):
+    """The build's text stage: the spaCy extraction (or the ``text_stage`` setting's factory),
+    in-process or over ``workers`` processes; none with ``--no-text``."""
+    if no_text:
+        yield None
+        return
+    from .parallel import load_factory, text_stage_for
+    from .store import FilmStore
+
+    factory = load_factory(app.settings.text_stage or "filmgraph.extract:make_text_stage")
+    # the extraction's gazetteer: a local store's names (a remote build has only the headers) and
+    # the headers of the reviews about to be built
+    extra = {} if app.settings.text_stage else {"headers": _headers(paths, app.settings)}
+    stage = text_stage_for(factory, app.settings, store if isinstance(store, FilmStore) else None, **extra)
+    try:
+        yield stage
+    finally:
+        close = getattr(stage, "close", None)
+        if close is not None:
+            close()
+
+
+@main.command()
+@_remote_options
+@click.option("--changed", "changed_only", is_flag=True,
+              help="Skip graphs the server already has with the same build key.")
+@pass_app
+def push(app: App, endpoint, update_url, graph_store, user, password, changed_only: bool) -> None:
+    """Load the store into a remote SPARQL 1.1 server, one named graph per review.
+
+    Each graph is replaced whole (Graph Store Protocol PUT, or DROP + INSERT DATA with SPARQL
+    Update), so pushing again never duplicates anything. Big graphs go in batches; transient
+    errors are retried; the bookkeeping goes along, so `build --store URL` can carry on.
+
+    \b
+    Examples:
+      FILMGRAPH_REMOTE_PASSWORD=dba filmgraph push --endpoint http://localhost:8890/sparql-auth \\
+          --graph-store http://localhost:8890/sparql-graph-crud-auth --user dba
+      filmgraph push --endpoint http://localhost:3030/filmgraph/sparql \\
+          --update http://localhost:3030/filmgraph/update --graph-store http://localhost:3030/filmgraph/data \\
+          --user admin --password secret
+      filmgraph push --endpoint http://localhost:8890/sparql-auth --user dba --changed
+    """
+    from .remote import _safe_url, push as run_push
+
+    _with_remote(app, endpoint, update_url, graph_store, user, password)
+    with app.store(read_only=True) as store, _remote_store(app) as remote:
+        total = len(store.content_graphs())
+        bar = _progress(app, total, "graphs")
+        try:
+            report = run_push(store, remote, on_graph=lambda name, n: bar.update(1), changed_only=changed_only)
+        finally:
+            bar.close()
+    skipped = f" ({report.unchanged} unchanged, left alone)" if changed_only else ""
+    app.say(f"pushed {report.graphs} graph(s){skipped}, {report.triples:,} triples, to "
+            f"{_safe_url(remote.client.endpoint.graph_store or remote.client.endpoint.update_url)} "
+            f"in {report.seconds:.1f} s ({report.triples_per_s:,.0f} triples/s)")
+
+
 
 
 if __name__ == "__main__":  # pragma: no cover

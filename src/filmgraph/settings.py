@@ -59,6 +59,25 @@ class Settings:
     query_timeout_s: float = 10.0
     max_result_rows: int = 10_000
     view_node_budget: int = 1_500
+    # --- remote stores and large builds (issue 7) -------------------------------------------
+    #: SPARQL query endpoint of a remote store (``build --store URL``, ``push --endpoint``)
+    remote_endpoint: str | None = None
+    #: its SPARQL Update endpoint (default: the query endpoint)
+    remote_update: str | None = None
+    #: its SPARQL 1.1 Graph Store HTTP Protocol endpoint (default: none, use SPARQL Update)
+    remote_graph_store: str | None = None
+    remote_user: str | None = None
+    #: never printed: kept out of ``repr`` (set it with FILMGRAPH_REMOTE_PASSWORD, not a flag, on shared machines)
+    remote_password: str | None = field(default=None, repr=False)
+    remote_timeout_s: float = 60.0
+    remote_retries: int = 4
+    #: triples per HTTP request when a graph is larger than that
+    remote_batch_triples: int = 50_000
+    #: processes for the text stage (1: in-process)
+    workers: int = 1
+    #: the text stage's factory as ``package.module:function`` (called as ``f(settings, store)``);
+    #: None: filmgraph's spaCy extraction (``filmgraph.extract:make_text_stage``)
+    text_stage: str | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def replace(self, **changes: object) -> "Settings":

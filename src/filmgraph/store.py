@@ -68,10 +68,16 @@ class StoredGraph:
 class FilmStore:
     """A filmgraph dataset. Open one per process; close it (or use ``with``) to release the lock."""
 
+    #: flush RocksDB's write buffers every this many graph writes (issue 7): without it each of
+    #: Oxigraph's ~10 indexes buffers up to its own limit, and a 10,000-review build's memory grew
+    #: by ~38 KB per review (450 MB without a text stage); with it, it stays flat (~95 MB)
+    FLUSH_EVERY = 500
+
     def __init__(self, store: ox.Store, iris: Iris, path: Path | None = None) -> None:
         self._store: ox.Store | None = store
         self.iris = iris
         self.path = path
+        self._writes = 0
 
     # --- opening ----------------------------------------------------------------------------
     @classmethod
@@ -133,6 +139,9 @@ class FilmStore:
         )
         try:
             self.oxigraph.update(update)
+            self._writes += 1
+            if self._writes % self.FLUSH_EVERY == 0 and self.path is not None:
+                self.oxigraph.flush()
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"cannot write graph {graph_iri}: {exc}") from None
 

@@ -1,0 +1,208 @@
+"""Spread any text stage over worker processes: ``filmgraph build --workers N``.
+
+``ParallelTextStage`` implements the same ``TextStage`` protocol as the stage it wraps, so the
+build does not know the difference. Each worker builds its own stage once, from a factory (a
+spaCy pipeline is loaded once per process, never pickled). Reviews stream through in chunks with
+a bounded number of chunks in flight, so memory stays flat however many reviews there are, and
+results come back in input order. Workers also turn their results into triples (``add_to_graph``
+on a scratch copy of the review's header graph), so the main process, which alone writes the
+store, only adds ready-made triples.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from .errors import ExtractionError, FilmGraphError
+from .graph import ReviewGraph, review_graph
+from .iris import Iris
+from .models import Review
+from .pipeline import TextStage
+from .settings import Settings
+
+#: ``make_text_stage(settings, store=None)``: must be a module-level function (it is pickled by name)
+StageFactory = Callable[..., TextStage]
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """What a worker's stage added to (and removed from) a review's header graph."""
+
+    added: tuple[tuple[Any, Any, Any], ...]
+    removed: tuple[tuple[Any, Any, Any], ...]
+
+
+# --- in the worker processes --------------------------------------------------------------------
+_STAGE: TextStage | None = None
+_IRIS: Iris | None = None
+
+
+def _init_worker(factory: StageFactory | None, stage: TextStage | None, settings: Settings) -> None:
+    global _STAGE, _IRIS
+    _STAGE = stage if stage is not None else factory(settings)  # type: ignore[misc]
+    _IRIS = Iris(settings.base_iri)
+
+
+def _fingerprint() -> str:
+    assert _STAGE is not None
+    return _STAGE.fingerprint
+
+
+def _run_chunk(chunk: list[Review]) -> list[tuple[Review, object]]:
+    assert _STAGE is not None and _IRIS is not None
+    out: list[tuple[Review, object]] = []
+    for review, result in _STAGE.analyse(chunk):
+        if not isinstance(result, FilmGraphError):
+            try:
+                rg = review_graph(review, _IRIS)
+                before = set(rg.graph)
+                _STAGE.add_to_graph(review, result, rg, _IRIS)
+                after = set(rg.graph)
+                result = _Statements(tuple(after - before), tuple(before - after))
+            except FilmGraphError as exc:
+                result = exc
+        out.append((review, _portable(result)))
+    return out
+
+
+def _portable(result: object) -> object:
+    """Errors must survive pickling to reach the main process (some need extra arguments)."""
+    if not isinstance(result, BaseException):
+        return result
+    try:
+        pickle.loads(pickle.dumps(result))
+        return result
+    except Exception:
+        return ExtractionError(str(result))
+
+
+# --- in the main process ------------------------------------------------------------------------
+class ParallelTextStage:
+    """A ``TextStage`` running ``factory(settings)`` in ``workers`` processes.
+
+    Or, with ``stage=``, a stage built in the main process (with what only it can see, such as
+    the store) and pickled to each worker: it must pickle cheaply (load models lazily, drop them
+    in ``__getstate__``). ``chunk_size`` reviews go to a worker at a time; at most ``in_flight``
+    chunks (default: two per worker) are queued or running, which bounds memory. Use as a context
+    manager, or call ``close()``, to stop the workers.
+    """
+
+    def __init__(self, factory: StageFactory | None, settings: Settings, workers: int, *,
+                 stage: TextStage | None = None, chunk_size: int = 8, in_flight: int | None = None,
+                 start_method: str = "spawn") -> None:
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        if (factory is None) == (stage is None):
+            raise ValueError("give a factory or a stage")
+        self.factory = factory
+        self.stage = stage
+        self.settings = settings
+        self.workers = workers
+        self.chunk_size = max(1, chunk_size)
+        self.in_flight = in_flight or 2 * workers
+        self.start_method = start_method
+        self._pool: Any = None
+        self._fingerprint: str | None = stage.fingerprint if stage is not None else None
+
+    def _executor(self):
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context(self.start_method),
+                initializer=_init_worker, initargs=(self.factory, self.stage, self.settings),
+            )
+        return self._pool
+
+    @property
+    def fingerprint(self) -> str:  # type: ignore[override]
+        """The wrapped stage's own fingerprint: switching --workers rebuilds nothing."""
+        if self._fingerprint is None:
+            self._fingerprint = self._result(self._executor().submit(_fingerprint))
+        return self._fingerprint
+
+    def analyse(self, reviews: Iterable[Review]) -> Iterator[tuple[Review, object]]:
+        pool = self._executor()
+        source = iter(reviews)
+        pending: deque = deque()
+        exhausted = False
+
+        def submit() -> bool:
+            chunk = list(islice(source, self.chunk_size))
+            if chunk:
+                pending.append(pool.submit(_run_chunk, chunk))
+            return bool(chunk)
+
+        try:
+            while not exhausted and len(pending) < self.in_flight:
+                exhausted = not submit()
+            while pending:
+                results = self._result(pending.popleft())
+                if not exhausted:
+                    exhausted = not submit()
+                yield from results
+        finally:
+            for f in pending:
+                f.cancel()
+
+    def add_to_graph(self, review: Review, result: object, rg: ReviewGraph, iris: Iris) -> None:
+        assert isinstance(result, _Statements), result
+        for t in result.removed:
+            rg.graph.remove(t)
+        for t in result.added:
+            rg.graph.add(t)
+
+    @staticmethod
+    def _result(future: Any) -> Any:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            raise ExtractionError(
+                "a text-stage worker process died (out of memory, or killed); rerun the build: "
+                "finished reviews are kept and skipped"
+            ) from None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> "ParallelTextStage":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def text_stage_for(factory: StageFactory, settings: Settings, store: object | None = None,
+                   **options: Any) -> TextStage:
+    """The stage a build should use: ``factory(settings, store, **options)``, in-process for one
+    worker, else that same stage pickled to ``settings.workers`` processes (so both see the same
+    store snapshot)."""
+    stage = factory(settings, store, **options)
+    if settings.workers <= 1:
+        return stage
+    return ParallelTextStage(None, settings, settings.workers, stage=stage)
+
+
+def load_factory(spec: str) -> StageFactory:
+    """``package.module:function`` to the text-stage factory it names."""
+    import importlib
+
+    module_name, _, attr = spec.partition(":")
+    try:
+        factory = getattr(importlib.import_module(module_name), attr or "make_text_stage")
+    except (ImportError, AttributeError) as exc:
+        raise ExtractionError(f"cannot load the text stage {spec!r}: {exc} "
+                              "(the setting text_stage is 'package.module:function')") from None
+    if not callable(factory):
+        raise ExtractionError(f"the text stage {spec!r} is not a function")
+    return factory
