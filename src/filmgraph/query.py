@@ -622,21 +622,26 @@ class EndpointTarget:
 
     ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, "
               "application/n-triples;q=0.9, text/turtle;q=0.8, application/rdf+xml;q=0.5")
+    #: for CONSTRUCT/DESCRIBE: some servers (Virtuoso) answer a graph query as ?s ?p ?o rows
+    #: when results formats come first
+    ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 
     def execute(self, sparql: str, bindings: Mapping[str, OxTerm], *, limit: int | None = None,
                 max_rows: int | None = None, deadline: float | None = None,
                 cancel: threading.Event | None = None) -> QueryResult:
         import requests
 
+        shape = _shape(sparql)
         if bindings:
-            sparql = _with_values(sparql, bindings, _shape(sparql))
+            sparql = _with_values(sparql, bindings, shape)
+        accept = self.ACCEPT_GRAPH if shape.form in ("CONSTRUCT", "DESCRIBE") else self.ACCEPT
         session = self.session or requests.Session()
         data: list[tuple[str, str]] = [("query", sparql)]
         data += [("default-graph-uri", g) for g in self.default_graphs]
         data += [("named-graph-uri", g) for g in self.named_graphs]
         timeout = self.timeout_s if deadline is None else max(0.1, deadline - time.monotonic())
         try:
-            resp = session.post(self.url, data=data, headers={"Accept": self.ACCEPT}, timeout=timeout)  # type: ignore[attr-defined]
+            resp = session.post(self.url, data=data, headers={"Accept": accept}, timeout=timeout)  # type: ignore[attr-defined]
         except requests.Timeout:
             raise QueryLimitError(f"{self.url} did not answer within {timeout:.1f} s", limit="time") from None
         except requests.RequestException as exc:
