@@ -100,10 +100,16 @@ def test_client_filmography_from_the_query_service(fake_wikidata, tmp_path):
     assert fake_wikidata.requests[-1]["user_agent"].startswith("filmgraph-tests")
 
 
-def test_client_connection_refused_is_unreachable_fast(tmp_path):
+@pytest.fixture
+def closed_port() -> int:
+    """A port on 127.0.0.1 where nothing listens: a network that refuses at once."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+        return s.getsockname()[1]
+
+
+def test_client_connection_refused_is_unreachable_fast(tmp_path, closed_port):
+    port = closed_port
     settings = offline_settings(tmp_path, offline=False, wikidata_api=f"http://127.0.0.1:{port}/w/api.php")
     started = time.monotonic()
     with pytest.raises(Unreachable):
@@ -196,11 +202,9 @@ def test_transient_faults_are_retried_and_everything_links(fake_wikidata, seed_s
     assert 1.0 in sleeps and 2.0 in sleeps and 5.0 in sleeps
 
 
-def test_no_network_one_warning_falls_back_to_snapshot(seed_store):
+def test_no_network_one_warning_falls_back_to_snapshot(seed_store, closed_port):
     store, settings = seed_store
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = closed_port
     warnings: list[str] = []
     settings = settings.replace(offline=False, wikidata_api=f"http://127.0.0.1:{port}/w/api.php")
     lookup = make_lookup(settings, warn=warnings.append)
@@ -215,11 +219,9 @@ def test_no_network_one_warning_falls_back_to_snapshot(seed_store):
     assert d["film/one-second-2021"].status == "unlinked"
 
 
-def test_no_network_and_no_snapshot_leaves_everything_unlinked(seed_store):
+def test_no_network_and_no_snapshot_leaves_everything_unlinked(seed_store, closed_port):
     store, settings = seed_store
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = closed_port
     warnings: list[str] = []
     settings = settings.replace(offline=False, wikidata_api=f"http://127.0.0.1:{port}/w/api.php",
                                 wikidata_snapshot=Path("none"))
