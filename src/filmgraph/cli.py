@@ -311,8 +311,7 @@ def validate(app: App, file: Path | None, report_path: Path | None) -> None:
             raise ValidationSetupError(f"cannot parse {file}: {exc}") from None
     else:
         with app.store(read_only=True) as store:
-            graphs = [g for g in store.content_graphs() if g != str(store.iris.ontology_graph)]
-            data = store.union_graph(graphs)
+            data = store.union_graph(store.data_graphs())
     result = validate_graph(data)
     if report_path is not None:
         with atomic_write(report_path) as fh:

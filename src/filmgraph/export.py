@@ -62,12 +62,6 @@ def format_for(name: str | None, output: Path | None = None) -> ExportFormat:
     return FORMATS["turtle"]
 
 
-def export_graphs(store: FilmStore, include_ontology: bool = False) -> list[str]:
-    """The graphs an export holds: every review graph and the Wikidata graph; the ontology on request."""
-    ontology = str(store.iris.ontology_graph)
-    return [g for g in store.content_graphs() if include_ontology or g != ontology]
-
-
 def export(
     store: FilmStore,
     fmt: ExportFormat,
@@ -75,7 +69,7 @@ def export(
     include_ontology: bool = False,
 ) -> int:
     """Write the store in ``fmt`` to ``output`` (a path, a binary stream, or stdout); return the statement count."""
-    graphs = export_graphs(store, include_ontology)
+    graphs = store.data_graphs(include_ontology)
     prefixes = prefixes_for(store.iris.base)
     # Sorted, so that the same store always exports the same bytes and subjects group together.
     if fmt.keeps_graphs:

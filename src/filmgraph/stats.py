@@ -35,7 +35,7 @@ class StoreStats:
 
 
 def store_stats(store: FilmStore) -> StoreStats:
-    graphs = [g for g in store.content_graphs() if g != str(store.iris.ontology_graph)]
+    graphs = store.data_graphs()
     values = " ".join(f"<{g}>" for g in graphs)
     by_type: dict[str, int] = {}
     if graphs:
@@ -45,8 +45,12 @@ def store_stats(store: FilmStore) -> StoreStats:
         )
         for row in rows:
             by_type[_curie(row["t"].value)] = int(row["n"].value)
-    quads = sum(1 for _ in store.quads(graphs))
-    triples = len({q.triple for q in store.quads(graphs)})
+    quads = 0
+    distinct: set = set()
+    for q in store.quads(graphs):  # one pass: a triple stated by several reviews counts once
+        quads += 1
+        distinct.add(q.triple)
+    triples = len(distinct)
     return StoreStats(
         reviews=by_type.get("schema:Review", 0),
         films=by_type.get("schema:Movie", 0),

@@ -184,6 +184,12 @@ class FilmStore:
         meta = str(self.iris.meta_graph)
         return [g for g in self.named_graphs() if g != meta]
 
+    def data_graphs(self, include_ontology: bool = False) -> list[str]:
+        """The graphs users see as data: every review graph, the links and Wikidata graphs, and
+        the ontology graph on request (what export, stats and validate read)."""
+        ontology = str(self.iris.ontology_graph)
+        return [g for g in self.content_graphs() if include_ontology or g != ontology]
+
     def graph(self, graph_iri: str | URIRef) -> Graph:
         """One named graph as an rdflib ``Graph``."""
         g = Graph()
