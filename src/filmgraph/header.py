@@ -148,8 +148,22 @@ def uncoloned_field(line: str) -> tuple[str, str] | None:
     return (field, m.group("value")) if field else None
 
 
+_SEGMENT_BREAK = re.compile(r"\s*(?:…{2,}|\.{4,}|\s\|\s)\s*")
+
+
 def inline_fields(line: str) -> list[tuple[str, str]]:
     """The known fields of a credits paragraph, when the line holds two or more of them."""
+    if _SEGMENT_BREAK.search(line):
+        segs: list[tuple[str, str]] = []
+        for seg in _SEGMENT_BREAK.split(line):
+            m = LABEL_LINE.match(seg)
+            field = known_field(m.group("label")) if m else None
+            if field:
+                segs.append((field, m.group("value")))
+            elif segs and seg.strip():
+                segs[-1] = (segs[-1][0], f"{segs[-1][1]}, {seg.strip()}")
+        if len(segs) >= 2:
+            return segs
     found: list[tuple[str, str]] = []
     for m in _INLINE_PAIR.finditer(line):
         field = known_field(m.group("label"))
@@ -230,3 +244,97 @@ def credit_pairs(value: str) -> list[tuple[str, str]]:
         if m:
             pairs.append((m.group("actor").strip(), m.group("character").strip()))
     return pairs
+
+
+_GENERIC_TITLES = {"movie", "film", "review", "reviews", "movie review", "film review", "dvd review", "home",
+                   "news", "entertainment", "movies", "films", "cinema", "trailer", "synopsis", "cast", "credits",
+                   "details", "overview", "summary", "about", "archive", "blog"}
+
+
+def fold(text: str) -> str:
+    """Lower case, punctuation to spaces: ``‘Hero’: A Review`` -> ``hero a review``."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower().replace("’", "'").replace("'", "")).split())
+
+
+def _slug(text: str) -> str:
+    return "-".join(fold(text).split())
+
+
+def url_parts(url: str | None) -> tuple[str, str]:
+    """The folded host name (``bestmoviesbyfarr``) and path words (``movies the road home 2001``)."""
+    if not url:
+        return "", ""
+    m = re.match(r"^[a-z]+://(?:www\d?\.|m\.|en\.)?([^/:?#]+)[^/?#]*(/[^?#]*)?", url, re.IGNORECASE)
+    if not m:
+        return "", ""
+    host = m.group(1).lower().rsplit(".", 1)[0] if "." in m.group(1) else m.group(1).lower()
+    host = re.sub(r"\.(?:co|com|org|net|blogspot|wordpress)$", "", host)
+    return re.sub(r"[^a-z0-9]", "", host.split(".")[-1]), " ".join(re.split(r"[^a-z0-9]+", (m.group(2) or "").lower()))
+
+
+def is_site_label(line: str, url: str | None) -> bool:
+    """``Best Movies by Farr`` on bestmoviesbyfarr.com: the site's name, not the film's."""
+    host, _ = url_parts(url)
+    letters = re.sub(r"[^a-z0-9]", "", fold(line))
+    return bool(host) and len(letters) >= 4 and (letters == host or letters in host and len(letters) >= 0.6 * len(host)
+                                                 or host in letters and len(host) >= 0.6 * len(letters))
+
+
+_SMALL = {"the", "a", "an", "of", "and", "in", "on", "for", "to", "at", "by", "with", "from"}
+
+
+def in_url_path(title: str, url: str | None) -> bool:
+    """The page's address spells the title (``/movies/the-road-home/2001``; small words may be left out)."""
+    _, path = url_parts(url)
+    words = [w for w in fold(title).split() if w not in _SMALL]
+    path_words = " ".join(w for w in path.split() if w not in _SMALL)
+    return bool(words) and len("".join(words)) >= 4 and f" {' '.join(words)} " in f" {path_words} "
+
+
+def heading_parts(line: str) -> list[str]:
+    """A heading and its parts around ``:``, `` - ``, ``|``: ``Shadow: Zhang Yimou returns`` gives
+    the whole line, ``Shadow`` and ``Zhang Yimou returns``; review markers dropped from each."""
+    s = line.strip()
+    parts = [s] + [p for p in re.split(r"\s*(?::|\s[-–—|]\s|\|)\s*", s) if p and p != s]
+    out = []
+    for p in parts:
+        p = p.strip(" \"“”‘’'*_")
+        p = review_heading(p) or p
+        yh = year_heading(p)
+        if yh:
+            p = yh[0]
+        p = re.sub(r"^(?:(?:movie|film|dvd)\s+)?review\s+", "", p, flags=re.IGNORECASE).strip(" \"“”‘’'*_")
+        if p and fold(p) not in _GENERIC_TITLES and p not in out:
+            out.append(p)
+    return out
+
+
+def choose_title(headings: list[str], body: str, url: str | None) -> tuple[str | None, list[str]]:
+    """The film the page's headings name, and the headings left as candidates for the text stage.
+
+    A heading part wins with a review or year marker (``Hero Review``, ``Hero (2002)``), when the
+    page's address spells it, or when the text repeats it; a heading that is the site's own name
+    never does. Without such evidence no title is chosen: the text stage ranks the candidates.
+    """
+    kept = [h for h in headings if not is_site_label(h, url)]
+    folded_body = f" {fold(body)} "
+    best: tuple[float, int, str] | None = None
+    for n, h in enumerate(kept):
+        marked = bool(year_heading(h) or review_heading(h) or re.search(r"\breview\b", h, re.IGNORECASE))
+        for part in heading_parts(h):
+            words = fold(part)
+            if not words or len(words.split()) > 10 or not (part[0].isupper() or part[0].isdigit() or ord(part[0]) > 0x2e80):
+                continue
+            score = 0.0
+            if marked and (year_heading(h) or review_heading(h)) and part == heading_parts(h)[0]:
+                score += 3
+            if in_url_path(part, url):
+                score += 3
+            repeats = folded_body.count(f" {words} ")
+            if repeats:
+                score += 2 + min(repeats - 1, 2) * 0.5
+            if marked:
+                score += 0.5
+            if score >= 3 and (best is None or (score, -n) > (best[0], best[1])):
+                best = (score, -n, part)
+    return (best[2] if best else None), kept

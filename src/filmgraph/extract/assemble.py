@@ -354,7 +354,8 @@ def _subject_and_people(review: Review, sections: list[SectionFacts], work_menti
     subject = None
     if not review.title:
         compared = {_norm(f.text[slice(*c["work"])]) for f in sections for c in f.comparisons}
-        ranked = rank_subject(review, work_mentions, compared, header_directors, owner)
+        people = {_norm(n) for n in names.full} | {_norm(n) for n in said_director} | {_norm(n) for n in said_cast}
+        ranked = rank_subject(review, work_mentions, compared, header_directors, owner, people)
         best, confidence = choose_subject(ranked)
         if best is not None:
             first = best.mentions[0] if best.mentions else None

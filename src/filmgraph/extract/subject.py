@@ -87,7 +87,8 @@ def is_title_case(text: str) -> bool:
     return bool(caps) and all(w[0].isupper() for w in caps)
 
 
-def rank(review, work_mentions, compared: set[str], directors: set[str], possessive_of) -> list[Candidate]:
+def rank(review, work_mentions, compared: set[str], directors: set[str], possessive_of,
+         people: set[str] = frozenset()) -> list[Candidate]:
     """Every candidate with its score, best first.
 
     ``work_mentions``: ``(facts, start, end, title, attrs)`` for each work the text names;
@@ -114,9 +115,18 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
             if hk == key or re.search(rf"\b{re.escape(key)}\b", hk) and len(key) >= 4:
                 c.add(4.0, f"named in the heading {h!r}")
                 matched = True
-        if not matched and hk and is_title_case(h) and len(hk.split()) <= 8:
-            c = cands.setdefault(hk, Candidate(re.sub(r"\s*[(\[].*?[)\]]\s*$", "", h).strip(" \"“”‘’")))
-            c.add(2.0, f"the heading {h!r}, in title case")
+        if matched:
+            continue
+        for part in heading_parts(h):
+            pk = norm(part)
+            if pk and pk not in people and is_title_case(part) and len(pk.split()) <= 8 and pk not in cands:
+                cands[pk] = Candidate(part)
+                cands[pk].add(2.0, f"the heading {h!r}, in title case")
+                break
+    if review.url:
+        for key, c in cands.items():
+            if in_url_path(c.title, review.url):
+                c.add(3.0, "the page's address spells it")
     for key, c in cands.items():
         kinds = {m[3].get("kind") for m in c.mentions} - {None}
         if kinds and kinds != {"film"}:
