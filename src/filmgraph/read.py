@@ -240,9 +240,8 @@ def _free_text_review(source: ReviewSource, lines: list[_Line], url: str | None 
     changes: dict[str, object] = {}
     title, headings = header.choose_title(headings, body, url)
     if title:
-        found = next((_heading_title(h) for h in headings if _heading_title(h) and
-                      header.fold(str(_heading_title(h)["title"])) == header.fold(title)), None)
-        changes = found or {"title": _tidy_title(title)}
+        line = next((h for h in headings if title in header.heading_parts(h)), None)
+        changes = {**(_heading_title(line) or {}), "title": _tidy_title(title)} if line else {"title": _tidy_title(title)}
     return Review(source=source.name, sha256=source.sha256, body=body, reviewer=reviewer, has_header=False,
                   headings=tuple(headings), **changes)
 
@@ -351,10 +350,13 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
     if title_line is None and headings:
         chosen, headings = header.choose_title(headings, "\n".join(sections["body"] + sections["synopsis"]), url)
         if chosen:
-            title_line = next((h for h in headings if chosen in header.heading_parts(h) and _heading_title(h)), chosen)
-        elif len(headings) == 1:
+            line = next((h for h in headings if chosen in header.heading_parts(h)), chosen)
+            changes.update(_heading_title(line) or {})
+            changes["title"] = _tidy_title(chosen)
+            title_line = line
+        elif len(headings) == 1 and header.title_candidate(headings[0]):
             title_line = headings[0]  # the one line above the fields: the seed's own layout
-    if title_line:
+    if title_line and "title" not in changes:
         found = _heading_title(title_line)
         changes.update(found if found else _parse_title_line(title_line))
     if "title" in fields:
