@@ -19,7 +19,7 @@ FIELD_LABELS = {
     "cast": "cast", "starring": "cast", "stars": "cast", "castcrew": "cast", "castandcrew": "cast",
     "actors": "cast", "maincast": "cast", "leadcast": "cast", "featuring": "cast", "with": "cast",
     "runtime": "runtime", "runningtime": "runtime", "duration": "runtime", "length": "runtime",
-    "running": "runtime", "time": "runtime",
+    "running": "runtime",
     "rated": "rating", "classification": "rating", "certification": "rating", "certificate": "rating",
     "mpaarating": "rating", "mpaa": "rating", "contentrating": "rating", "censorship": "rating",
     "rating": "rating",

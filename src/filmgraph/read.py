@@ -153,6 +153,9 @@ def _classify(line: str) -> list[_Line]:
     unc = header.uncoloned_field(line)
     if unc:
         return [_Line(line, field=unc[0], value=unc[1])]
+    bare = header.norm_label(line)
+    if bare in header.FIELD_LABELS and len(line.split()) <= 3 and line.strip()[:1].isupper():
+        return [_Line(line, field=header.FIELD_LABELS[bare], value="")]  # "Run Time" alone: its value follows
     c = header.credit(line)
     if c:
         return [_Line(line, credit=c)]
@@ -315,6 +318,11 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
                 after_blank = True
                 continue
             stripped = ln.text.strip()
+            lead = _leading_label(stripped) if fields else None
+            if lead:  # "Theatre Release December 16, 2011": a label and its value, no colon
+                fields.setdefault(lead[0], lead[1])
+                pending_field = None
+                continue
             if pending_field and pending_field not in fields and len(stripped) <= 150:
                 fields[pending_field] = stripped  # the value sits on the line after its label
                 pending_field = None
@@ -444,6 +452,17 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
     )
 
 
+def _leading_label(line: str) -> tuple[str, str] | None:
+    """In a header block, a line that starts with a known label of one to three words."""
+    words = line.split()
+    for n in (3, 2, 1):
+        if len(words) > n and all(w[:1].isupper() for w in words[:n]):
+            field = header.FIELD_LABELS.get(header.norm_label(" ".join(words[:n])))
+            if field and len(header.norm_label(" ".join(words[:n]))) >= 4:
+                return field, " ".join(words[n:])
+    return None
+
+
 def _clean_reviewer(name: str) -> str:
     """``SteelwireMantis on 2003-07-17`` -> ``SteelwireMantis``."""
     name = re.sub(r"\s+(?:on|,)\s+.*\d{4}.*$", "", name)
@@ -526,7 +545,11 @@ def _split_list(value: str, extra_separators: str = "") -> list[str]:
 
 
 def _clean_name(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip(" .,;:\"“”'")
+    """A name as a header gives it: ``Zhang Yimou 张艺谋`` -> ``Zhang Yimou`` (the Latin part of a
+    name written in both scripts)."""
+    name = re.sub(r"\s+", " ", name).strip(" .,;:\"“”'")
+    latin = re.sub(r"\s*[\u3000-\u9fff\uac00-\ud7af]+\s*", " ", name).strip()
+    return latin if latin and latin != name and re.search(r"[A-Za-z]", latin) else name
 
 
 _UNIT_HOURS = r"(?:h|hr|hrs|hour|hours)"
