@@ -32,6 +32,8 @@ class SectionFacts:
     events: list[tuple[int, int, str]] = field(default_factory=list)
     roles: list[dict] = field(default_factory=list)
     comparisons: list[dict] = field(default_factory=list)
+    #: places, organisations, dates... (start, end, label): never titles
+    others: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def collect(doc, section: str) -> SectionFacts:
@@ -50,6 +52,8 @@ def collect(doc, section: str) -> SectionFacts:
             facts.works.append((*key, dict(fg["works"].get(key, {}))))
         elif e.label_ == "EVENT" and key in fg["events"]:
             facts.events.append((*key, fg["events"][key]))
+        elif e.label_ in ("GPE", "LOC", "NORP", "DATE", "TIME", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "PERCENT"):
+            facts.others.append((*key, e.label_))
     facts.roles = list(fg["roles"])
     facts.comparisons = list(fg["comparisons"])
     return facts
@@ -110,6 +114,41 @@ def _late_comparisons(sections: list[SectionFacts], titles: list[str]) -> None:
             f.comparisons.append({"work": (hit.start(1), hit.end(1)), "cue": cue, "polarity": CUES[idx][2],
                                   "start": m.start(), "end": hit.end(1), "extractor": "filmgraph_comparisons",
                                   "confidence": 0.7})
+
+
+def _add_set_apart_titles(sections: list[SectionFacts], names: "_Names") -> None:
+    """Titles set apart by quotes, filmographies, list cues and years (``title_spans``) where the
+    NER saw nothing, or saw a person in what the text marks as a title."""
+    from .title_spans import find
+
+    people = {person_key(n) for n in names.full}
+    for f in sections:
+        people |= {person_key(clean_name(f.text[s:e])) for s, e in f.persons}
+    for f in sections:
+        taken = [(s, e) for s, e, _a in f.works] + [(s, e) for s, e, _k in f.events] + \
+                [(s, e) for s, e, _l in f.others]
+        for s, e, how in find(f.text, people):
+            if any(a < e and s < b for a, b in taken):
+                continue
+            f.persons = [(a, b) for a, b in f.persons if not (a < e and s < b)]
+            f.works.append((s, e, {"extractor": "filmgraph_title_spans", "confidence": 0.6, "how": how}))
+            taken.append((s, e))
+
+
+def _sentence_comparisons(sections: list[SectionFacts], film_title: str | None) -> None:
+    """Another work named in a sentence with a comparison cue (``compare_sentences``), where the
+    rules' fixed patterns found nothing for it."""
+    from .compare_sentences import find
+
+    for f in sections:
+        others = [(s, e) for s, e, _a in f.works if _norm(f.text[s:e]).removeprefix("the ") != film_title]
+        have = {c["work"] for c in f.comparisons}
+        for c in find(f.text, f.sentences, others):
+            if (c.work_start, c.work_end) in have:
+                continue
+            f.comparisons.append({"work": (c.work_start, c.work_end), "cue": c.cue, "polarity": c.polarity,
+                                  "relation": c.relation, "start": c.start, "end": c.end,
+                                  "extractor": "filmgraph_comparisons", "confidence": 0.6})
 
 
 def clean_name(text: str) -> str:
@@ -213,6 +252,7 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     actors = {r.actor for r in roles.values()}
 
     # --- works ----------------------------------------------------------------------------------
+    _add_set_apart_titles(sections, names)
     works: dict[str, dict] = {}
     work_mentions: list[tuple[SectionFacts, int, int, str, dict]] = []
     for f in sections:
@@ -226,12 +266,12 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     # named graph does not move. Then who directed it and who plays in it, from the words around
     # each name. A header's directors stay the authority; the text adds cast it names.
     review, subject = _subject_and_people(review, sections, work_mentions, names, roles, facts or KnownFacts())
-    film_title = _norm(review.title) if review.title else None
+    film_title = _norm(review.title).removeprefix("the ") if review.title else None
     for f, s, e, title, attrs in work_mentions:
         kind = attrs.get("kind") or "film"
-        if film_title and _norm(title) == film_title and kind == "film" and attrs.get("year") in (None, review.year):
+        if film_title and _norm(title).removeprefix("the ") == film_title and attrs.get("year") in (None, review.year):
             continue  # the reviewed film itself
-        key = f"{_norm(title)}|{kind}" if film_title and _norm(title) == film_title else _norm(title)
+        key = f"{_norm(title)}|{kind}" if film_title and _norm(title).removeprefix("the ") == film_title else _norm(title)
         w = works.setdefault(key, {"title": title, "kind": kind, "year": None, "maker": None, "evidence": []})
         if attrs.get("year") and not w["year"]:
             w["year"] = attrs["year"]
@@ -247,6 +287,7 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
 
     # --- comparisons ------------------------------------------------------------------------
     _late_comparisons(sections, [w.title for w in work_list])
+    _sentence_comparisons(sections, film_title)
     comps: dict[tuple[str, str], Comparison] = {}
     for f in sections:
         for c in f.comparisons:
@@ -256,7 +297,8 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
             key = (_norm(title), c["cue"])
             ev = _evidence(f, c["start"], c["end"], c["extractor"], c["confidence"])
             old = comps.get(key)
-            comps[key] = Comparison(title, c["cue"], c["polarity"], (old.evidence if old else ()) + (ev,))
+            comps[key] = Comparison(title, c["cue"], c["polarity"], (old.evidence if old else ()) + (ev,),
+                                    relation=c.get("relation", "similar to"))
 
     # --- events -------------------------------------------------------------------------------
     events: dict[str, Event] = {}
