@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Review
-from .film_people import cast_cue, director_cue, possessive_owner
+from .film_people import cast_cue, director_cue, performance_sentence, possessive_owner
 from .gazetteer import KnownFacts, person_key, title_key
 from .subject import choose as choose_subject, rank as rank_subject
 from .types import (CastRole, Comparison, Event, Evidence, ExtractionResult, Mention, PersonRole, Subject, Work)
@@ -209,6 +209,7 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
 
     # --- cast roles ---------------------------------------------------------------------------
     roles: dict[tuple[str, str], CastRole] = {}
+    described: set[str] = set()
     cast_set = set(review.cast)
     for f in sections:
         for r in f.roles:
@@ -221,6 +222,9 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
                 if other in cast_set and actor not in cast_set:
                     actor, character = other, f.text[slice(*r["actor"])]
             if clean_name(character) in cast_set or clean_name(character) == actor:
+                continue
+            if not re.search(r"[A-Z]", character) and "(" in f.text[r["start"]:r["end"]]:
+                described.add(actor)  # "his wife (Gong Li)": in the cast, but not a character the text names
                 continue
             if r.get("weak") and (actor not in cast_set if cast_set else actor in review.directors):
                 continue
@@ -265,7 +269,8 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     # gets one from its text, ranked with evidence; the build keeps its review id as read, so its
     # named graph does not move. Then who directed it and who plays in it, from the words around
     # each name. A header's directors stay the authority; the text adds cast it names.
-    review, subject = _subject_and_people(review, sections, work_mentions, names, roles, facts or KnownFacts())
+    review, subject = _subject_and_people(review, sections, work_mentions, names, roles, facts or KnownFacts(),
+                                          described)
     film_title = _norm(review.title).removeprefix("the ") if review.title else None
     for f, s, e, title, attrs in work_mentions:
         kind = attrs.get("kind") or "film"
@@ -449,13 +454,14 @@ def _possessive(names: "_Names"):
 
 
 def _subject_and_people(review: Review, sections: list[SectionFacts], work_mentions, names: "_Names",
-                        roles: dict, facts: KnownFacts) -> tuple[Review, Subject | None]:
+                        roles: dict, facts: KnownFacts, described: set[str] = frozenset()) -> tuple[Review, Subject | None]:
     """The review refined with its film (ranked when no title says it), the film's directors and
     the cast the text names; and the ``Subject`` with its evidence when the text chose the film."""
     owner = _possessive(names)
     # who the text says directed or plays in something, name by name
     said_director: dict[str, tuple] = {}
     said_cast: dict[str, tuple] = {}
+    acting: dict[str, tuple] = {}  # named in a sentence about acting: cast unless a director
     for f in sections:
         for s, e in f.persons:
             name = names.resolve(f.text[s:e])
@@ -465,10 +471,13 @@ def _subject_and_people(review: Review, sections: list[SectionFacts], work_menti
             if cue:
                 said_director.setdefault(name, (f, s, e, cue))
                 continue
-            sentence = next((f.text[a:b] for a, b in f.sentences if a <= s < b), "")
+            a0, b0 = next(((a, b) for a, b in f.sentences if a <= s < b), (0, len(f.text)))
+            sentence = f.text[a0:b0]
             cue = cast_cue(f.text, s, e, sentence)
             if cue:
                 said_cast.setdefault(name, (f, s, e, cue))
+            elif performance_sentence(sentence) and not any(a0 <= ws < b0 for ws, _we, _at in f.works):
+                acting.setdefault(name, (f, s, e, "a sentence about the acting"))
     header_directors = set(review.directors) | set(said_director)
     subject = None
     if not review.title:
@@ -488,7 +497,10 @@ def _subject_and_people(review: Review, sections: list[SectionFacts], work_menti
     directors = list(review.directors) or _text_directors(review, sections, work_mentions, names, roles, facts,
                                                            said_director, owner)
     cast = list(review.cast)
-    for actor in [*(r.actor for r in roles.values()), *said_cast]:
+    known_cast = facts.film_cast.get(title_key(review.title or ""), frozenset())
+    in_kb = [n for n in names.full if person_key(n) in known_cast]
+    for actor in [*(r.actor for r in roles.values()), *sorted(described), *said_cast, *in_kb,
+                  *(n for n in acting if n not in said_director and person_key(n) not in facts.directors)]:
         if actor not in cast and actor not in directors and actor != review.reviewer:
             cast.append(actor)
     if subject is not None:
