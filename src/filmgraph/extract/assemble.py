@@ -223,8 +223,10 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
                     actor, character = other, f.text[slice(*r["actor"])]
             if clean_name(character) in cast_set or clean_name(character) == actor:
                 continue
-            if not re.search(r"[A-Z]", character) and "(" in f.text[r["start"]:r["end"]]:
-                described.add(actor)  # "his wife (Gong Li)": in the cast, but not a character the text names
+            if not re.search(r"[A-Z]", character) and "(" in f.text[r["start"]:r["end"]] and actor not in cast_set:
+                # "his wife (Gong Li)": in the cast, but not a character the text names (unless the
+                # header's cast list confirms the actor: then the description is their part)
+                described.add(actor)
                 continue
             if r.get("weak") and (actor not in cast_set if cast_set else actor in review.directors):
                 continue
