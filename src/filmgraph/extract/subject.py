@@ -148,7 +148,9 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
         kinds = {m[3].get("kind") for m in c.mentions} - {None}
         if kinds and kinds != {"film"}:
             c.add(-5.0, f"a {'/'.join(sorted(kinds))}, not a film")
-        n = len(c.mentions)
+        # how often the text writes the title, whether or not the NER saw each one
+        written = sum(len(re.findall(rf"(?<![\w-]){re.escape(c.title)}(?![\w-])", t)) for t in texts)
+        n = max(len(c.mentions), written)
         if n > 1:
             c.add(min(4.0, 1.0 * (n - 1)), f"named {n} times")
         if key in compared:
