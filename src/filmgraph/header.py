@@ -130,7 +130,8 @@ def is_junk(line: str) -> bool:
     if not line.strip():
         return False
     words = re.findall(r"[\w&|•·»]+", line.lower())
-    if words and len(words) <= 12 and all(w in _NAV_WORDS for w in words):
+    if words and len(words) <= 12 and all(w in _NAV_WORDS for w in words) and not line.rstrip().endswith(":") \
+            and norm_label(line) not in SECTION_LABELS:
         return True
     return bool(_JUNK.match(line))
 

@@ -154,7 +154,8 @@ def _classify(line: str) -> list[_Line]:
     if unc:
         return [_Line(line, field=unc[0], value=unc[1])]
     bare = header.norm_label(line)
-    if bare in header.FIELD_LABELS and len(line.split()) <= 3 and line.strip()[:1].isupper():
+    if bare in header.FIELD_LABELS and len(line.split()) <= 3 and line.strip()[:1].isupper() \
+            and re.fullmatch(r"[A-Za-z &/.'-]+", line.strip()):
         return [_Line(line, field=header.FIELD_LABELS[bare], value="")]  # "Run Time" alone: its value follows
     c = header.credit(line)
     if c:
