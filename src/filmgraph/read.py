@@ -337,7 +337,8 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
                 headings.append(stripped)  # the title is chosen among them below
                 after_blank = False
                 continue
-            if fields and not after_blank and len(stripped) <= 150:
+            sentence = re.search(r"[.!?]\s*$", stripped) and len(stripped.split()) > 6
+            if fields and not after_blank and len(stripped) <= 150 and not sentence:
                 # An unlabelled line straight under a field continues that field's value.
                 last = next(reversed(fields))
                 fields[last] = f"{fields[last]} {stripped}"
