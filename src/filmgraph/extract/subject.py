@@ -180,7 +180,7 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
             c.add(-2.5 * min(related, 2) / max(1, n - related + 1) if related < n else -3.0,
                   "named after 'follow-up to', 'previous film', 'like' and the like")
         if latest:
-            c.add(3.0, "named as the new or latest film")
+            c.add(2.0, "named as the new or latest film")
         if subject:
             c.add(1.5, "the subject of a sentence ('X is ...')")
         if opening:
