@@ -100,11 +100,14 @@ def load_gold(path: Path) -> dict:
     return gold
 
 
-def predicted_for(store, review_iri: str) -> Predicted:
-    """Read what the store holds for the review ``review_iri`` (any graph may hold names)."""
+def predicted_for(store, review_iri: str, graph_iri: str) -> Predicted:
+    """Read what the review's own named graph ``graph_iri`` says about the review ``review_iri``:
+    what this review states, not what other reviews of the same film add."""
     def names(sparql: str) -> list[tuple[str, ...]]:
-        rows = store.query(sparql.replace("?REVIEW", f"<{review_iri}>").replace("<FG_IRI>", f"<{FG_IRI}>")
-                             .replace("<SCHEMA_IRI>", f"<{SCHEMA}>"))
+        sparql = re.sub(r"WHERE \{(.*)\}", lambda m: "WHERE { GRAPH ?GRAPH {" + m.group(1) + "} }", sparql,
+                        count=1, flags=re.S)
+        rows = store.query(sparql.replace("?REVIEW", f"<{review_iri}>").replace("?GRAPH", f"<{graph_iri}>")
+                           .replace("<FG_IRI>", f"<{FG_IRI}>").replace("<SCHEMA_IRI>", f"<{SCHEMA}>"))
         return [tuple(str(v.value) if v is not None else "" for v in row) for row in rows]
 
     film = names("""PREFIX schema: <SCHEMA_IRI>
@@ -260,7 +263,8 @@ def evaluate_pages(pairs: list[tuple[Path, Path]], settings, text_stage=None) ->
             result.errors.setdefault(name, []).append(
                 f"not built: {outcome.error if outcome else 'no outcome'}")
         else:
-            got = predicted_for(store, outcome.review_iri)
+            rid = outcome.review_iri.rsplit("/", 1)[-1]
+            got = predicted_for(store, outcome.review_iri, str(store.iris.review_graph(rid)))
         score_page(result, name, gold, got)
         result.pages.append(name)
     return result

@@ -142,7 +142,10 @@ def _classify(line: str) -> list[_Line]:
     if m:
         key = header.norm_label(m.group("label"))
         if key in header.SECTION_LABELS:
-            return [_Line(line, section=header.SECTION_LABELS[key], value=m.group("value"))]
+            value = m.group("value")
+            if header.SECTION_LABELS[key] == "body" and value and header.heading_like(value) and len(value.split()) <= 8:
+                return [_Line(line)]  # "Film Review: Not One Less" is a heading, not a section
+            return [_Line(line, section=header.SECTION_LABELS[key], value=value)]
         if key in header.FIELD_LABELS and len(m.group("value")) <= MAX_FIELD_VALUE:
             return [_Line(line, field=header.FIELD_LABELS[key], value=m.group("value"))]
         if len(m.group("label").split()) <= 3 and len(m.group("value")) <= 80 and m.group("label")[0].isupper():
@@ -150,10 +153,27 @@ def _classify(line: str) -> list[_Line]:
     unc = header.uncoloned_field(line)
     if unc:
         return [_Line(line, field=unc[0], value=unc[1])]
+    bare = header.norm_label(line)
+    if bare in header.FIELD_LABELS and len(line.split()) <= 3 and line.strip()[:1].isupper():
+        return [_Line(line, field=header.FIELD_LABELS[bare], value="")]  # "Run Time" alone: its value follows
     c = header.credit(line)
     if c:
         return [_Line(line, credit=c)]
     return [_Line(line)]
+
+
+def _unknown_labels_need_company(lines: list[_Line]) -> list[_Line]:
+    """An unknown ``Label: value`` is a header field only beside a known one; alone (``Shanghai
+    Triad: Yimou's Crime Epic``) it is a heading or a sentence."""
+    content = [i for i, c in enumerate(lines) if c.text.strip() and not c.junk]
+    out = list(lines)
+    for n, i in enumerate(content):
+        if lines[i].label is None:
+            continue
+        near = [lines[j] for j in content[max(0, n - 1):n + 2] if j != i]
+        if not any(c.field or c.section or c.label for c in near):
+            out[i] = _Line(lines[i].text)
+    return out
 
 
 def read_review(source: ReviewSource, settings: Settings | None = None) -> Review:
@@ -171,13 +191,13 @@ def read_review(source: ReviewSource, settings: Settings | None = None) -> Revie
         if header.BOILERPLATE.match(ln) and any(l.strip() for l in lines[:i]):
             lines = lines[:i]
             break
-    classified = [c for ln in lines for c in _classify(ln)]
+    classified = _unknown_labels_need_company([c for ln in lines for c in _classify(ln)])
     has_fields = any(c.field or c.credit for c in classified)
     has_sections = any(c.section for c in classified)
     if not has_fields and not has_sections:
-        review = _free_text_review(source, [c for c in classified if not c.junk])
+        review = _free_text_review(source, [c for c in classified if not c.junk], url)
     else:
-        review = _structured_review(source, classified, settings)
+        review = _structured_review(source, classified, settings, url)
     return review.replace(url=url) if url else review
 
 
@@ -195,7 +215,7 @@ def _heading_title(line: str) -> dict[str, object] | None:
     return None
 
 
-def _free_text_review(source: ReviewSource, lines: list[_Line]) -> Review:
+def _free_text_review(source: ReviewSource, lines: list[_Line], url: str | None = None) -> Review:
     """Prose with no labelled fields. Headings above the first paragraph name the film when they
     say so (``Hero Review``, ``Hero (2002)``) or when the text repeats them; the others are kept as
     candidates for the text stage."""
@@ -221,16 +241,10 @@ def _free_text_review(source: ReviewSource, lines: list[_Line]) -> Review:
     if not body:
         raise ReadError(source.name, "no review text found")
     changes: dict[str, object] = {}
-    for h in headings:
-        found = _heading_title(h)
-        if found:
-            changes = found
-            break
-    if not changes:
-        lowered = _fold(body)
-        repeated = [h for h in headings if len(_fold(h)) >= 3 and re.search(rf"\b{re.escape(_fold(h))}\b", lowered)]
-        if repeated:
-            changes = {"title": _tidy_title(repeated[0].strip(" \"“”"))}
+    title, headings = header.choose_title(headings, body, url)
+    if title:
+        line = next((h for h in headings if title in header.heading_parts(h)), None)
+        changes = {**(_heading_title(line) or {}), "title": _tidy_title(title)} if line else {"title": _tidy_title(title)}
     return Review(source=source.name, sha256=source.sha256, body=body, reviewer=reviewer, has_header=False,
                   headings=tuple(headings), **changes)
 
@@ -239,7 +253,8 @@ def _fold(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower().replace("’", "'")).split())
 
 
-def _structured_review(source: ReviewSource, lines: list[_Line], settings: Settings) -> Review:
+def _structured_review(source: ReviewSource, lines: list[_Line], settings: Settings,
+                       url: str | None = None) -> Review:
     fields: dict[str, str] = {}
     sections: dict[str, list[str]] = {"synopsis": [], "body": [], "verdict": []}
     warnings: list[str] = []
@@ -303,19 +318,22 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
                 after_blank = True
                 continue
             stripped = ln.text.strip()
+            lead = _leading_label(stripped) if fields else None
+            if lead:  # "Theatre Release December 16, 2011": a label and its value, no colon
+                fields.setdefault(lead[0], lead[1])
+                pending_field = None
+                continue
             if pending_field and pending_field not in fields and len(stripped) <= 150:
                 fields[pending_field] = stripped  # the value sits on the line after its label
                 pending_field = None
                 after_blank = False
                 continue
             dy = header.DIRECTOR_YEAR.match(stripped)
-            if dy and title_line is not None and director_year is None:
+            if dy and (headings or title_line) and director_year is None:
                 director_year = (dy.group("name"), int(dy.group("year")))
                 continue
-            if title_line is None and not fields and header.heading_like(stripped):
-                if not _heading_title(stripped):
-                    headings.append(stripped)
-                title_line = stripped
+            if not fields and not credits and header.heading_like(stripped):
+                headings.append(stripped)  # the title is chosen among them below
                 after_blank = False
                 continue
             if fields and not after_blank and len(stripped) <= 150:
@@ -337,7 +355,16 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
 
     review = Review(source=source.name, sha256=source.sha256, reviewer=reviewer)
     changes: dict[str, object] = {}
-    if title_line:
+    if title_line is None and headings:
+        chosen, headings = header.choose_title(headings, "\n".join(sections["body"] + sections["synopsis"]), url)
+        if chosen:
+            line = next((h for h in headings if chosen in header.heading_parts(h)), chosen)
+            changes.update(_heading_title(line) or {})
+            changes["title"] = _tidy_title(chosen)
+            title_line = line
+        elif len(headings) == 1 and header.title_candidate(headings[0]):
+            title_line = headings[0]  # the one line above the fields: the seed's own layout
+    if title_line and "title" not in changes:
         found = _heading_title(title_line)
         changes.update(found if found else _parse_title_line(title_line))
     if "title" in fields:
@@ -409,6 +436,8 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
         raise ReadError(source.name, "no title, synopsis or review text found")
     if rating_value is None:
         rating_value, rating_best = parse_rating_value(verdict)
+    if title_line in headings:
+        headings = [h for h in headings if h != title_line]
     if changes.get("title") is None and title_line is None:
         warnings.append("no title line: the film is unknown until the text names it")
     return review.replace(
@@ -421,6 +450,17 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
         headings=tuple(headings),
         warnings=tuple(warnings),
     )
+
+
+def _leading_label(line: str) -> tuple[str, str] | None:
+    """In a header block, a line that starts with a known label of one to three words."""
+    words = line.split()
+    for n in (3, 2, 1):
+        if len(words) > n and all(w[:1].isupper() for w in words[:n]):
+            field = header.FIELD_LABELS.get(header.norm_label(" ".join(words[:n])))
+            if field and len(header.norm_label(" ".join(words[:n]))) >= 4:
+                return field, " ".join(words[n:])
+    return None
 
 
 def _clean_reviewer(name: str) -> str:
@@ -505,7 +545,11 @@ def _split_list(value: str, extra_separators: str = "") -> list[str]:
 
 
 def _clean_name(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip(" .,;:\"“”'")
+    """A name as a header gives it: ``Zhang Yimou 张艺谋`` -> ``Zhang Yimou`` (the Latin part of a
+    name written in both scripts)."""
+    name = re.sub(r"\s+", " ", name).strip(" .,;:\"“”'")
+    latin = re.sub(r"\s*[\u3000-\u9fff\uac00-\ud7af]+\s*", " ", name).strip()
+    return latin if latin and latin != name and re.search(r"[A-Za-z]", latin) else name
 
 
 _UNIT_HOURS = r"(?:h|hr|hrs|hour|hours)"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..models import Review
 from .film_people import cast_cue, director_cue, possessive_owner
+from .gazetteer import KnownFacts, person_key, title_key
 from .subject import choose as choose_subject, rank as rank_subject
 from .types import (CastRole, Comparison, Event, Evidence, ExtractionResult, Mention, PersonRole, Subject, Work)
 
@@ -160,7 +161,7 @@ class _Names:
 
 
 def assemble(review: Review, sections: list[SectionFacts], known_people: set[str] | None = None,
-             known_years: dict[str, int] | None = None) -> tuple[Review, ExtractionResult]:
+             known_years: dict[str, int] | None = None, facts: KnownFacts | None = None) -> tuple[Review, ExtractionResult]:
     """One review's result, and the review refined with an inferred subject when it had none."""
     known_years = known_years or {}
     _propagate_titles(sections)
@@ -224,7 +225,7 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     # gets one from its text, ranked with evidence; the build keeps its review id as read, so its
     # named graph does not move. Then who directed it and who plays in it, from the words around
     # each name. A header's directors stay the authority; the text adds cast it names.
-    review, subject = _subject_and_people(review, sections, work_mentions, names, roles)
+    review, subject = _subject_and_people(review, sections, work_mentions, names, roles, facts or KnownFacts())
     film_title = _norm(review.title) if review.title else None
     for f, s, e, title, attrs in work_mentions:
         kind = attrs.get("kind") or "film"
@@ -322,6 +323,82 @@ def _event_name(name: str) -> str:
     return re.sub(r"\s*[(®].*$", "", name).strip()
 
 
+_MAKING_VERB = re.compile(
+    r"^\s*(?:[’']s\b|,\s+)?\s*(?:(?:has|had|once again|again|finally|now|here|also|then|)\s*)?"
+    r"(?:makes|made|directs|directed|crafts|crafted|shoots|shot|films|filmed|helms|helmed|delivers|delivered|"
+    r"returns|returned|brings|brought|creates|created|stages|staged|turns|turned|paints|painted|gives us|gave us|"
+    r"tells|told|uses|used|captures|captured|fills|frames|keeps|lets|presents|offers|has made|has crafted|"
+    r"solidifies|proves|shows|sets|constructs|builds|choreographs|adapts|adapted|explores|explored|"
+    r"[’']s\s+(?:camera|film|movie|direction|vision|eye|style|latest|new|epic|masterpiece|work|effort|"
+    r"storytelling|approach|images|visuals|use|films))\b", re.IGNORECASE)
+
+
+_POSSESSIVE_NOUN = re.compile(r"^[’']s\s+(?:[a-z][\w-]*\s+){0,2}(?:letter|foray|film|films|movie|movies|direction|vision|"
+                             r"camera|eye|style|work|career|name|latest|new|effort|take|version|hand|touch|"
+                             r"trademark|signature|best|attempt|masterpiece|epic|drama|picture|images)\b")
+
+
+def _text_directors(review: Review, sections: list[SectionFacts], work_mentions, names: "_Names", roles: dict,
+                    facts: KnownFacts, said_director: dict, owner) -> list[str]:
+    """Who the text says directed the reviewed film, each name scored on its evidence: a director
+    cue (``director X``, ``directed by X``), the film's own maker (``X's <the film>``), a known
+    director of this film or a known film director at all (the Wikidata snapshot), the subject of
+    a making verb (``X crafts``). The maker of another film named in passing (``Ang Lee's
+    Crouching Tiger``) and anyone with a part loses."""
+    key = _norm(review.title)
+    known_for_film = facts.film_directors.get(title_key(review.title or ""), frozenset())
+    actors = {r.actor for r in roles.values()}
+    scores: dict[str, float] = {}
+
+    def add(name: str | None, points: float) -> None:
+        if name:
+            scores[name] = scores.get(name, 0.0) + points
+
+    for name in said_director:
+        add(name, 3.0)
+    other_makers: set[str] = set()
+    for f, s, e, title, attrs in work_mentions:
+        who = attrs.get("maker") or owner(f, s)
+        who = (names.resolve(who) or clean_name(who)) if who else None
+        if not who:
+            continue
+        if _norm(title) == key or _norm(title).removeprefix("the ") == key.removeprefix("the "):
+            add(who, 3.0)
+        else:
+            other_makers.add(who)
+    seen: dict[str, int] = {}
+    for f in sections:
+        for s, e in f.persons:
+            name = names.resolve(f.text[s:e])
+            if not name:
+                continue
+            k = person_key(name)
+            if name not in seen:
+                if k in known_for_film:
+                    add(name, 4.0)
+                elif k in facts.directors:
+                    add(name, 1.5)
+            seen[name] = seen.get(name, 0) + 1
+            if _MAKING_VERB.match(f.text[e:e + 40]) or _POSSESSIVE_NOUN.match(f.text[e:e + 30]):
+                add(name, 1.0)
+    known_here = [n for n in seen if person_key(n) in facts.directors and n not in other_makers]
+    if len(known_here) == 1:
+        add(known_here[0], 1.0)  # the one film director the review names, outside other films' credits
+    for name, n in seen.items():
+        if name in scores and n > 1:
+            add(name, min(1.5, 0.5 * (n - 1)))
+    for name in list(scores):
+        if name in other_makers and name not in said_director:
+            scores[name] -= 2.0
+        if name in actors or name in review.cast or name == review.reviewer:
+            scores[name] -= 3.0
+    chosen = [n for n, v in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])) if v >= 2.5]
+    if not chosen:
+        return []
+    top = scores[chosen[0]]
+    return [n for n in chosen if n == chosen[0] or n in said_director or scores[n] >= top - 0.5][:3]
+
+
 def _possessive(names: "_Names"):
     def owner(f, start: int) -> str | None:
         who = possessive_owner(f.text, start)
@@ -330,7 +407,7 @@ def _possessive(names: "_Names"):
 
 
 def _subject_and_people(review: Review, sections: list[SectionFacts], work_mentions, names: "_Names",
-                        roles: dict) -> tuple[Review, Subject | None]:
+                        roles: dict, facts: KnownFacts) -> tuple[Review, Subject | None]:
     """The review refined with its film (ranked when no title says it), the film's directors and
     the cast the text names; and the ``Subject`` with its evidence when the text chose the film."""
     owner = _possessive(names)
@@ -354,7 +431,8 @@ def _subject_and_people(review: Review, sections: list[SectionFacts], work_menti
     subject = None
     if not review.title:
         compared = {_norm(f.text[slice(*c["work"])]) for f in sections for c in f.comparisons}
-        ranked = rank_subject(review, work_mentions, compared, header_directors, owner)
+        people = {_norm(n) for n in names.full} | {_norm(n) for n in said_director} | {_norm(n) for n in said_cast}
+        ranked = rank_subject(review, work_mentions, compared, header_directors, owner, people)
         best, confidence = choose_subject(ranked)
         if best is not None:
             first = best.mentions[0] if best.mentions else None
@@ -365,16 +443,8 @@ def _subject_and_people(review: Review, sections: list[SectionFacts], work_menti
     if not review.title:
         return review, subject
     key = _norm(review.title)
-    # "Zhang Yimou's Hero", "Hero, directed by ...": the reviewed film's own maker
-    makers = []
-    for f, s, e, title, attrs in work_mentions:
-        if _norm(title) == key or _norm(title).removeprefix("the ") == key.removeprefix("the "):
-            who = attrs.get("maker") or owner(f, s)
-            if who:
-                makers.append(names.resolve(who) or clean_name(who))
-    directors = list(review.directors)
-    if not directors:
-        directors = list(dict.fromkeys([*makers, *said_director]))
+    directors = list(review.directors) or _text_directors(review, sections, work_mentions, names, roles, facts,
+                                                           said_director, owner)
     cast = list(review.cast)
     for actor in [*(r.actor for r in roles.values()), *said_cast]:
         if actor not in cast and actor not in directors and actor != review.reviewer:
