@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Review
-from .film_people import cast_cue, director_cue, possessive_owner
+from .film_people import cast_cue, director_cue, performance_sentence, possessive_owner
 from .gazetteer import KnownFacts, person_key, title_key
 from .subject import choose as choose_subject, rank as rank_subject
 from .types import (CastRole, Comparison, Event, Evidence, ExtractionResult, Mention, PersonRole, Subject, Work)
@@ -32,6 +32,8 @@ class SectionFacts:
     events: list[tuple[int, int, str]] = field(default_factory=list)
     roles: list[dict] = field(default_factory=list)
     comparisons: list[dict] = field(default_factory=list)
+    #: places, organisations, dates... (start, end, label): never titles
+    others: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def collect(doc, section: str) -> SectionFacts:
@@ -50,6 +52,8 @@ def collect(doc, section: str) -> SectionFacts:
             facts.works.append((*key, dict(fg["works"].get(key, {}))))
         elif e.label_ == "EVENT" and key in fg["events"]:
             facts.events.append((*key, fg["events"][key]))
+        elif e.label_ in ("GPE", "LOC", "NORP", "DATE", "TIME", "MONEY", "PERCENT"):
+            facts.others.append((*key, e.label_))
     facts.roles = list(fg["roles"])
     facts.comparisons = list(fg["comparisons"])
     return facts
@@ -112,6 +116,49 @@ def _late_comparisons(sections: list[SectionFacts], titles: list[str]) -> None:
                                   "confidence": 0.7})
 
 
+def _add_set_apart_titles(sections: list[SectionFacts], names: "_Names", facts: KnownFacts) -> bool:
+    """Titles set apart by quotes, filmographies, list cues and years (``title_spans``) where the
+    NER saw nothing, or saw a person in what the text marks as a title."""
+    from .title_spans import find
+
+    known = {person_key(n) for n in (*names.directors, *names.cast)} | {person_key(n) for n in names.known}
+    people = {person_key(n) for n in names.full}
+    changed = False
+    for f in sections:
+        people |= {person_key(clean_name(f.text[s:e])) for s, e in f.persons}
+    for f in sections:
+        taken = [(s, e) for s, e, _a in f.works] + [(s, e) for s, e, _k in f.events] + \
+                [(s, e) for s, e, _l in f.others]
+        makers = {person_key(n) for n in names.directors} | (facts.directors & people)
+        for s, e, how in find(f.text, people, makers, known):
+            if any(a < e and s < b for a, b in taken):
+                continue
+            before = len(f.persons)
+            f.persons = [(a, b) for a, b in f.persons if not (a < e and s < b)]
+            changed = changed or len(f.persons) != before
+            f.roles = [r for r in f.roles if not (r["actor"][0] < e and s < r["actor"][1])]
+            f.works.append((s, e, {"extractor": "filmgraph_title_spans", "confidence": 0.6, "how": how}))
+            taken.append((s, e))
+    return changed
+
+
+def _sentence_comparisons(sections: list[SectionFacts], film_title: str | None) -> None:
+    """Another work named in a sentence with a comparison cue (``compare_sentences``), where the
+    rules' fixed patterns found nothing for it."""
+    from .compare_sentences import find
+
+    for f in sections:
+        others = [(s, e) for s, e, a in f.works
+                  if _norm(f.text[s:e]).removeprefix("the ") != film_title or a.get("kind") not in (None, "film")]
+        have = {c["work"] for c in f.comparisons}
+        for c in find(f.text, f.sentences, others):
+            if (c.work_start, c.work_end) in have:
+                continue
+            f.comparisons.append({"work": (c.work_start, c.work_end), "cue": c.cue, "polarity": c.polarity,
+                                  "relation": c.relation, "start": c.start, "end": c.end,
+                                  "extractor": "filmgraph_comparisons", "confidence": 0.6})
+
+
 def clean_name(text: str) -> str:
     """``Zhang Yimou’s`` -> ``Zhang Yimou``; ``Cinematographer Zhao Xiaoding`` -> ``Zhao Xiaoding``."""
     text = " ".join(text.split())
@@ -167,14 +214,24 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     _propagate_titles(sections)
     text_names = [clean_name(f.text[s:e]) for f in sections for s, e in f.persons]
     names = _Names(review, text_names, known_people or set())
+    # titles the text sets apart (quotes, filmographies, cues) before names are settled: a title
+    # the NER took for a person ("Ju Dou") is no person, and no actor
+    if _add_set_apart_titles(sections, names, facts or KnownFacts()):
+        text_names = [clean_name(f.text[s:e]) for f in sections for s, e in f.persons]
+        names = _Names(review, text_names, known_people or set())
 
     # --- cast roles ---------------------------------------------------------------------------
     roles: dict[tuple[str, str], CastRole] = {}
+    described: set[str] = set()
     cast_set = set(review.cast)
     for f in sections:
         for r in f.roles:
             actor = names.resolve(f.text[slice(*r["actor"])])
             character = r["character"]
+            tail = re.match(r"(?:[-‐][a-z]{1,5})+\b", f.text[r["end"]:])
+            if tail and f.text[r["end"] - len(character):r["end"]] == character:
+                character += tail.group(0)  # "Chow Mo" + "-wan": the character's name whole
+                r = {**r, "end": r["end"] + tail.end()}
             if actor is None:
                 continue
             if r.get("ambiguous"):
@@ -182,6 +239,11 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
                 if other in cast_set and actor not in cast_set:
                     actor, character = other, f.text[slice(*r["actor"])]
             if clean_name(character) in cast_set or clean_name(character) == actor:
+                continue
+            if not re.search(r"[A-Z]", character) and "(" in f.text[r["start"]:r["end"]] and actor not in cast_set:
+                # "his wife (Gong Li)": in the cast, but not a character the text names (unless the
+                # header's cast list confirms the actor: then the description is their part)
+                described.add(actor)
                 continue
             if r.get("weak") and (actor not in cast_set if cast_set else actor in review.directors):
                 continue
@@ -225,13 +287,15 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     # gets one from its text, ranked with evidence; the build keeps its review id as read, so its
     # named graph does not move. Then who directed it and who plays in it, from the words around
     # each name. A header's directors stay the authority; the text adds cast it names.
-    review, subject = _subject_and_people(review, sections, work_mentions, names, roles, facts or KnownFacts())
-    film_title = _norm(review.title) if review.title else None
+    review, subject = _subject_and_people(review, sections, work_mentions, names, roles, facts or KnownFacts(),
+                                          described)
+    film_title = _norm(review.title).removeprefix("the ") if review.title else None
     for f, s, e, title, attrs in work_mentions:
         kind = attrs.get("kind") or "film"
-        if film_title and _norm(title) == film_title and kind == "film" and attrs.get("year") in (None, review.year):
+        if film_title and _norm(title).removeprefix("the ") == film_title and kind == "film" \
+                and attrs.get("year") in (None, review.year):
             continue  # the reviewed film itself
-        key = f"{_norm(title)}|{kind}" if film_title and _norm(title) == film_title else _norm(title)
+        key = f"{_norm(title)}|{kind}" if film_title and _norm(title).removeprefix("the ") == film_title else _norm(title)
         w = works.setdefault(key, {"title": title, "kind": kind, "year": None, "maker": None, "evidence": []})
         if attrs.get("year") and not w["year"]:
             w["year"] = attrs["year"]
@@ -247,6 +311,7 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
 
     # --- comparisons ------------------------------------------------------------------------
     _late_comparisons(sections, [w.title for w in work_list])
+    _sentence_comparisons(sections, film_title)
     comps: dict[tuple[str, str], Comparison] = {}
     for f in sections:
         for c in f.comparisons:
@@ -256,7 +321,8 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
             key = (_norm(title), c["cue"])
             ev = _evidence(f, c["start"], c["end"], c["extractor"], c["confidence"])
             old = comps.get(key)
-            comps[key] = Comparison(title, c["cue"], c["polarity"], (old.evidence if old else ()) + (ev,))
+            comps[key] = Comparison(title, c["cue"], c["polarity"], (old.evidence if old else ()) + (ev,),
+                                    relation=c.get("relation", "similar to"))
 
     # --- events -------------------------------------------------------------------------------
     events: dict[str, Event] = {}
@@ -407,13 +473,14 @@ def _possessive(names: "_Names"):
 
 
 def _subject_and_people(review: Review, sections: list[SectionFacts], work_mentions, names: "_Names",
-                        roles: dict, facts: KnownFacts) -> tuple[Review, Subject | None]:
+                        roles: dict, facts: KnownFacts, described: set[str] = frozenset()) -> tuple[Review, Subject | None]:
     """The review refined with its film (ranked when no title says it), the film's directors and
     the cast the text names; and the ``Subject`` with its evidence when the text chose the film."""
     owner = _possessive(names)
     # who the text says directed or plays in something, name by name
     said_director: dict[str, tuple] = {}
     said_cast: dict[str, tuple] = {}
+    acting: dict[str, tuple] = {}  # named in a sentence about acting: cast unless a director
     for f in sections:
         for s, e in f.persons:
             name = names.resolve(f.text[s:e])
@@ -423,10 +490,13 @@ def _subject_and_people(review: Review, sections: list[SectionFacts], work_menti
             if cue:
                 said_director.setdefault(name, (f, s, e, cue))
                 continue
-            sentence = next((f.text[a:b] for a, b in f.sentences if a <= s < b), "")
+            a0, b0 = next(((a, b) for a, b in f.sentences if a <= s < b), (0, len(f.text)))
+            sentence = f.text[a0:b0]
             cue = cast_cue(f.text, s, e, sentence)
             if cue:
                 said_cast.setdefault(name, (f, s, e, cue))
+            elif performance_sentence(sentence) and not any(a0 <= ws < b0 for ws, _we, _at in f.works):
+                acting.setdefault(name, (f, s, e, "a sentence about the acting"))
     header_directors = set(review.directors) | set(said_director)
     subject = None
     if not review.title:
@@ -446,8 +516,13 @@ def _subject_and_people(review: Review, sections: list[SectionFacts], work_menti
     directors = list(review.directors) or _text_directors(review, sections, work_mentions, names, roles, facts,
                                                            said_director, owner)
     cast = list(review.cast)
-    for actor in [*(r.actor for r in roles.values()), *said_cast]:
-        if actor not in cast and actor not in directors and actor != review.reviewer:
+    known_cast = facts.film_cast.get(title_key(review.title or ""), frozenset())
+    in_kb = [n for n in names.full if person_key(n) in known_cast]
+    characters = {_norm(r.character) for r in roles.values()}
+    for actor in [*(r.actor for r in roles.values()), *sorted(described), *said_cast, *in_kb,
+                  *(n for n in acting if n not in said_director and person_key(n) not in facts.directors)]:
+        if actor not in cast and actor not in directors and actor != review.reviewer \
+                and (_norm(actor) not in characters or actor in {r.actor for r in roles.values()}):
             cast.append(actor)
     if subject is not None:
         subject = Subject(subject.title, subject.year, tuple(directors), tuple(cast), subject.evidence,
