@@ -32,6 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pyoxigraph as ox
 
 from .errors import FilmGraphError, QueryError, QueryLimitError
+from .queryguard import check_query
 from .query import LocalTarget, QueryResult, display_prefixes, named_queries, run_query
 from .settings import Settings
 from .store import FilmStore
@@ -273,6 +274,7 @@ class SparqlApp:
                                  "(start it with `filmgraph serve --allow-update` to allow updates)")
         if not update.strip():
             raise HttpError(400, "the update is empty")
+        check_query(update, "update")
         with self._update_lock:
             try:
                 self.store.update(update)
