@@ -22,6 +22,7 @@ request gets a 4xx with a one-line message; a socket timeout stops clients that 
 from __future__ import annotations
 
 import html
+import re
 import socket
 import threading
 import urllib.parse
@@ -33,7 +34,8 @@ import pyoxigraph as ox
 
 from .errors import FilmGraphError, QueryError, QueryLimitError
 from .queryguard import check_query
-from .query import LocalTarget, QueryResult, display_prefixes, named_queries, run_query
+from .queryworkers import JobFailed, PoolLimits, WorkerPool, raise_job_error
+from .query import LocalTarget, QueryResult, display_prefixes, named_queries
 from .settings import Settings
 from .store import FilmStore
 
@@ -149,7 +151,7 @@ class SparqlApp:
     """The endpoint's logic, independent of the HTTP server (so tests and other stages can call it)."""
 
     def __init__(self, store: FilmStore | ox.Store, settings: Settings | None = None,
-                 allow_update: bool = False) -> None:
+                 allow_update: bool = False, limits: PoolLimits | None = None) -> None:
         self.settings = settings or Settings()
         self.film_store = store if isinstance(store, FilmStore) else None
         self.store: ox.Store = store.oxigraph if isinstance(store, FilmStore) else store
@@ -157,11 +159,46 @@ class SparqlApp:
         self.prefixes = display_prefixes(self.settings.base_iri)
         self.meta_graph = f"{self.prefixes['graph']}meta"
         self._update_lock = threading.Lock()
+        self.limits = limits or PoolLimits()
+        self._pool: WorkerPool | None = None
+        self._pool_lock = threading.Lock()
         self.routes: dict[str, Handler] = {}
         self.prefix_routes: list[tuple[str, Handler]] = []
         self.add_route("/", self.home)
         self.add_route("/sparql", self.sparql)
         self.add_route("/graph-store", self.graph_store)
+
+    # --- worker processes ---------------------------------------------------------------
+    @property
+    def pool(self) -> WorkerPool:
+        """The worker processes queries and views run in (started on first use)."""
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = WorkerPool(self, self.limits)
+            return self._pool
+
+    def run_in_worker(self, fn: Callable[..., object], *args: object) -> object:
+        """``fn(app, *args)`` in a worker process, stopped at the query time limit."""
+        try:
+            return self.pool.run(fn, args, self.settings.query_timeout_s)
+        except JobFailed as exc:
+            if exc.status is not None:
+                raise HttpError(exc.status, exc.message) from None
+            raise_job_error(exc)
+            raise
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+
+    def data_changed(self) -> None:
+        """The store changed under us: later queries run in workers that see the change."""
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.refresh()
 
     # --- extension point ----------------------------------------------------------------
     def add_route(self, path: str, handler: Handler, prefix: bool = False) -> None:
@@ -236,7 +273,7 @@ class SparqlApp:
             raise HttpError(400, "give either a query or an update, not both")
         if query is not None and not query.strip():
             raise HttpError(400, "the query is empty")
-        return query, update
+        return (None if query is None else bundled_or_text(query)), update
 
     def _dataset(self, req: Request) -> LocalTarget:
         defaults, named = req.params.get("default-graph-uri", []), req.params.get("named-graph-uri", [])
@@ -245,28 +282,26 @@ class SparqlApp:
                 ox.NamedNode(iri)
             except ValueError:
                 raise HttpError(400, f"not an IRI in default-graph-uri/named-graph-uri: {iri!r}") from None
-        if not defaults and not named:
-            return LocalTarget(self.store, union=True, prefixes=self.prefixes)
-        return LocalTarget(self.store, union=False, default_graphs=defaults, named_graphs=named, prefixes=self.prefixes)
+        return self._target(defaults, named)
 
     def _answer(self, req: Request, query: str) -> Response:
-        target = self._dataset(req)
-        result = run_query(target, query, timeout_s=self.settings.query_timeout_s,
-                           max_rows=self.settings.max_result_rows)
-        return self._result_response(req, result)
-
-    def _result_response(self, req: Request, result: QueryResult) -> Response:
+        self._dataset(req)  # 400 for bad graph IRIs, here rather than in a worker
+        check_query(query)  # 400 before a worker is taken
         accept = req.headers.get("accept")
         forced = req.param("format") or req.param("output")
         if forced:
             accept = _FORMAT_PARAM.get(forced.lower(), forced)
-        if result.kind == "construct":
-            mtype = negotiate(accept, GRAPH_TYPES, _GRAPH_DEFAULT) or _GRAPH_DEFAULT
-            body = result.serialize(GRAPH_TYPES[mtype], self.prefixes)
-        else:
-            mtype = negotiate(accept, RESULT_TYPES, _RESULT_DEFAULT) or _RESULT_DEFAULT
-            body = result.serialize(RESULT_TYPES[mtype], self.prefixes)
+        graph_type = negotiate(accept, GRAPH_TYPES, _GRAPH_DEFAULT) or _GRAPH_DEFAULT
+        result_type = negotiate(accept, RESULT_TYPES, _RESULT_DEFAULT) or _RESULT_DEFAULT
+        mtype, body = self.run_in_worker(
+            _query_job, query, req.params.get("default-graph-uri", []), req.params.get("named-graph-uri", []),
+            result_type, graph_type)
         return Response(200, body, f"{mtype}; charset=utf-8", {"Vary": "Accept"})
+
+    def _target(self, defaults: list[str], named: list[str]) -> LocalTarget:
+        if not defaults and not named:
+            return LocalTarget(self.store, union=True, prefixes=self.prefixes)
+        return LocalTarget(self.store, union=False, default_graphs=defaults, named_graphs=named, prefixes=self.prefixes)
 
     def _update(self, req: Request, update: str) -> Response:
         if not self.allow_update:
@@ -284,6 +319,8 @@ class SparqlApp:
                 raise _syntax_error(exc) from None
             except (OSError, RuntimeError, ValueError) as exc:
                 raise QueryError(f"update failed: {exc}") from None
+            finally:
+                self.data_changed()
         return Response(204)
 
     def service_description(self, req: Request) -> Response:
@@ -364,9 +401,10 @@ class SparqlApp:
         answer, error = "", ""
         if query is not None and query.strip():
             try:
-                result = run_query(self._dataset(req), query, timeout_s=self.settings.query_timeout_s,
-                                   max_rows=self.settings.max_result_rows)
-                answer = _html_result(result, self.prefixes)
+                self._dataset(req)
+                check_query(query)
+                answer = self.run_in_worker(_html_job, query, req.params.get("default-graph-uri", []),
+                                            req.params.get("named-graph-uri", []))
             except FilmGraphError as exc:
                 error = f'<p class="error">{html.escape(str(exc))}</p>'
         items = "\n".join(
@@ -388,6 +426,35 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2em .5em;
 </body></html>
 """
         return Response(200, page.encode("utf-8"), "text/html; charset=utf-8")
+
+
+def bundled_or_text(query: str) -> str:
+    """The text of the bundled query named ``query``, or ``query`` itself: never a file path.
+
+    (``filmgraph query`` reads ``.rq`` files; over HTTP that would let any client read, and
+    probe for, files the server can read.)
+    """
+    if re.fullmatch(r"[A-Za-z0-9_-]+", query.strip()):
+        match = next((q for q in named_queries() if q.name == query.strip()), None)
+        if match is not None:
+            return match.text
+    return query
+
+
+def _query_job(app: SparqlApp, query: str, defaults: list[str], named: list[str], result_type: str,
+               graph_type: str) -> tuple[str, bytes]:
+    """In a worker: run ``query`` and serialize its answer as the client asked."""
+    result = app._target(defaults, named).execute(query, {}, max_rows=app.settings.max_result_rows,
+                                                   cancel=threading.Event())
+    if result.kind == "construct":
+        return graph_type, result.serialize(GRAPH_TYPES[graph_type], app.prefixes)
+    return result_type, result.serialize(RESULT_TYPES[result_type], app.prefixes)
+
+
+def _html_job(app: SparqlApp, query: str, defaults: list[str], named: list[str]) -> str:
+    result = app._target(defaults, named).execute(query, {}, max_rows=app.settings.max_result_rows,
+                                                   cancel=threading.Event())
+    return _html_result(result, app.prefixes)
 
 
 def _html_result(result: QueryResult, prefixes: dict[str, str]) -> str:
@@ -508,6 +575,10 @@ class SparqlServer(ThreadingHTTPServer):
         self.app = app
         self.verbose = verbose
 
+    def server_close(self) -> None:
+        super().server_close()
+        self.app.close()
+
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
@@ -515,10 +586,11 @@ class SparqlServer(ThreadingHTTPServer):
 
 
 def make_server(store: FilmStore | ox.Store, settings: Settings | None = None, host: str = "127.0.0.1",
-                port: int = 0, allow_update: bool = False, verbose: bool = False) -> SparqlServer:
+                port: int = 0, allow_update: bool = False, verbose: bool = False,
+                limits: PoolLimits | None = None) -> SparqlServer:
     """A server bound to ``host:port`` (0: a free port); call ``serve_forever()`` on it."""
     try:
-        return SparqlServer(SparqlApp(store, settings, allow_update), host, port, verbose)
+        return SparqlServer(SparqlApp(store, settings, allow_update, limits), host, port, verbose)
     except OSError as exc:
         raise FilmGraphError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 

@@ -21,10 +21,7 @@ def mount_views(app) -> None:
 
 def view_response(app, request):
     """The HTML page of the view a request asks for; 400 for bad parameters, 404 when nothing matches."""
-    from .errors import ViewError
     from .server import HttpError, Response
-    from .view import render_html
-    from .viewgraph import ViewSpec, view_graph
 
     store = getattr(app, "film_store", None)
     if store is None:
@@ -37,15 +34,25 @@ def view_response(app, request):
         raise HttpError(400, "query= takes the name of a bundled query (letters, digits, - and _)")
     depth = _int(request.param("depth"), "depth", 2, 0, 10)
     budget = _int(request.param("budget"), "budget", app.settings.view_node_budget, 1, MAX_BUDGET)
-    try:
-        g = view_graph(store, ViewSpec(preset, argument, depth))
-        if g.number_of_nodes() == 0:
-            raise ViewError("nothing to draw: the store holds no matching entities")
-        page = render_html(g, budget)
-    except ViewError as exc:
-        raise HttpError(404, str(exc)) from None
+    # in a worker process: a view is a query, with the same time and memory limits
+    page = app.run_in_worker(_render_view, preset, argument, depth, budget)
     return Response(200, page.encode("utf-8"), "text/html; charset=utf-8",
                     {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
+
+
+def _render_view(app, preset: str, argument: str | None, depth: int, budget: int) -> str:
+    from .errors import ViewError
+    from .server import HttpError
+    from .view import render_html
+    from .viewgraph import ViewSpec, view_graph
+
+    try:
+        g = view_graph(app.film_store, ViewSpec(preset, argument, depth))
+        if g.number_of_nodes() == 0:
+            raise ViewError("nothing to draw: the store holds no matching entities")
+        return render_html(g, budget)
+    except ViewError as exc:
+        raise HttpError(404, str(exc)) from None
 
 
 def _int(raw: str | None, name: str, default: int, low: int, high: int) -> int:
