@@ -60,6 +60,32 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
+_SERVICE = re.compile(r"(?<![\w:$?])SERVICE\s+(?:SILENT\s+)?(<I(\d+)>|[^\s{]+)", re.IGNORECASE)
+
+
+def service_endpoints(text: str) -> list[str]:
+    """What each ``SERVICE`` clause in ``text`` calls: an IRI, or the variable / prefixed name as written.
+
+    >>> service_endpoints('SELECT * { SERVICE SILENT <http://a/sparql> { ?s ?p ?o } SERVICE ?x {} } # SERVICE <c>')
+    ['http://a/sparql', '?x']
+    """
+    masked: list[str] = []
+    iris: list[str] = []
+    pos = 0
+    for m in _TOKEN.finditer(text):
+        masked.append(text[pos:m.start()])
+        if m.lastgroup == "iri":
+            masked.append(f" <I{len(iris)}> ")
+            iris.append(m.group()[1:-1])
+        elif m.lastgroup in ("long", "short", "comment"):
+            masked.append(" ")
+        else:
+            masked.append(m.group())
+        pos = m.end()
+    masked.append(text[pos:])
+    return [iris[int(m.group(2))] if m.group(2) else m.group(1) for m in _SERVICE.finditer("".join(masked))]
+
+
 def check_query(text: str, what: str = "query", *, max_chars: int = MAX_QUERY_CHARS,
                 max_depth: int = MAX_QUERY_DEPTH) -> None:
     """Raise ``QueryLimitError`` (limit ``"size"`` or ``"depth"``) for text too long or too deep to parse safely.

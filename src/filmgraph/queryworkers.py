@@ -46,7 +46,7 @@ class PoolLimits:
     heavy_slots: int = 2
     heavy_after_s: float = 0.25
     memory_mb: int = 1024
-    queue: int = 64
+    queue: int = 256
 
 
 class JobFailed(Exception):

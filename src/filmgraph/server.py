@@ -21,19 +21,20 @@ request gets a 4xx with a one-line message; a socket timeout stops clients that 
 
 from __future__ import annotations
 
+import hmac
 import html
 import re
 import socket
 import threading
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyoxigraph as ox
 
 from .errors import FilmGraphError, QueryError, QueryLimitError
-from .queryguard import check_query
+from .queryguard import check_query, service_endpoints
 from .queryworkers import JobFailed, PoolLimits, WorkerPool, raise_job_error
 from .query import LocalTarget, QueryResult, display_prefixes, named_queries
 from .settings import Settings
@@ -92,6 +93,8 @@ class Request:
     headers: dict[str, str]  # lower-case names
     body: bytes = b""
     base_url: str = "http://127.0.0.1"
+    #: an update: its answer carries no CORS headers, so no other origin's page may read it
+    is_update: bool = False
 
     def param(self, name: str) -> str | None:
         """The one value of ``name``; 400 when it is given more than once."""
@@ -111,6 +114,7 @@ class Response:
     body: bytes = b""
     content_type: str = "text/plain; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    cors: bool = True
 
 
 Handler = Callable[[Request], Response]
@@ -151,11 +155,17 @@ class SparqlApp:
     """The endpoint's logic, independent of the HTTP server (so tests and other stages can call it)."""
 
     def __init__(self, store: FilmStore | ox.Store, settings: Settings | None = None,
-                 allow_update: bool = False, limits: PoolLimits | None = None) -> None:
+                 allow_update: bool = False, limits: PoolLimits | None = None, *,
+                 update_token: str | None = None, allow_service: Sequence[str] = ()) -> None:
         self.settings = settings or Settings()
         self.film_store = store if isinstance(store, FilmStore) else None
         self.store: ox.Store = store.oxigraph if isinstance(store, FilmStore) else store
+        if allow_update and not update_token:
+            raise FilmGraphError("updates need a token: give update_token (filmgraph serve --allow-update "
+                                 "reads it from $FILMGRAPH_UPDATE_TOKEN or --update-token-file)")
         self.allow_update = allow_update
+        self._update_token = update_token or ""
+        self.allow_service = tuple(allow_service)
         self.prefixes = display_prefixes(self.settings.base_iri)
         self.meta_graph = f"{self.prefixes['graph']}meta"
         self._update_lock = threading.Lock()
@@ -215,6 +225,12 @@ class SparqlApp:
 
     def handle(self, request: Request) -> Response:
         """Route one request; never raises."""
+        response = self._route(request)
+        if request.is_update:
+            response.cors = False
+        return response
+
+    def _route(self, request: Request) -> Response:
         try:
             if request.method == "OPTIONS":
                 return Response(204, headers={"Allow": "GET, HEAD, POST, OPTIONS"})
@@ -239,6 +255,7 @@ class SparqlApp:
     def sparql(self, req: Request) -> Response:
         query, update = self._operation(req)
         if update is not None:
+            req.is_update = True
             return self._update(req, update)
         if query is None:
             return self.service_description(req)
@@ -251,12 +268,14 @@ class SparqlApp:
             if ctype == "application/sparql-query":
                 return _utf8(req.body, "query body"), None
             if ctype == "application/sparql-update":
+                req.is_update = True
                 return None, _utf8(req.body, "update body")
             if ctype == "application/x-www-form-urlencoded":
                 form = _parse_qs(_utf8(req.body, "form body"))
                 for k, v in form.items():  # form fields join the URL's (e.g. default-graph-uri)
                     req.params.setdefault(k, []).extend(v)
                 query, update = req.param("query"), req.param("update")
+                req.is_update = update is not None
                 if query is None and update is None:
                     raise HttpError(400, "a POSTed form needs a 'query' or an 'update' field")
             elif not ctype:
@@ -286,7 +305,7 @@ class SparqlApp:
 
     def _answer(self, req: Request, query: str) -> Response:
         self._dataset(req)  # 400 for bad graph IRIs, here rather than in a worker
-        check_query(query)  # 400 before a worker is taken
+        self.check(query)  # 400/403 before a worker is taken
         accept = req.headers.get("accept")
         forced = req.param("format") or req.param("output")
         if forced:
@@ -298,6 +317,26 @@ class SparqlApp:
             result_type, graph_type)
         return Response(200, body, f"{mtype}; charset=utf-8", {"Vary": "Accept"})
 
+    def check(self, text: str, what: str = "query") -> None:
+        """Refuse text too long or deep to parse safely, and SERVICE calls to endpoints not allowed."""
+        check_query(text, what)
+        for endpoint in service_endpoints(text):
+            if endpoint not in self.allow_service:
+                allowed = ("only " + ", ".join(f"<{u}>" for u in self.allow_service)) if self.allow_service else \
+                    "none (start it with `filmgraph serve --allow-service URL` to allow one)"
+                raise HttpError(403, f"SERVICE {endpoint if endpoint[:1] in '?$' else '<' + endpoint + '>'} is not "
+                                     f"allowed: this server calls {allowed}")
+
+    def _authorize_update(self, req: Request) -> None:
+        """A bearer token, from a page of this origin or from no page at all."""
+        origin = req.headers.get("origin")
+        if origin is not None and origin != req.base_url:
+            raise HttpError(403, f"updates from pages of another origin ({origin[:100]}) are refused")
+        scheme, _, given = req.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), self._update_token.encode()):
+            raise HttpError(401, "updates need the server's token: send Authorization: Bearer TOKEN",
+                            {"WWW-Authenticate": 'Bearer realm="filmgraph update"'})
+
     def _target(self, defaults: list[str], named: list[str]) -> LocalTarget:
         if not defaults and not named:
             return LocalTarget(self.store, union=True, prefixes=self.prefixes)
@@ -307,9 +346,10 @@ class SparqlApp:
         if not self.allow_update:
             raise HttpError(403, "SPARQL Update is not allowed: this endpoint is read-only "
                                  "(start it with `filmgraph serve --allow-update` to allow updates)")
+        self._authorize_update(req)
         if not update.strip():
             raise HttpError(400, "the update is empty")
-        check_query(update, "update")
+        self.check(update, "update")
         with self._update_lock:
             try:
                 self.store.update(update)
@@ -402,7 +442,7 @@ class SparqlApp:
         if query is not None and query.strip():
             try:
                 self._dataset(req)
-                check_query(query)
+                self.check(query)
                 answer = self.run_in_worker(_html_job, query, req.params.get("default-graph-uri", []),
                                             req.params.get("named-graph-uri", []))
             except FilmGraphError as exc:
@@ -482,18 +522,43 @@ def _utf8(data: bytes, what: str) -> str:
 def _parse_qs(text: str) -> dict[str, list[str]]:
     try:
         return urllib.parse.parse_qs(text, keep_blank_values=True, strict_parsing=False, errors="strict")
-    except (UnicodeDecodeError, ValueError) as exc:
+    except UnicodeDecodeError as exc:
+        raise HttpError(400, f"the parameters are not UTF-8 (byte {exc.object[exc.start]:#04x} "
+                             f"after percent-decoding)") from None
+    except ValueError as exc:
         raise HttpError(400, f"malformed parameters: {exc}") from None
 
 
 # --- the HTTP server ------------------------------------------------------------------------
 
 
+#: a Host header we may put in answers: a DNS name or IP address (v6 in brackets), and a port
+_HOST = re.compile(r"(?:[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?")
+
+
 class _HttpHandler(BaseHTTPRequestHandler):
     server_version = "filmgraph"
     protocol_version = "HTTP/1.1"
-    timeout = 30  # seconds a client may stall while sending its request
+    timeout = 10  # seconds a client may stall between two packets
+    #: seconds from the start of a request (or of a keep-alive wait) until it must be read in
+    #: full: a client dripping one byte every few seconds is cut off here
+    request_deadline_s = 20.0
     app: SparqlApp  # set on the subclass made by make_server
+
+    def handle_one_request(self) -> None:
+        self._reading = threading.Timer(self.request_deadline_s, self._too_slow)
+        self._reading.daemon = True
+        self._reading.start()
+        try:
+            super().handle_one_request()
+        finally:
+            self._reading.cancel()
+
+    def _too_slow(self) -> None:
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def setup(self) -> None:
         super().setup()
@@ -522,28 +587,34 @@ class _HttpHandler(BaseHTTPRequestHandler):
         self._serve()
 
     def _read_request(self) -> Request:
+        for name in ("host", "content-length", "transfer-encoding", "content-type", "authorization", "origin"):
+            if len(self.headers.get_all(name) or ()) > 1:
+                raise HttpError(400, f"the {name} header is given more than once")
         split = urllib.parse.urlsplit(self.path)
         params = _parse_qs(split.query)
         headers = {k.lower(): v for k, v in self.headers.items()}
+        host = headers.get("host")
+        if host is not None and not _HOST.fullmatch(host):
+            raise HttpError(400, "bad Host header: give a host name or address and a port")
+        if "transfer-encoding" in headers and "content-length" in headers:
+            raise HttpError(400, "a request may not have both Transfer-Encoding and Content-Length")
         body = b""
         if self.command in ("POST", "PUT", "PATCH"):
-            if "chunked" in headers.get("transfer-encoding", "").lower():
+            if "transfer-encoding" in headers:
                 raise HttpError(411, "chunked requests are not supported: send a Content-Length")
             raw = headers.get("content-length")
             if raw is None:
                 raise HttpError(411, "a POST needs a Content-Length")
-            try:
-                length = int(raw)
-                if length < 0:
-                    raise ValueError
-            except ValueError:
-                raise HttpError(400, f"bad Content-Length {raw!r}") from None
+            if not re.fullmatch(r"[0-9]{1,12}", raw.strip()):
+                raise HttpError(400, f"bad Content-Length {raw[:40]!r}")
+            length = int(raw)
             if length > MAX_BODY_BYTES:
                 raise HttpError(413, f"the request body is larger than {MAX_BODY_BYTES:,} bytes")
             body = self.rfile.read(length)
             if len(body) < length:
                 raise HttpError(400, "the request body ended early")
-        host = headers.get("host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
+        self._reading.cancel()  # read in full: the query's own time limit applies from here
+        host = host or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
         return Request(self.command, split.path or "/", params, headers, body, f"http://{host}")
 
     def _send(self, response: Response) -> None:
@@ -551,11 +622,14 @@ class _HttpHandler(BaseHTTPRequestHandler):
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
-        self.send_header("Access-Control-Allow-Headers", "Accept, Content-Type, Authorization")
-        self.send_header("Access-Control-Expose-Headers", "Content-Type, X-Filmgraph-Limit")
-        self.send_header("Access-Control-Max-Age", "86400")
+        if response.cors:
+            # queries only: no Authorization in the allowed headers, so no page of another origin
+            # can send the update token, and updates' answers have no CORS headers at all
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
+            self.send_header("Access-Control-Allow-Headers", "Accept, Content-Type")
+            self.send_header("Access-Control-Expose-Headers", "Content-Type, X-Filmgraph-Limit")
+            self.send_header("Access-Control-Max-Age", "86400")
         for k, v in response.headers.items():
             self.send_header(k, v)
         if self.close_connection:
@@ -568,9 +642,12 @@ class _HttpHandler(BaseHTTPRequestHandler):
 class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 1024  # the listen backlog (the default, 5, overflowed under 200 connections)
 
-    def __init__(self, app: SparqlApp, host: str, port: int, verbose: bool = False) -> None:
-        handler = type("Handler", (_HttpHandler,), {"app": app})
+    def __init__(self, app: SparqlApp, host: str, port: int, verbose: bool = False,
+                 request_timeout_s: float = _HttpHandler.request_deadline_s) -> None:
+        handler = type("Handler", (_HttpHandler,), {"app": app, "request_deadline_s": request_timeout_s,
+                                                    "timeout": min(_HttpHandler.timeout, request_timeout_s)})
         super().__init__((host, port), handler)
         self.app = app
         self.verbose = verbose
@@ -587,10 +664,17 @@ class SparqlServer(ThreadingHTTPServer):
 
 def make_server(store: FilmStore | ox.Store, settings: Settings | None = None, host: str = "127.0.0.1",
                 port: int = 0, allow_update: bool = False, verbose: bool = False,
-                limits: PoolLimits | None = None) -> SparqlServer:
-    """A server bound to ``host:port`` (0: a free port); call ``serve_forever()`` on it."""
+                limits: PoolLimits | None = None, *, update_token: str | None = None,
+                allow_service: Sequence[str] = (), request_timeout_s: float = 20.0) -> SparqlServer:
+    """A server bound to ``host:port`` (0: a free port); call ``serve_forever()`` on it.
+
+    Updates need ``allow_update`` and ``update_token`` (sent as ``Authorization: Bearer``);
+    ``SERVICE`` may call only the endpoints in ``allow_service``. A client must send each
+    request in full within ``request_timeout_s``.
+    """
+    app = SparqlApp(store, settings, allow_update, limits, update_token=update_token, allow_service=allow_service)
     try:
-        return SparqlServer(SparqlApp(store, settings, allow_update, limits), host, port, verbose)
+        return SparqlServer(app, host, port, verbose, request_timeout_s)
     except OSError as exc:
         raise FilmGraphError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
