@@ -687,6 +687,8 @@ def serve(app: App, host: str, port: int, allow_update: bool, update_token_file:
         from .viewroute import mount_views  # graph views at /view (issue 6)
 
         mount_views(server.app)
+        if not allow_update:  # a build may write the store meanwhile: answers follow it
+            server.app.follow_store(lambda: app.store(read_only=True))
         click.echo(f"filmgraph: SPARQL endpoint at {server.url}/sparql (query page {server.url}/, graph views "
                    f"{server.url}/view); Ctrl-C stops", err=True)
         try:

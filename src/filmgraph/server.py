@@ -22,6 +22,7 @@ request gets a 4xx with a one-line message; a socket timeout stops clients that 
 from __future__ import annotations
 
 import hmac
+import os
 import html
 import re
 import socket
@@ -29,6 +30,7 @@ import threading
 import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyoxigraph as ox
@@ -172,6 +174,8 @@ class SparqlApp:
         self.limits = limits or PoolLimits()
         self._pool: WorkerPool | None = None
         self._pool_lock = threading.Lock()
+        self._following: threading.Event | None = None
+        self._open_store: Callable[[], FilmStore] | None = None
         self.routes: dict[str, Handler] = {}
         self.prefix_routes: list[tuple[str, Handler]] = []
         self.add_route("/", self.home)
@@ -190,7 +194,14 @@ class SparqlApp:
     def run_in_worker(self, fn: Callable[..., object], *args: object) -> object:
         """``fn(app, *args)`` in a worker process, stopped at the query time limit."""
         try:
-            return self.pool.run(fn, args, self.settings.query_timeout_s)
+            try:
+                return self.pool.run(fn, args, self.settings.query_timeout_s)
+            except JobFailed as exc:
+                # a followed store compacted under a worker's snapshot: reopen now, run once more
+                if self._open_store is None or "No such file" not in exc.message:
+                    raise
+                self._swap_store(self._open_store())
+                return self.pool.run(fn, args, self.settings.query_timeout_s)
         except JobFailed as exc:
             if exc.status is not None:
                 raise HttpError(exc.status, exc.message) from None
@@ -198,7 +209,9 @@ class SparqlApp:
             raise
 
     def close(self) -> None:
-        """Stop the worker processes."""
+        """Stop the worker processes (and following the store)."""
+        if self._following is not None:
+            self._following.set()
         with self._pool_lock:
             if self._pool is not None:
                 self._pool.close()
@@ -209,6 +222,38 @@ class SparqlApp:
         with self._pool_lock:
             if self._pool is not None:
                 self._pool.refresh()
+
+    def follow_store(self, open_store: Callable[[], FilmStore], interval_s: float = 1.0) -> None:
+        """Reopen the store whenever its files change (a build writing it), so answers include new reviews.
+
+        For a read-only server beside a ``filmgraph build``: a read-only open is a snapshot, and
+        once the build compacts, files it still expects are gone. Every ``interval_s`` this compares
+        the store directory's file names, sizes and times; when they changed it opens the store
+        again and starts a new worker generation, so answers lag the build by at most about
+        ``interval_s`` plus the time of one open and fork.
+        """
+        if self.film_store is None or self.film_store.path is None:
+            raise FilmGraphError("only a store on disk can be followed")
+        path = self.film_store.path
+        self._open_store = open_store
+
+        def watch() -> None:
+            seen = _store_signature(path)
+            while not self._following.wait(interval_s):
+                now = _store_signature(path)
+                if now != seen:
+                    try:
+                        self._swap_store(open_store())
+                        seen = now
+                    except FilmGraphError:
+                        pass  # mid-write; try again next tick with the old store still serving
+
+        self._following = threading.Event()
+        threading.Thread(target=watch, name="filmgraph-store-follower", daemon=True).start()
+
+    def _swap_store(self, store: FilmStore) -> None:
+        self.film_store, self.store = store, store.oxigraph  # the old one is freed when unused
+        self.data_changed()
 
     # --- extension point ----------------------------------------------------------------
     def add_route(self, path: str, handler: Handler, prefix: bool = False) -> None:
@@ -466,6 +511,13 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2em .5em;
 </body></html>
 """
         return Response(200, page.encode("utf-8"), "text/html; charset=utf-8")
+
+
+def _store_signature(path: Path) -> tuple:
+    try:
+        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(path)))
+    except OSError:
+        return ()
 
 
 def bundled_or_text(query: str) -> str:
