@@ -231,7 +231,7 @@ def test_graph_store_protocol_get(serve):
     (lambda u: requests.post(u, data=b"ASK {}", headers={"Content-Type": "text/plain"}), 415, "unsupported Content-Type"),
     (lambda u: requests.post(u, data=b"ASK {}", headers={"Content-Type": ""}), 400, "needs a Content-Type"),
     (lambda u: requests.post(u, data=b"\xff\xfe", headers={"Content-Type": "application/sparql-query"}), 400, "not UTF-8"),
-    (lambda u: requests.get(u + "?query=%ff"), 400, "malformed parameters"),
+    (lambda u: requests.get(u + "?query=%ff"), 400, "parameters are not UTF-8"),
     (lambda u: requests.get(u, params={"query": "ASK {}", "default-graph-uri": "not an iri"}), 400, "not an IRI"),
     (lambda u: requests.get(u.replace("/sparql", "/nowhere")), 404, "no such page"),
     (lambda u: requests.delete(u), 405, "not allowed"),
