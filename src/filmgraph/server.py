@@ -181,6 +181,9 @@ class SparqlApp:
         self.add_route("/", self.home)
         self.add_route("/sparql", self.sparql)
         self.add_route("/graph-store", self.graph_store)
+        from .workbench import mount_workbench  # the YASGUI page at /, the plain one at /plain
+
+        mount_workbench(self)
 
     # --- worker processes ---------------------------------------------------------------
     @property
@@ -493,7 +496,7 @@ class SparqlApp:
             except FilmGraphError as exc:
                 error = f'<p class="error">{html.escape(str(exc))}</p>'
         items = "\n".join(
-            f'<li><a href="/?name={urllib.parse.quote(q.name)}">{html.escape(q.name)}</a>: '
+            f'<li><a href="/plain?name={urllib.parse.quote(q.name)}">{html.escape(q.name)}</a>: '
             f"{html.escape(q.description)} <small>{html.escape(q.bindings)}</small></li>" for q in named)
         default = query if query is not None else "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 20"
         page = f"""<!doctype html>
@@ -504,7 +507,7 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2em .5em;
 <h1>filmgraph SPARQL endpoint</h1>
 <p>Clients: send SPARQL 1.1 Protocol requests to <code>/sparql</code>; download graphs from
 <code>/graph-store?graph=IRI</code>. The default graph is the union of all graphs.</p>
-<form method="get" action="/"><textarea name="query" rows="12">{html.escape(default)}</textarea>
+<form method="get" action="/plain"><textarea name="query" rows="12">{html.escape(default)}</textarea>
 <p><button type="submit">Run query</button></p></form>
 {error}{answer}
 <h2>Bundled queries</h2><ul>{items}</ul>
