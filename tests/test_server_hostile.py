@@ -220,9 +220,11 @@ def test_eight_concurrent_heavy_queries_never_starve_a_light_one(server, url):
 
 
 def test_a_view_has_the_same_time_limit(server, url):
-    proc, _ = server
-    r = requests.get(url + "/view", timeout=30)  # the whole graph: small here, so it is drawn
+    r = requests.get(url + "/view", params={"director": "Zhang Yimou"}, timeout=30)
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html")
+    # the whole graph takes about a second to lay out here: drawn, or stopped at the limit
+    r = requests.get(url + "/view", timeout=30)
+    assert r.status_code == 200 or (r.status_code == 503 and r.headers["X-Filmgraph-Limit"] == "time"), r.text
 
 
 # --- no ambient authority --------------------------------------------------------------------
@@ -339,3 +341,15 @@ def test_drip_feeding_clients_are_cut_off_and_others_served(url):
     finally:
         for s in drips:
             s.close()
+
+
+def test_a_query_over_its_memory_cap_is_stopped_long_before_its_time_limit(built_store):
+    proc, base = _start(built_store, "--timeout", "30", "--memory-mb", "128")
+    try:
+        started = time.monotonic()
+        r = requests.get(base + "/sparql", params={"query": CARTESIAN_ORDER}, timeout=60)
+        assert r.status_code == 503 and r.headers["X-Filmgraph-Limit"] == "memory" and "128 MB" in r.text
+        assert time.monotonic() - started < 15  # the cap stopped it, not the 30 s limit
+        _assert_light_answers(base)
+    finally:
+        _stop(proc)

@@ -294,7 +294,7 @@ class SparqlApp:
         except HttpError as exc:
             return Response(exc.status, (exc.message + "\n").encode("utf-8"), headers=exc.headers)
         except QueryLimitError as exc:
-            status = 503 if exc.limit in ("time", "busy") else 400
+            status = 503 if exc.limit in ("time", "busy", "memory") else 400
             return Response(status, (str(exc) + "\n").encode("utf-8"), headers={"X-Filmgraph-Limit": exc.limit})
         except FilmGraphError as exc:
             return Response(400, (str(exc) + "\n").encode("utf-8"))
@@ -698,6 +698,8 @@ class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 1024  # the listen backlog (the default, 5, overflowed under 200 connections)
+    #: open connections served at once (a thread each); past this a connection gets 503 and is closed
+    max_connections = 512
 
     def __init__(self, app: SparqlApp, host: str, port: int, verbose: bool = False,
                  request_timeout_s: float = _HttpHandler.request_deadline_s) -> None:
@@ -706,6 +708,29 @@ class SparqlServer(ThreadingHTTPServer):
         super().__init__((host, port), handler)
         self.app = app
         self.verbose = verbose
+        self._connections = threading.BoundedSemaphore(self.max_connections)
+
+    def process_request(self, request, client_address) -> None:
+        if not self._connections.acquire(blocking=False):
+            try:
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                b"Content-Length: 43\r\nConnection: close\r\nRetry-After: 1\r\n\r\n"
+                                b"too many open connections; try again later\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._connections.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._connections.release()
 
     def server_close(self) -> None:
         super().server_close()

@@ -18,6 +18,13 @@ MAX_BUDGET = 10_000
 
 def mount_views(app) -> None:
     """Serve views at ``/view`` on ``app`` (a ``filmgraph.server.SparqlApp``)."""
+    # import the renderer here, once: workers are forked from this process, and a worker that
+    # had to import pyvis and jinja2 itself spent ~0.5 s of its query time limit on it
+    import jinja2  # noqa: F401
+    import pyvis.network  # noqa: F401
+
+    from . import view, viewgraph  # noqa: F401
+
     app.add_route("/view", lambda request: view_response(app, request))
 
 
