@@ -353,3 +353,20 @@ def test_a_query_over_its_memory_cap_is_stopped_long_before_its_time_limit(built
         _assert_light_answers(base)
     finally:
         _stop(proc)
+
+
+def test_stopping_the_server_stops_its_workers_and_frees_its_port(built_store):
+    proc, base = _start(built_store)
+    requests.get(base + "/sparql", params={"query": LIGHT}, timeout=10)
+    workers = _children(proc.pid)
+    assert workers, "no worker process ran the query"
+    proc.terminate()  # SIGTERM, as `kill` sends
+    assert proc.wait(10) == 0
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.05)
+    assert not any(Path(f"/proc/{w}").exists() for w in workers)
+    port = int(base.rsplit(":", 1)[1])
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", port))  # nothing holds the port any more

@@ -691,6 +691,12 @@ def serve(app: App, host: str, port: int, allow_update: bool, update_token_file:
             server.app.follow_store(lambda: app.store(read_only=True))
         click.echo(f"filmgraph: SPARQL endpoint at {server.url}/sparql (query page {server.url}/, graph views "
                    f"{server.url}/view); Ctrl-C stops", err=True)
+        import signal
+
+        def stop(*_: object) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)  # `kill` stops it as Ctrl-C does: workers too
         try:
             server.serve_forever()
         except KeyboardInterrupt:

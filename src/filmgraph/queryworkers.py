@@ -28,6 +28,7 @@ import multiprocessing as mp
 import os
 import resource
 import signal
+import stat
 import threading
 import time
 from collections.abc import Callable
@@ -87,9 +88,27 @@ def _address_space() -> int:
         return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def _close_inherited_sockets(keep: int) -> None:
+    """Close the sockets the fork copied (the listening one, clients', other workers' pipes).
+
+    Otherwise a worker would keep the server's port bound after the server stops, and hold
+    connections the server has closed. Files (the store's) stay open.
+    """
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd == keep or fd < 3:
+            continue
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.close(fd)
+        except OSError:
+            pass
+
+
 def _worker_main(conn: Connection, context: object, memory_mb: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _close_inherited_sockets(keep=conn.fileno())
     if memory_mb:
         cap = _address_space() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))

@@ -705,9 +705,9 @@ class SparqlServer(ThreadingHTTPServer):
                  request_timeout_s: float = _HttpHandler.request_deadline_s) -> None:
         handler = type("Handler", (_HttpHandler,), {"app": app, "request_deadline_s": request_timeout_s,
                                                     "timeout": min(_HttpHandler.timeout, request_timeout_s)})
-        super().__init__((host, port), handler)
         self.app = app
         self.verbose = verbose
+        super().__init__((host, port), handler)
         self._connections = threading.BoundedSemaphore(self.max_connections)
 
     def process_request(self, request, client_address) -> None:
