@@ -116,7 +116,7 @@ def _late_comparisons(sections: list[SectionFacts], titles: list[str]) -> None:
                                   "confidence": 0.7})
 
 
-def _add_set_apart_titles(sections: list[SectionFacts], names: "_Names") -> None:
+def _add_set_apart_titles(sections: list[SectionFacts], names: "_Names", facts: KnownFacts) -> None:
     """Titles set apart by quotes, filmographies, list cues and years (``title_spans``) where the
     NER saw nothing, or saw a person in what the text marks as a title."""
     from .title_spans import find
@@ -127,7 +127,8 @@ def _add_set_apart_titles(sections: list[SectionFacts], names: "_Names") -> None
     for f in sections:
         taken = [(s, e) for s, e, _a in f.works] + [(s, e) for s, e, _k in f.events] + \
                 [(s, e) for s, e, _l in f.others]
-        for s, e, how in find(f.text, people):
+        makers = {person_key(n) for n in names.directors} | (facts.directors & people)
+        for s, e, how in find(f.text, people, makers):
             if any(a < e and s < b for a, b in taken):
                 continue
             f.persons = [(a, b) for a, b in f.persons if not (a < e and s < b)]
@@ -215,6 +216,10 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
         for r in f.roles:
             actor = names.resolve(f.text[slice(*r["actor"])])
             character = r["character"]
+            tail = re.match(r"(?:[-‐][a-z]{1,5})+\b", f.text[r["end"]:])
+            if tail and f.text[r["end"] - len(character):r["end"]] == character:
+                character += tail.group(0)  # "Chow Mo" + "-wan": the character's name whole
+                r = {**r, "end": r["end"] + tail.end()}
             if actor is None:
                 continue
             if r.get("ambiguous"):
@@ -223,8 +228,10 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
                     actor, character = other, f.text[slice(*r["actor"])]
             if clean_name(character) in cast_set or clean_name(character) == actor:
                 continue
-            if not re.search(r"[A-Z]", character) and "(" in f.text[r["start"]:r["end"]]:
-                described.add(actor)  # "his wife (Gong Li)": in the cast, but not a character the text names
+            if not re.search(r"[A-Z]", character) and "(" in f.text[r["start"]:r["end"]] and actor not in cast_set:
+                # "his wife (Gong Li)": in the cast, but not a character the text names (unless the
+                # header's cast list confirms the actor: then the description is their part)
+                described.add(actor)
                 continue
             if r.get("weak") and (actor not in cast_set if cast_set else actor in review.directors):
                 continue
@@ -256,7 +263,7 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     actors = {r.actor for r in roles.values()}
 
     # --- works ----------------------------------------------------------------------------------
-    _add_set_apart_titles(sections, names)
+    _add_set_apart_titles(sections, names, facts or KnownFacts())
     works: dict[str, dict] = {}
     work_mentions: list[tuple[SectionFacts, int, int, str, dict]] = []
     for f in sections:
@@ -499,9 +506,11 @@ def _subject_and_people(review: Review, sections: list[SectionFacts], work_menti
     cast = list(review.cast)
     known_cast = facts.film_cast.get(title_key(review.title or ""), frozenset())
     in_kb = [n for n in names.full if person_key(n) in known_cast]
+    characters = {_norm(r.character) for r in roles.values()}
     for actor in [*(r.actor for r in roles.values()), *sorted(described), *said_cast, *in_kb,
                   *(n for n in acting if n not in said_director and person_key(n) not in facts.directors)]:
-        if actor not in cast and actor not in directors and actor != review.reviewer:
+        if actor not in cast and actor not in directors and actor != review.reviewer \
+                and (_norm(actor) not in characters or actor in {r.actor for r in roles.values()}):
             cast.append(actor)
     if subject is not None:
         subject = Subject(subject.title, subject.year, tuple(directors), tuple(cast), subject.evidence,

@@ -33,7 +33,7 @@ CUES: list[tuple[str, str, str]] = [
                             r"different\s+from|differs?\s+from|compared\s+to\s+(?:the\s+)?(?:\w+\s+)?(?:of\s+)?|"
                             r"as\s+opposed\s+to|rather\s+than|less\s+\w+\s+than|than|after\s+(?:the\s+)?(?:\w+\s+){0,2}"
                             r"(?:of|failure|success|disappointment|misfire|flop|bombast|excess)|"
-                            r"following\s+(?:his|her|their|the)\s+(?:[\w-]+\s+){0,3}|since|"
+                            r"following\s+(?:his|her|their|the)\s+(?:[\w-]+\s+){0,3}|(?<!first time )since|"
                             r"(?:his|her|their)\s+(?:previous|earlier|last|latest|prior|past|other|former)\s+"
                             r"(?:film|films|movie|movies|work|works|effort|efforts|epic|epics|outing|outings|picture|pictures)"),
     ("similar to", "neutral", r"in\s+the\s+vein\s+of|(?:[\w]+[’']s\s+)?(?:own\s+)?(?:answer|version|equivalent)\s+(?:to|of)|"

@@ -72,10 +72,14 @@ def norm(text: str) -> str:
     return re.sub(r"^(?:the|a|an)\s+", "", " ".join(text.split()))
 
 
+_OWNER_LEAD = re.compile(r"^\s*(?:[A-Z][\w-]+\s+){0,3}[A-Z][\w-]+[’']s\s+(?:own\s+|new\s+|latest\s+)?[\"“‘'*_]?$")
+
+
 def _sentence_start(f, offset: int) -> bool:
+    """At the start of its sentence, or right after an owner there (``Bong Joon-ho's Parasite is``)."""
     s0 = next((a for a, b in f.sentences if a <= offset < b), 0)
     lead = f.text[s0:offset]
-    return not lead.strip(" \"“‘'*_(")
+    return not lead.strip(" \"“‘'*_(") or bool(_OWNER_LEAD.match(lead))
 
 
 def _in_opening(f, offset: int) -> bool:

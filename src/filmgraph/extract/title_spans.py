@@ -15,6 +15,8 @@ _SMALL = r"(?:of|the|a|an|and|in|on|for|to|at|with|from|by|&|de|la|le|du|or|is|a
 _WORD = r"(?:[A-Z0-9][\w'’-]*[!?]?|[\u4e00-\u9fff]+)"
 TITLE = rf"{_WORD}(?:[ \t]+(?:{_SMALL}[ \t]+)*{_WORD})*"
 _TITLE_RX = re.compile(TITLE)
+#: one item of a list of titles: "and" / "or" separate items rather than join words
+_ITEM_RX = re.compile(TITLE.replace("and|", "").replace("&|", "").replace("|or|", "|"))
 #: quotes that set a title apart (opening, closing)
 _QUOTED = re.compile(
     r"(?:‘|''|``|“|”|\"|(?<![\w])'|\*|_)(?P<t>[A-Z0-9][^‘’“”\"\n*_]{0,80}?)[,.!?]?(?:’|''|”|\"|'(?![\w])|\*|_)")
@@ -25,6 +27,9 @@ _LIST_CUE = re.compile(
     r"(?:films?|movies?|works?|pictures?|projects?|epics?|efforts?|features?|dramas?|classics?|outings?)\s+"
     r"(?:such\s+as|like|including|as)\s+|such\s+as\s+|(?:the\s+)?(?:director|maker|star|helmer|auteur)\s+(?:of|behind)\s+|"
     r"(?:seen|starred|appeared|featured)\s+in\s+|(?:since|like|than|unlike)\s+(?=(?:the\s+)?[A-Z])|"
+    r"(?:cross|mix|blend)\s+(?:between|of)\s+|comparisons?\s+(?:to|with)\s+|equivalent\s+of\s+|successor\s+to\s+|"
+    r"version\s+of\s+|vein\s+of\s+|reminiscent\s+of\s+|(?:recalls|echoes|evokes)\s+|owes\s+(?:more\s+|much\s+)?to\s+|"
+    r"(?:based|adapted)\s+(?:on|from)\s+(?:[\w-]+[’']s\s+)?(?:(?:novel|novella|play|book|story|memoir)\s+)?|"
     r"(?:first|last|latest|previous|earlier|debut|next|new|breakthrough)\s+(?:film|movie|feature|picture|work|effort)s?,?\s+",
     re.IGNORECASE)
 _YEAR_TITLE = re.compile(rf"\b(?:18|19|20)\d\d[’']s\s+(?P<t>{TITLE})|(?P<u>{TITLE})\s+\((?:18|19|20)\d\d\)")
@@ -60,7 +65,7 @@ def _title_like(t: str, people: set[str]) -> bool:
     return bool(caps) and all(w[0].isupper() or w[0].isdigit() or ord(w[0]) > 0x2e80 for w in caps)
 
 
-def find(text: str, people: set[str]) -> list[tuple[int, int, str]]:
+def find(text: str, people: set[str], makers: set[str] = frozenset()) -> list[tuple[int, int, str]]:
     """``(start, end, how)`` for each title span; ``people``: the names the text names, as
     order-free keys (``_person_key``)."""
     spans: list[tuple[int, int, str]] = []
@@ -78,6 +83,11 @@ def find(text: str, people: set[str]) -> list[tuple[int, int, str]]:
         t = m.group("t")
         if len(t.split()) <= 8 and not re.search(r"[.!?]\s+[A-Z]", t):
             add(m.start("t"), m.end("t"), "quoted")
+    # "Bong Joon-ho's Parasite": a title after the possessive of a known director
+    for m in re.finditer(r"((?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+)[’']s\s+(?:own\s+|new\s+|latest\s+)?(" + TITLE + r")", text):
+        after = text[m.end(2):m.end(2) + 12]
+        if _person_key(m.group(1)) in makers or m.start() < 300 and re.match(r"\s+(?:is|was)\b", after):
+            add(m.start(2), m.end(2), "after its director's name")
     for m in _YEAR_TITLE.finditer(text):
         g = "t" if m.group("t") else "u"
         add(m.start(g), m.end(g), "with its year")
@@ -102,7 +112,7 @@ def find(text: str, people: set[str]) -> list[tuple[int, int, str]]:
     for m in _LIST_CUE.finditer(text):
         pos = m.end()
         for n in range(6):
-            t = _TITLE_RX.match(text, pos)
+            t = _ITEM_RX.match(text, pos)
             if not t:
                 break
             add(t.start(), t.end(), "after a list cue")
