@@ -69,6 +69,8 @@ def service_endpoints(text: str) -> list[str]:
     >>> service_endpoints('SELECT * { SERVICE SILENT <http://a/sparql> { ?s ?p ?o } SERVICE ?x {} } # SERVICE <c>')
     ['http://a/sparql', '?x']
     """
+    if "service" not in text.lower():
+        return []
     masked: list[str] = []
     iris: list[str] = []
     pos = 0
@@ -99,6 +101,8 @@ def check_query(text: str, what: str = "query", *, max_chars: int = MAX_QUERY_CH
     if len(text) > max_chars:
         raise QueryLimitError(f"the {what} is {len(text):,} characters long; at most {max_chars:,} are allowed",
                               limit="size")
+    if text.count("(") + text.count("{") + text.count("[") <= max_depth:
+        return  # cannot nest deeper than it has brackets: no need to scan
     depth = nesting_depth(text)
     if depth > max_depth:
         raise QueryLimitError(f"the {what} nests brackets {depth:,} deep; at most {max_depth} are allowed",

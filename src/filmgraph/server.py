@@ -1,37 +1,42 @@
-"""``filmgraph serve``: a SPARQL 1.1 Protocol endpoint over the store, with the standard library.
+"""``filmgraph serve``: a SPARQL 1.1 Protocol endpoint over the store, safe to put in front of people.
 
-Why ``http.server.ThreadingHTTPServer`` and no framework: the protocol is a handful of request
-shapes and content types; a framework would add a dependency without removing much code, and
-the WSGI ones would still need our own time-limit and row-cap handling.
+Why the standard library's ``ThreadingHTTPServer``, hardened, and no framework: the protocol is
+a handful of request shapes; the defences that matter (a deadline for receiving each request,
+strict headers, a connection cap, stoppable queries) are ours either way, and the usual ASGI
+server has no request-receipt deadline. ``tests/test_server_hostile.py`` holds it to the
+hostile-client classes of issue 12.
 
 Routes (``SparqlApp.routes``; other stages add theirs with ``app.add_route``):
 
 ===============  ==========================================================================
 ``/sparql``      SPARQL 1.1 Protocol: query (GET, POST form, POST application/sparql-query),
                  update (POST application/sparql-update or form ``update=``; 403 unless the
-                 server allows updates); the service description when there is no query
+                 server allows updates, 401 without its token); the service description when
+                 there is no query
 ``/graph-store`` Graph Store Protocol, GET only: ``?graph=IRI`` or ``?default``
-``/``            an HTML page to type a query into and read the answer
+``/``            the query workbench (``filmgraph.workbench``); ``/plain`` without JavaScript
 ===============  ==========================================================================
 
-Every query runs in a worker thread the handler stops waiting for after ``query_timeout_s``
-(``run_query``); answers longer than ``max_result_rows`` are refused, not cut. Every malformed
-request gets a 4xx with a one-line message; a socket timeout stops clients that stall.
+Every query and view runs in a worker process (``filmgraph.queryworkers``) that is killed at
+``query_timeout_s``; text is checked before any parser sees it (``filmgraph.queryguard``);
+answers longer than ``max_result_rows`` are refused, not cut. Every malformed request gets a
+4xx with a one-line message.
 """
 
 from __future__ import annotations
 
 import hmac
-import os
 import html
+import os
 import re
 import socket
 import threading
+import time
 import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -601,19 +606,11 @@ class _HttpHandler(BaseHTTPRequestHandler):
     app: SparqlApp  # set on the subclass made by make_server
 
     def handle_one_request(self) -> None:
-        self._reading = threading.Timer(self.request_deadline_s, self._too_slow)
-        self._reading.daemon = True
-        self._reading.start()
+        self.server.reading.watch(self.connection, self.request_deadline_s)
         try:
             super().handle_one_request()
         finally:
-            self._reading.cancel()
-
-    def _too_slow(self) -> None:
-        try:
-            self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+            self.server.reading.forget(self.connection)
 
     def setup(self) -> None:
         super().setup()
@@ -668,7 +665,7 @@ class _HttpHandler(BaseHTTPRequestHandler):
             body = self.rfile.read(length)
             if len(body) < length:
                 raise HttpError(400, "the request body ended early")
-        self._reading.cancel()  # read in full: the query's own time limit applies from here
+        self.server.reading.forget(self.connection)  # read in full: the query's time limit applies now
         host = host or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
         return Request(self.command, split.path or "/", params, headers, body, f"http://{host}")
 
@@ -694,6 +691,41 @@ class _HttpHandler(BaseHTTPRequestHandler):
             self.wfile.write(response.body)
 
 
+class _ReadDeadlines:
+    """One thread that cuts off connections still sending a request past their deadline.
+
+    (A timer thread per request cost a thread start on every query.)
+    """
+
+    def __init__(self, tick_s: float = 0.25) -> None:
+        self._deadlines: dict[socket.socket, float] = {}
+        self._lock = threading.Lock()
+        self._tick_s = tick_s
+        threading.Thread(target=self._run, name="filmgraph-read-deadlines", daemon=True).start()
+
+    def watch(self, conn: socket.socket, seconds: float) -> None:
+        with self._lock:
+            self._deadlines[conn] = time.monotonic() + seconds
+
+    def forget(self, conn: socket.socket) -> None:
+        with self._lock:
+            self._deadlines.pop(conn, None)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self._tick_s)
+            now = time.monotonic()
+            with self._lock:
+                late = [c for c, t in self._deadlines.items() if t < now]
+                for c in late:
+                    del self._deadlines[c]
+            for c in late:
+                try:
+                    c.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
 class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -707,6 +739,7 @@ class SparqlServer(ThreadingHTTPServer):
                                                     "timeout": min(_HttpHandler.timeout, request_timeout_s)})
         self.app = app
         self.verbose = verbose
+        self.reading = _ReadDeadlines()
         super().__init__((host, port), handler)
         self._connections = threading.BoundedSemaphore(self.max_connections)
 
