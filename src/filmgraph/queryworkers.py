@@ -14,8 +14,9 @@ How:
 - Each worker's address space is capped (``RLIMIT_AS``: its size when forked plus
   ``memory_mb``): a query that needs more fails inside the worker, never in the server.
 - At most ``workers`` queries run at once and at most ``queue`` more wait; past that a request
-  gets 503 at once. A query still running after ``heavy_after_s`` is *heavy*: it is reniced to
-  19 and takes one of ``heavy_slots`` slots; when those are taken it is stopped with a 503, so
+  gets 503 at once. A query that has used ``heavy_after_s`` of CPU is *heavy* (CPU, not wall
+  time: on a busy machine a light query may wait that long for a core): it is reniced to 19 and
+  takes one of ``heavy_slots`` slots; when those are taken it is stopped with a 503, so
   the other ``workers - heavy_slots`` workers are always free for light queries.
 
 Jobs are module-level functions ``fn(context, *args)`` whose results and arguments pickle;
@@ -81,6 +82,19 @@ class _Worker:
             pass
         self.process.join(timeout=2)
         self.conn.close()
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far; 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def _address_space() -> int:
@@ -167,13 +181,21 @@ class WorkerPool:
         raise JobFailed(kind, message, limit, status)
 
     def _wait(self, worker: _Worker, started: float, deadline: float, timeout_s: float) -> tuple:
+        cpu_at_start = _cpu_seconds(worker.pid)
+        step = self.limits.heavy_after_s
         try:
-            if worker.conn.poll(min(self.limits.heavy_after_s, max(0.0, deadline - time.monotonic()))):
-                return worker.conn.recv()
-            if time.monotonic() < deadline:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                if worker.conn.poll(min(step, left)):
+                    return worker.conn.recv()
+                # long by CPU used, not by wall time: on a busy machine a light query can wait
+                # for a core for longer than heavy_after_s
+                if worker.heavy or _cpu_seconds(worker.pid) - cpu_at_start < step:
+                    continue
                 with self._lock:
-                    heavy = sum(1 for w in self._running if w.heavy)
-                    if heavy < self.limits.heavy_slots:
+                    if sum(1 for w in self._running if w.heavy) < self.limits.heavy_slots:
                         worker.heavy = True
                 if not worker.heavy:
                     worker.kill()
@@ -184,8 +206,6 @@ class WorkerPool:
                     os.setpriority(os.PRIO_PROCESS, worker.pid, 19)  # light queries come first
                 except OSError:
                     pass
-                if worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                    return worker.conn.recv()
             worker.kill()
             raise QueryLimitError(f"the query took longer than {timeout_s:g} s (the query_timeout_s setting) and was stopped",
                                   limit="time")
