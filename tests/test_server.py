@@ -41,13 +41,18 @@ def contract_store() -> FilmStore:
     return store
 
 
+TOKEN = "test-update-token"
+BEARER = {"Authorization": f"Bearer {TOKEN}"}
+
+
 @pytest.fixture
 def serve() -> Iterator:
     """Start servers on free ports; every one is shut down after the test."""
     servers = []
 
-    def start(store=None, allow_update: bool = False, **settings):
-        srv = make_server(store or contract_store(), Settings(**settings), "127.0.0.1", 0, allow_update=allow_update)
+    def start(store=None, allow_update: bool = False, allow_service=(), **settings):
+        srv = make_server(store or contract_store(), Settings(**settings), "127.0.0.1", 0, allow_update=allow_update,
+                          update_token=TOKEN if allow_update else None, allow_service=allow_service)
         threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         servers.append(srv)
         return srv
@@ -226,7 +231,7 @@ def test_graph_store_protocol_get(serve):
     (lambda u: requests.post(u, data=b"ASK {}", headers={"Content-Type": "text/plain"}), 415, "unsupported Content-Type"),
     (lambda u: requests.post(u, data=b"ASK {}", headers={"Content-Type": ""}), 400, "needs a Content-Type"),
     (lambda u: requests.post(u, data=b"\xff\xfe", headers={"Content-Type": "application/sparql-query"}), 400, "not UTF-8"),
-    (lambda u: requests.get(u + "?query=%ff"), 400, "malformed parameters"),
+    (lambda u: requests.get(u + "?query=%ff"), 400, "parameters are not UTF-8"),
     (lambda u: requests.get(u, params={"query": "ASK {}", "default-graph-uri": "not an iri"}), 400, "not an IRI"),
     (lambda u: requests.get(u.replace("/sparql", "/nowhere")), 404, "no such page"),
     (lambda u: requests.delete(u), 405, "not allowed"),
@@ -312,17 +317,18 @@ def test_update_is_applied_when_allowed(serve):
     store = contract_store()
     srv = serve(store, allow_update=True)
     url = srv.url + "/sparql"
-    r = requests.post(url, data=INSERT, headers={"Content-Type": "application/sparql-update"})
+    r = requests.post(url, data=INSERT, headers={"Content-Type": "application/sparql-update", **BEARER})
     assert r.status_code == 204
     assert requests.get(url, params={"query": "ASK { ?s ?p 'X' }"}).json()["boolean"] is True
     sw = SPARQLWrapper(url)
+    sw.addCustomHttpHeader("Authorization", BEARER["Authorization"])
     sw.setMethod(POST)
     sw.setQuery(f"DROP GRAPH <{ID}graph/extra>")
     sw.query()
     assert requests.get(url, params={"query": "ASK { ?s ?p 'X' }"}).json()["boolean"] is False
     sd = Graph().parse(data=requests.get(url).text, format="turtle")
     assert (None, None, URIRef("http://www.w3.org/ns/sparql-service-description#SPARQL11Update")) in sd
-    bad = requests.post(url, data="INSERT DATA { <a> }", headers={"Content-Type": "application/sparql-update"})
+    bad = requests.post(url, data="INSERT DATA { <a> }", headers={"Content-Type": "application/sparql-update", **BEARER})
     assert bad.status_code == 400 and "SPARQL syntax error" in bad.text
 
 
@@ -334,7 +340,7 @@ def test_federated_service_query_from_one_filmgraph_endpoint_to_another(serve):
     people = FilmStore.in_memory(Iris(ID))
     people.oxigraph.add(ox.Quad(ox.NamedNode(ID + "person/fan-wei"), ox.NamedNode("https://schema.org/birthPlace"),
                                 ox.Literal("Beijing"), ox.NamedNode(ID + "graph/people")))
-    local = serve(people)
+    local = serve(people, allow_service=[f"{reviews.url}/sparql"])
     q = f"""PREFIX schema: <https://schema.org/>
 SELECT ?name ?character ?born WHERE {{
   ?person schema:birthPlace ?born .
@@ -378,14 +384,14 @@ def test_query_page_escapes_queries_and_results(serve):
     store.oxigraph.add(ox.Quad(ox.NamedNode(ID + "film/evil"), ox.NamedNode("https://schema.org/name"),
                                ox.Literal("<script>alert(1)</script>"), ox.NamedNode(ID + "graph/evil")))
     url = serve(store).url
-    page = requests.get(url + "/")
+    page = requests.get(url + "/plain")  # the page without JavaScript (the workbench is at /)
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     assert "films-by-director" in page.text
     q = "SELECT ?n WHERE { ?s <https://schema.org/name> ?n FILTER(CONTAINS(?n, '<script>')) }"
-    r = requests.get(url + "/", params={"query": q})
+    r = requests.get(url + "/plain", params={"query": q})
     assert "<script>" not in r.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
     assert "1 row(s)" in r.text
-    named = requests.get(url + "/", params={"name": "collaborators"})
+    named = requests.get(url + "/plain", params={"name": "collaborators"})
     assert "HAVING (COUNT(?film) &gt;= 2)" in named.text
 
 

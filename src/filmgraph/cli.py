@@ -629,25 +629,42 @@ def query(app: App, query: str | None, binds: tuple[str, ...], fmt: str | None, 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
-@click.option("--allow-update", is_flag=True, help="Accept SPARQL Update (refused with 403 otherwise).")
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL Update from clients that send the token "
+              "(Authorization: Bearer); refused with 403 otherwise.")
+@click.option("--update-token-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="File holding the update token (default: the FILMGRAPH_UPDATE_TOKEN environment variable).")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="URL",
+              help="An endpoint SERVICE clauses may call (repeatable); none by default.")
 @click.option("--timeout", "timeout_s", type=float, help="Per-query time limit in seconds [setting query_timeout_s].")
 @click.option("--max-rows", type=click.IntRange(min=1), help="Result-row cap [setting max_result_rows].")
+@click.option("--workers", type=click.IntRange(2, 64), default=4, show_default=True,
+              help="Worker processes queries run in (at most half of them for long queries).")
+@click.option("--memory-mb", type=click.IntRange(64), default=1024, show_default=True,
+              help="Memory one query may use (its worker's address-space cap).")
+@click.option("--request-timeout", type=click.FloatRange(0.5), default=20.0, show_default=True,
+              help="Seconds a client has to send a whole request (slower clients are cut off).")
 @click.option("-v", "--verbose", is_flag=True, help="Log every request to stderr.")
 @pass_app
-def serve(app: App, host: str, port: int, allow_update: bool, timeout_s: float | None, max_rows: int | None,
-          verbose: bool) -> None:
+def serve(app: App, host: str, port: int, allow_update: bool, update_token_file: Path | None,
+          allow_service: tuple[str, ...], timeout_s: float | None, max_rows: int | None, workers: int,
+          memory_mb: int, request_timeout: float, verbose: bool) -> None:
     """Serve the store as a SPARQL 1.1 endpoint (read-only unless --allow-update).
 
     /sparql answers the SPARQL 1.1 Protocol (GET, POST form, POST application/sparql-query) in
     JSON, XML, CSV, TSV, Turtle, N-Triples, JSON-LD or RDF/XML by content negotiation;
-    /graph-store?graph=IRI downloads a graph; / is a query page for people.
+    /graph-store?graph=IRI downloads a graph; / is a query page for people. Every query runs
+    in a worker process that is killed at the time limit.
 
     \b
     Examples:
       filmgraph serve
       filmgraph serve --port 8890 --timeout 5 --max-rows 50000
+      FILMGRAPH_UPDATE_TOKEN=s3cret filmgraph serve --allow-update
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/sparql
     """
+    import os
+
+    from .queryworkers import PoolLimits
     from .server import make_server
 
     settings = app.settings
@@ -655,13 +672,31 @@ def serve(app: App, host: str, port: int, allow_update: bool, timeout_s: float |
         settings = settings.replace(query_timeout_s=timeout_s)
     if max_rows is not None:
         settings = settings.replace(max_result_rows=max_rows)
+    token = None
+    if allow_update:
+        token = (update_token_file.read_text(encoding="utf-8").strip() if update_token_file
+                 else os.environ.get("FILMGRAPH_UPDATE_TOKEN", "").strip())
+        if len(token) < 16:
+            raise FilmGraphError("--allow-update needs a token of at least 16 characters, in "
+                                 "$FILMGRAPH_UPDATE_TOKEN or a file given with --update-token-file")
+    limits = PoolLimits(workers=workers, heavy_slots=max(1, workers // 2), memory_mb=memory_mb)
     with app.store(read_only=not allow_update) as store:
-        server = make_server(store, settings, host, port, allow_update=allow_update, verbose=verbose)
+        server = make_server(store, settings, host, port, allow_update=allow_update, verbose=verbose,
+                             limits=limits, update_token=token, allow_service=allow_service,
+                             request_timeout_s=request_timeout)
         from .viewroute import mount_views  # graph views at /view (issue 6)
 
         mount_views(server.app)
+        if not allow_update:  # a build may write the store meanwhile: answers follow it
+            server.app.follow_store(lambda: app.store(read_only=True))
         click.echo(f"filmgraph: SPARQL endpoint at {server.url}/sparql (query page {server.url}/, graph views "
                    f"{server.url}/view); Ctrl-C stops", err=True)
+        import signal
+
+        def stop(*_: object) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)  # `kill` stops it as Ctrl-C does: workers too
         try:
             server.serve_forever()
         except KeyboardInterrupt:

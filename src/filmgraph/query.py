@@ -38,6 +38,7 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from .errors import QueryError, QueryLimitError
+from .queryguard import check_query
 from .store import FilmStore, from_ox
 from .settings import DEFAULT_BASE_IRI
 from .vocab import PREFIXES, prefixes_for
@@ -797,6 +798,7 @@ def run_query(
     With ``timeout_s`` the query runs in a worker thread the caller stops waiting for.
     """
     sparql = resolve_query(query)
+    check_query(sparql)  # before any parser: a deep query crashes it (filmgraph.queryguard)
     terms = {k.lstrip("?$"): as_ox(v) for k, v in (bindings or {}).items()}
     tgt = as_target(target)
     started = time.monotonic()
