@@ -13,6 +13,9 @@ class ReviewSource:
 
     name: str
     data: bytes
+    #: what the bytes are: "" (decide by name and content), "text", "markdown", "html", or "row"
+    #: (one dataset row as JSON, see ``filmgraph.inputs.dataset``)
+    kind: str = ""
 
     @property
     def sha256(self) -> str:
@@ -48,6 +51,9 @@ class Review:
     release_country: str | None = None
     language: str | None = None
     reviewer: str | None = None
+    #: when the review was published and where, when the input says so (web pages, datasets)
+    date_published: date | None = None
+    url: str | None = None
     synopsis: str = ""
     body: str = ""
     verdict: str = ""

@@ -1,0 +1,68 @@
+"""Web pages to review text: trafilatura's main text, its title, byline and date, and the markup.
+
+trafilatura was measured against readability-lxml on the project's own pages
+(``benchmarks/bench_html_extract.py``, figures in docs/inputs.md): both keep every review
+paragraph and drop menus, sidebars, comments and footers, but readability-lxml dropped a
+rating line and split a cast list across lines, and it has no byline or date. Each line
+trafilatura keeps (a paragraph, a list item, a line after ``<br>``) becomes a paragraph of its
+own, so header lines (``Director: ...``) stay lines the text reader knows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import ReadError
+from . import Prepared
+from .markup import markup_nodes, review_fields
+
+_BULLET = re.compile(r"^\s*(?:[-*•·▪◦]|\d+[.)])\s+")
+#: " | Site name", " – Site", " - Site" after a page title
+_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]+$")
+_REVIEW_WORD = re.compile(r"\s*[:,-]?\s*\b(?:movie|film)?\s*review\b.*$", re.IGNORECASE)
+
+
+def prepare_html(html: str, name: str, url: str | None = None) -> Prepared:
+    """The page's main text for the text reader, its schema.org fields, its metadata as fallbacks."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, favor_recall=True, include_comments=False,
+        include_tables=True, include_images=False, include_links=False, deduplicate=False,
+    )
+    text = getattr(doc, "text", None) if doc is not None else None
+    if not text or not text.strip():
+        raise ReadError(name, "no review text found in the page (nothing but navigation or markup)")
+    lines = [_BULLET.sub("", ln).strip() for ln in text.split("\n")]
+    fallbacks: dict[str, object] = {}
+    title = _page_title(getattr(doc, "title", None))
+    if title:
+        from ..read import _parse_title_line
+
+        fallbacks.update(_parse_title_line(title))
+    author = getattr(doc, "author", None)
+    if author and len(author) <= 80:
+        fallbacks["reviewer"] = author.split(";")[0].strip()
+    published = getattr(doc, "date", None)
+    if published and re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
+        from datetime import date
+
+        fallbacks["date_published"] = date.fromisoformat(published)
+    page_url = url or getattr(doc, "url", None)
+    if page_url and re.match(r"https?://", page_url):
+        fallbacks["url"] = page_url
+    return Prepared(
+        text="\n\n".join(ln for ln in lines if ln) + "\n",
+        fields=review_fields(markup_nodes(html, url)),
+        fallbacks=fallbacks,
+        origin="schema.org markup",
+    )
+
+
+def _page_title(title: str | None) -> str | None:
+    """``The Story of Qiu Ju (1992) review | Site`` -> ``The Story of Qiu Ju (1992)``."""
+    if not title:
+        return None
+    title = _SITE_SUFFIX.sub("", title.strip())
+    title = _REVIEW_WORD.sub("", title).strip(" :-–—|")
+    return title or None
