@@ -334,3 +334,10 @@ def test_directory_search_finds_every_input_kind(tmp_path):
     names = sorted({Path(i.name.split("#")[0]).suffix for i in items})
     assert names == [".csv", ".html", ".jsonl", ".md"]
     assert all(isinstance(i, ReviewSource) for i in items)
+
+
+def test_html_table_rows_are_header_lines():
+    r = read_path(REPO / "benchmarks" / "html_pages" / "happy-times-2000.html")
+    assert (r.title, r.year, r.directors, r.cast, r.genres) == (
+        "Happy Times", 2000, ("Zhang Yimou",), ("Zhao Benshan", "Dong Jie"), ("Comedy", "Drama"))
+    assert r.date_published is None  # no date on the page: none guessed from the film's year

@@ -190,6 +190,8 @@ def build(app: App, paths: tuple[str, ...], urls_file: Path | None, columns: str
             f"{report.count('replaced')} replaced, {report.count('unchanged')} unchanged, "
             f"{report.count('skipped')} skipped, {report.count('failed')} failed"
         )
+        if fetcher is not None:
+            app.say(f"web pages: {fetcher.requests} HTTP request(s), {fetcher.cache_hits} read from the page cache")
         if remote:
             if link_mode != "off":
                 app.say("not linked to Wikidata: linking needs a local store (build locally, link, then push)")

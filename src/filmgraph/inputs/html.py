@@ -29,11 +29,14 @@ def prepare_html(html: str, name: str, url: str | None = None) -> Prepared:
     doc = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, favor_recall=True, include_comments=False,
         include_tables=True, include_images=False, include_links=False, deduplicate=False,
+        # dates the page states (meta tags, <time>, "Posted on ..."), never one guessed from a
+        # copyright line or the film's year
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         raise ReadError(name, "no review text found in the page (nothing but navigation or markup)")
-    lines = [_BULLET.sub("", ln).strip() for ln in text.split("\n")]
+    lines = [_table_row(_BULLET.sub("", ln).strip()) for ln in text.split("\n")]
     fallbacks: dict[str, object] = {}
     title = _page_title(getattr(doc, "title", None))
     if title:
@@ -57,6 +60,19 @@ def prepare_html(html: str, name: str, url: str | None = None) -> Prepared:
         fallbacks=fallbacks,
         origin="schema.org markup",
     )
+
+
+def _table_row(line: str) -> str:
+    """trafilatura writes tables as ``| Director: | Zhang Yimou |``: a two-cell row is a header line."""
+    if not (line.startswith("|") and line.endswith("|")):
+        return line
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    if all(re.fullmatch(r":?-+:?", c) for c in cells if c):
+        return ""  # the |---|---| rule under a table's first row
+    cells = [c for c in cells if c]
+    if len(cells) == 2 and len(cells[0]) <= 30:
+        return f"{cells[0].rstrip(' :')}: {cells[1]}"
+    return " ".join(cells)
 
 
 def _page_title(title: str | None) -> str | None:

@@ -37,7 +37,11 @@ _KINDS = {
 
 
 class Fetcher:
-    """Fetches review pages for one build; ``requests`` counts the requests it really sent."""
+    """Fetches review pages for one build.
+
+    ``requests`` counts the HTTP requests it really sent (robots.txt included), ``cache_hits``
+    the pages it read from the page cache instead.
+    """
 
     def __init__(self, settings: Settings, session=None, sleep=time.sleep, clock=time.monotonic) -> None:
         import requests
@@ -48,6 +52,7 @@ class Fetcher:
         self.session.headers["User-Agent"] = settings.user_agent
         self.session.max_redirects = settings.fetch_max_redirects
         self.requests = 0
+        self.cache_hits = 0
         self._sleep, self._clock = sleep, clock
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, RobotFileParser] = {}
@@ -61,6 +66,7 @@ class Fetcher:
             return self._failed[url]
         cached = self._cached(url)
         if cached is not None:
+            self.cache_hits += 1
             return cached
         try:
             return self._fetch(url)
