@@ -9,10 +9,11 @@ works, and infers the subject of a free-text review.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from ..models import Review
+from .film_people import cast_cue, director_cue, possessive_owner
+from .subject import choose as choose_subject, rank as rank_subject
 from .types import (CastRole, Comparison, Event, Evidence, ExtractionResult, Mention, PersonRole, Subject, Work)
 
 _POSS = re.compile(r"[’']s?$")
@@ -203,6 +204,10 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
                 continue
             keep.append((s, e, attrs))
         f.works = keep
+    # a credits block in the header ("Jet Li as Nameless") says who plays whom outright
+    for actor, character in review.credits:
+        if not any(a == actor and _norm(character) in (c, "") for a, c in roles):
+            roles[(actor, _norm(character))] = CastRole(actor, clean_name(character) or character, ())
     characters = {_norm(r.character) for r in roles.values()}
     actors = {r.actor for r in roles.values()}
 
@@ -215,17 +220,11 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
             if not title or names.resolve(title) in names.full or _norm(title) in characters:
                 continue
             work_mentions.append((f, s, e, title, attrs))
-    # a review with no title (free text, or a header without a title line) gets one from its
-    # text; the build keeps its review id as read, so its named graph does not move. A header's
-    # directors and cast stay the authority; free text takes the ones the text names.
-    subject = _infer_subject(review, work_mentions, names, roles) if not review.title else None
-    if subject is not None:
-        if review.has_header:
-            review = review.replace(title=subject.title, year=review.year or subject.year,
-                                    directors=review.directors or subject.directors, cast=review.cast or subject.cast)
-        else:
-            review = review.replace(title=subject.title, year=subject.year or review.year,
-                                    directors=subject.directors or review.directors, cast=subject.cast or review.cast)
+    # The film it reviews: a review with no title (free text, or a header without a title line)
+    # gets one from its text, ranked with evidence; the build keeps its review id as read, so its
+    # named graph does not move. Then who directed it and who plays in it, from the words around
+    # each name. A header's directors stay the authority; the text adds cast it names.
+    review, subject = _subject_and_people(review, sections, work_mentions, names, roles)
     film_title = _norm(review.title) if review.title else None
     for f, s, e, title, attrs in work_mentions:
         kind = attrs.get("kind") or "film"
@@ -323,60 +322,65 @@ def _event_name(name: str) -> str:
     return re.sub(r"\s*[(®].*$", "", name).strip()
 
 
-#: words that make the next title another work than the one reviewed
-_RELATED_WORK = re.compile(
-    r"\b(?:follow[- ]up|sequel|prequel|successor|predecessor|remake|companion piece|answer|tribute|homage)\s+(?:to|of)\s+[\"“]?$"
-    r"|\b(?:since|after|than|unlike|like|before|echoes|echoing|recalls|recalling|resembles|evokes|"
-    r"reminiscent of|reminds (?:one|us|me) of|vein of|version of|equivalent of|compared (?:to|with)|"
-    r"comparisons with|pales next to|lives up to)\s+[\"“]?$",
-    re.IGNORECASE,
-)
-_NEW_FILM = re.compile(r"\b(?:the\s+)?(?:new|latest)\s+(?:film|movie|feature)\s+(?:from|by)\s+", re.IGNORECASE)
+def _possessive(names: "_Names"):
+    def owner(f, start: int) -> str | None:
+        who = possessive_owner(f.text, start)
+        return (names.resolve(who) or clean_name(who)) if who else None
+    return owner
 
 
-def _in_opening_paragraph(f, offset: int) -> bool:
-    """In the synopsis, or in the first paragraph of the review."""
-    end = f.text.find("\n\n")
-    return f.section == "synopsis" or offset < (end if end >= 0 else len(f.text))
-
-
-def _infer_subject(review: Review, work_mentions, names: _Names, roles) -> Subject | None:
-    """The film a review with no title is about: ``Zhang Yimou's "Shadow"``, a title after ``the
-    new film from ...``, or the title the text repeats most. A work the review compares the film to
-    is never the film, nor is a work named after ``follow-up to``, ``sequel to`` and the like. For
-    a header without a title line, one film named in the opening paragraph is also enough."""
-    compared = {_norm(f.text[slice(*c["work"])]) for f, *_ in work_mentions for c in f.comparisons}
-    films = [w for w in work_mentions
-             if w[4].get("kind") in (None, "film") and _norm(w[3]) not in compared
-             and not _RELATED_WORK.search(w[0].text[max(0, w[1] - 40):w[1]])]
-    if not films:
-        return None
-    counts = Counter(_norm(t) for _, _, _, t, _ in films)
-    chosen = None
-    for f, s, e, title, attrs in films[:3]:
-        before = f.text[max(0, s - 80):s]
-        maker = attrs.get("maker")
-        if maker and re.search(re.escape(maker) + r"[’']s\s+[\"“]?$", before) or _NEW_FILM.search(before):
-            chosen = (f, s, e, title, attrs)
-            break
-    if chosen is None:
-        best, n = counts.most_common(1)[0]
-        if n >= 2:
-            chosen = next(w for w in films if _norm(w[3]) == best)
-    if chosen is None and review.has_header:
-        opening = [w for w in films if _in_opening_paragraph(w[0], w[1])]
-        if len(counts) == 1 and opening:
-            chosen = opening[0]
-    if chosen is None:
-        return None
-    f, s, e, title, attrs = chosen
-    director = attrs.get("maker")
-    if director is None:
-        m = _NEW_FILM.search(f.text[max(0, s - 80):s])
-        tail = f.text[s - 80 + m.end():] if m else ""
-        if m:
-            director = next((clean_name(f.text[a:b]) for a, b in f.persons if a >= s - 80 + m.end() - 1), None)
-    directors = (names.resolve(director) or clean_name(director),) if director else ()
-    cast = tuple(dict.fromkeys(r.actor for r in roles.values()))
-    year = next((a.get("year") for _, _, _, t, a in work_mentions if _norm(t) == _norm(title) and a.get("year")), None)
-    return Subject(title, year, directors, cast, (_evidence(f, s, e, "filmgraph_subject", 0.7),))
+def _subject_and_people(review: Review, sections: list[SectionFacts], work_mentions, names: "_Names",
+                        roles: dict) -> tuple[Review, Subject | None]:
+    """The review refined with its film (ranked when no title says it), the film's directors and
+    the cast the text names; and the ``Subject`` with its evidence when the text chose the film."""
+    owner = _possessive(names)
+    # who the text says directed or plays in something, name by name
+    said_director: dict[str, tuple] = {}
+    said_cast: dict[str, tuple] = {}
+    for f in sections:
+        for s, e in f.persons:
+            name = names.resolve(f.text[s:e])
+            if not name:
+                continue
+            cue = director_cue(f.text, s, e)
+            if cue:
+                said_director.setdefault(name, (f, s, e, cue))
+                continue
+            sentence = next((f.text[a:b] for a, b in f.sentences if a <= s < b), "")
+            cue = cast_cue(f.text, s, e, sentence)
+            if cue:
+                said_cast.setdefault(name, (f, s, e, cue))
+    header_directors = set(review.directors) | set(said_director)
+    subject = None
+    if not review.title:
+        compared = {_norm(f.text[slice(*c["work"])]) for f in sections for c in f.comparisons}
+        people = {_norm(n) for n in names.full} | {_norm(n) for n in said_director} | {_norm(n) for n in said_cast}
+        ranked = rank_subject(review, work_mentions, compared, header_directors, owner, people)
+        best, confidence = choose_subject(ranked)
+        if best is not None:
+            first = best.mentions[0] if best.mentions else None
+            evidence = (_evidence(first[0], first[1], first[2], "filmgraph_subject", confidence),) if first else ()
+            subject = Subject(best.title, best.year, (), (), evidence, confidence=confidence,
+                              reasons=tuple(best.reasons))
+            review = review.replace(title=best.title, year=review.year or best.year)
+    if not review.title:
+        return review, subject
+    key = _norm(review.title)
+    # "Zhang Yimou's Hero", "Hero, directed by ...": the reviewed film's own maker
+    makers = []
+    for f, s, e, title, attrs in work_mentions:
+        if _norm(title) == key or _norm(title).removeprefix("the ") == key.removeprefix("the "):
+            who = attrs.get("maker") or owner(f, s)
+            if who:
+                makers.append(names.resolve(who) or clean_name(who))
+    directors = list(review.directors)
+    if not directors:
+        directors = list(dict.fromkeys([*makers, *said_director]))
+    cast = list(review.cast)
+    for actor in [*(r.actor for r in roles.values()), *said_cast]:
+        if actor not in cast and actor not in directors and actor != review.reviewer:
+            cast.append(actor)
+    if subject is not None:
+        subject = Subject(subject.title, subject.year, tuple(directors), tuple(cast), subject.evidence,
+                          confidence=subject.confidence, reasons=subject.reasons)
+    return review.replace(directors=tuple(directors), cast=tuple(cast)), subject

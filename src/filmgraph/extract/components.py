@@ -28,7 +28,7 @@ COMPONENTS = (
 
 
 def _default_junk() -> list[str]:
-    from ..read import FIELD_LABELS, SECTION_LABELS
+    from ..header import FIELD_LABELS, SECTION_LABELS
 
     return sorted(set(FIELD_LABELS) | set(SECTION_LABELS) | {
         "youmightalsolike", "moviestills", "reviewby", "relatedposts", "sharethis", "advertisement",

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from ..errors import ExtractionError, FilmGraphError
 from ..models import Review
 from ..settings import Settings
-from .gazetteer import Entry, from_headers, from_review, from_store, normalise_entries
+from .gazetteer import Entry, bundled_entries, from_headers, from_review, from_store, normalise_entries
 from .types import SECTIONS, ExtractionResult
 
 #: bump when the extraction's output changes, so stores rebuild their reviews
@@ -148,4 +148,6 @@ def make_text_stage(settings: Settings, store=None, known: Iterable[Entry] = (),
     header_known, header_years = from_headers(headers)
     store_known = sorted(set(store_known) | set(header_known))
     years = {**header_years, **years}
+    # the films and people of the Wikidata snapshot: static, so part of the fingerprint
+    known = [*known, *bundled_entries(settings)]
     return SpacyTextStage(settings, known=known, store_known=store_known, known_years=years)

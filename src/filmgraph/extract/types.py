@@ -104,6 +104,9 @@ class Subject:
     directors: tuple[str, ...] = ()
     cast: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    #: how sure the ranking is (0-1), and what spoke for and against the choice
+    confidence: float = 0.0
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
