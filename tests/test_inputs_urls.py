@@ -191,3 +191,16 @@ def test_cli_builds_urls_and_a_url_list(site, tmp_path, closed_port):
     assert result.stderr.splitlines() == [f"filmgraph: error: {site.url('/missing.html')}: HTTP 404 Not Found"]
     listed = CliRunner().invoke(main, ["--store", str(tmp_path / "store"), "reviews"], env=env)
     assert sorted(line.split("\t")[2] for line in listed.stdout.splitlines()) == sorted(page_urls(site))
+
+
+def test_fetched_page_is_published_at_its_address(site, web_settings):
+    from filmgraph.graph import review_graph
+    from filmgraph.iris import Iris
+    from filmgraph.read import read_review
+    from filmgraph.vocab import SCHEMA
+
+    source = Fetcher(web_settings).fetch(site.url("/reviews/red-sorghum-1987.html"))
+    review = read_review(source)
+    assert review.url == source.name and review.title == "Red Sorghum" and "SOURCE" not in review.body
+    rg = review_graph(review, Iris(web_settings.base_iri))
+    assert str(rg.graph.value(rg.review_iri, SCHEMA.url)) == source.name

@@ -51,9 +51,8 @@ class Review:
     release_country: str | None = None
     language: str | None = None
     reviewer: str | None = None
-    #: when the review was published and where, when the input says so (web pages, datasets)
+    #: when the review was published, when the input says so (web pages, datasets)
     date_published: date | None = None
-    url: str | None = None
     synopsis: str = ""
     body: str = ""
     verdict: str = ""

@@ -106,8 +106,12 @@ def prepare(source: ReviewSource, text: str | None = None) -> Prepared | None:
         from ..errors import ReadError
 
         raise ReadError(source.name, f"unknown input kind {kind!r}")
-    if url is not None:  # a fetched page: its URL is where the review is
-        prepared = replace(prepared, fields={**prepared.fields, "url": url})
+    if url is not None:  # a fetched page: its URL is where the review is, and evidence of its film
+        from ..header import SOURCE_LINE
+
+        first = next((ln for ln in prepared.text.split("\n") if ln.strip()), "")
+        text = prepared.text if SOURCE_LINE.match(first) else f"SOURCE: {url}\n\n{prepared.text}"
+        prepared = replace(prepared, text=text, fields={**prepared.fields, "url": url})
     return prepared
 
 

@@ -80,9 +80,9 @@ def _inline_text(tok) -> str:
 
 
 def _heading_line(text: str, first: bool) -> str:
-    from ..read import SECTION_LABELS, _norm_label
+    from ..header import SECTION_LABELS, norm_label
 
-    key = _norm_label(text)
+    key = norm_label(text)
     if key in SECTION_LABELS and not first:
         return text.rstrip(" :") + ":"  # "## Movie Review" opens the review section
     return text
@@ -90,10 +90,10 @@ def _heading_line(text: str, first: bool) -> str:
 
 def _field_label(text: str) -> str | None:
     """``Cast`` for a block that is only a field label (``Cast``, ``Cast:``, ``**Starring:**``)."""
-    from ..read import FIELD_LABELS, _norm_label
+    from ..header import FIELD_LABELS, norm_label
 
     m = _LABEL_ONLY.match(text)
-    if m and _norm_label(m.group("label")) in FIELD_LABELS:
+    if m and norm_label(m.group("label")) in FIELD_LABELS:
         return m.group("label").strip()
     return None
 
