@@ -199,13 +199,7 @@ def test_rdfa_fields_land_exactly():
 
 
 def test_markup_wins_over_the_text_and_the_disagreement_is_reported():
-    html = """<html><head><script type="application/ld+json">
-    {"@context": "https://schema.org", "@type": "CriticReview", "author": {"@type": "Person", "name": "Ann Lee"},
-     "itemReviewed": {"@type": "Movie", "name": "Shadow", "dateCreated": "2018-09-06",
-                      "director": [{"@type": "Person", "name": "Zhang Yimou"}]}}
-    </script></head><body><article><h1>Shadow (2018)</h1><p>Director: Chen Kaige</p>
-    <p>Movie Review:</p><p>Ink, rain and a double who wants a life of his own.</p></article></body></html>"""
-    r = read_review(ReviewSource("shadow.html", html.encode()))
+    r = read_path(TWINS / "disagreeing-markup.html")
     assert (r.title, r.year, r.directors, r.reviewer) == ("Shadow", 2018, ("Zhang Yimou",), "Ann Lee")
     assert r.warnings == ("schema.org markup says director 'Zhang Yimou', the text 'Chen Kaige'; "
                           "using the schema.org markup",)

@@ -204,3 +204,12 @@ def test_fetched_page_is_published_at_its_address(site, web_settings):
     assert review.url == source.name and review.title == "Red Sorghum" and "SOURCE" not in review.body
     rg = review_graph(review, Iris(web_settings.base_iri))
     assert str(rg.graph.value(rg.review_iri, SCHEMA.url)) == source.name
+
+
+def test_a_page_built_from_a_file_then_its_url_takes_the_url(site, web_settings, store):
+    """Same bytes, but the graph of the fetched page states its address: it is rebuilt, not 'unchanged'."""
+    name = PAGES[1]
+    build([INPUTS / f"{name}.html"], store, web_settings)
+    report = build([site.url(f"/reviews/{name}.html")], store, web_settings, fetcher=Fetcher(web_settings))
+    assert [o.status for o in report.outcomes] == ["replaced"]
+    assert report.outcomes[0].source == site.url(f"/reviews/{name}.html")

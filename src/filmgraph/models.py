@@ -19,8 +19,11 @@ class ReviewSource:
 
     @property
     def sha256(self) -> str:
+        """Digest of the bytes; for a fetched page, of its URL too (the graph states it)."""
         import hashlib
 
+        if self.name.startswith(("http://", "https://")):
+            return hashlib.sha256(self.name.encode("utf-8") + b"\x00" + self.data).hexdigest()
         return hashlib.sha256(self.data).hexdigest()
 
 
