@@ -226,12 +226,19 @@ def test_html_on_stdin_is_read_as_a_page(settings, store):
 
 def test_html_page_title_names_the_film_when_the_text_does_not():
     html = """<html><head><title>Hero (2002) review | Some Site</title></head><body><nav>Home Reviews</nav>
-    <article><p>Colour is the story here: red for passion, blue for memory, white for the truth. Jet Li is
-    Nameless, and every duel is a painting. A film to see on the largest screen you can find.</p></article>
+    <article><p>Colour is the story of Hero: red for passion, blue for memory, white for the truth. Jet Li
+    is Nameless, and every duel is a painting. A film to see on the largest screen you can find.</p></article>
     </body></html>"""
     r = read_review(ReviewSource("page.html", html.encode()))
     assert (r.title, r.year) == ("Hero", 2002)
     assert not any("no title line" in w for w in r.warnings)
+
+
+def test_html_page_title_the_review_never_repeats_names_no_film():
+    html = """<html><head><title>Evening Notes | A film diary</title></head><body><article><p>Colour is the
+    story here: red for passion, blue for memory, white for the truth. Every duel is a painting, and the
+    king listens to each version of the tale with the same stillness.</p></article></body></html>"""
+    assert read_review(ReviewSource("page.html", html.encode())).title != "Evening Notes"
 
 
 def test_html_with_no_text_is_one_error():
@@ -314,6 +321,16 @@ def test_dataset_rows_build_and_an_edited_row_alone_rebuilds(tmp_path, settings,
     assert [o.status for o in second.outcomes] == ["unchanged", "unchanged", "replaced"]
 
 
+def test_jsonl_objects_may_leave_keys_out(tmp_path):
+    path = tmp_path / "reviews.jsonl"
+    path.write_text('{"review": "Colour and duels."}\n{"title": "Shadow", "year": 2018, "review": "Ink and rain."}\n'
+                    '{"title": "Hero"}\n', encoding="utf-8")
+    items = list(iter_sources([path], Settings()))
+    assert read_review(items[1]).title == "Shadow" and read_review(items[1]).year == 2018
+    assert isinstance(items[2], ReadError) and "no review text column" in str(items[2])
+    assert str(items[2]).startswith(f"{path}#row=3: ")
+
+
 def test_bad_jsonl_line_is_one_error_and_the_other_rows_build(tmp_path):
     path = tmp_path / "reviews.jsonl"
     path.write_text('{"title": "Hero", "review": "Colour."}\n{not json\n{"title": "Shadow", "review": "Ink."}\n',
@@ -335,3 +352,11 @@ def test_html_table_rows_are_header_lines():
     assert (r.title, r.year, r.directors, r.cast, r.genres) == (
         "Happy Times", 2000, ("Zhang Yimou",), ("Zhao Benshan", "Dong Jie"), ("Comedy", "Drama"))
     assert r.date_published is None  # no date on the page: none guessed from the film's year
+
+
+def test_utf16_html_with_bom_is_read_as_a_page():
+    page = (INPUTS / "red-sorghum-1987.html").read_text(encoding="utf-8").replace('charset="utf-8"', 'charset="utf-16"')
+    source = ReviewSource("<stdin>", page.encode("utf-16"))
+    assert kind_of(source) == "html"
+    r = read_review(source)
+    assert_same_graph(r, read_path(TWINS / "red-sorghum-1987.txt"))

@@ -51,9 +51,7 @@ def kind_of(source: ReviewSource) -> str:
         return "markdown"
     head = source.data[:1024]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        from .encoding import decode_bytes
-
-        head = decode_bytes(source.data[:2048], source.name)[:512].encode("utf-8", "replace")
+        head = source.data[:2048].decode("utf-16", "replace").encode("utf-8", "replace")
     if _HTML_START.match(head.lstrip(b"\xef\xbb\xbf")):
         return "html"
     return "text"

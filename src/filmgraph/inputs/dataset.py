@@ -149,7 +149,8 @@ def _csv_rows(fh, name: str, explicit: Mapping[str, str], settings: Settings,
 
 
 def _jsonl_rows(fh, name: str, explicit: Mapping[str, str], settings: Settings) -> Iterator[ReviewSource | ReadError]:
-    columns: dict[str, str] | None = None
+    """Each object names its own columns (objects may leave keys out); the mapping is cached by keys."""
+    mappings: dict[tuple[str, ...], dict[str, str] | ReadError] = {}
     n = 0
     for line_no, line in enumerate(fh, start=1):
         if not line.strip():
@@ -164,8 +165,18 @@ def _jsonl_rows(fh, name: str, explicit: Mapping[str, str], settings: Settings) 
             yield ReadError(f"{name}#row={n}", f"line {line_no} is not a JSON object")
             continue
         row = {str(k): _flat(v) for k, v in obj.items()}
-        if columns is None:  # the first object's keys name the columns
-            columns = resolve_columns(list(row), explicit, name)
+        keys = tuple(row)
+        if keys not in mappings:
+            try:
+                mappings[keys] = resolve_columns(list(keys), explicit, f"{name}#row={n}")
+            except ReadError as exc:
+                mappings[keys] = exc
+            if len(mappings) > 64:  # keys that differ on every line: nothing worth caching
+                mappings = {keys: mappings[keys]}
+        columns = mappings[keys]
+        if isinstance(columns, ReadError):
+            yield ReadError(f"{name}#row={n}", columns.problem)
+            continue
         yield _row_source(name, n, row, columns, settings)
 
 

@@ -42,7 +42,10 @@ def prepare_html(html: str, name: str, url: str | None = None) -> Prepared:
     if title:
         from ..read import _parse_title_line
 
-        fallbacks.update(_parse_title_line(title))
+        parsed = _parse_title_line(title)
+        # a page title names the film only if the review does too (a site's name it never repeats)
+        if str(parsed.get("title", "")).casefold() in text.casefold():
+            fallbacks.update(parsed)
     author = getattr(doc, "author", None)
     if author and len(author) <= 80:
         fallbacks["reviewer"] = author.split(";")[0].strip()
