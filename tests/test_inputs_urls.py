@@ -213,3 +213,13 @@ def test_a_page_built_from_a_file_then_its_url_takes_the_url(site, web_settings,
     report = build([site.url(f"/reviews/{name}.html")], store, web_settings, fetcher=Fetcher(web_settings))
     assert [o.status for o in report.outcomes] == ["replaced"]
     assert report.outcomes[0].source == site.url(f"/reviews/{name}.html")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_fetched_page_gives_the_graph_of_its_plain_text(site, web_settings, name):
+    from test_inputs import assert_same_graph, read_path
+
+    from filmgraph.read import read_review
+
+    review = read_review(Fetcher(web_settings).fetch(site.url(f"/reviews/{name}.html")))
+    assert_same_graph(review, read_path(DATA / "inputs" / f"{name}.txt"))
