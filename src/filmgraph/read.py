@@ -37,8 +37,9 @@ def iter_sources(
 ) -> Iterator[ReviewSource | ReadError]:
     """Yield each review's bytes, or a ``ReadError`` in its place, so one bad file stops nothing.
 
-    Directories are searched recursively for ``*.txt`` and ``*.md`` (hidden folders skipped), in
-    sorted order so that builds are reproducible; ``-`` reads standard input.
+    Directories are searched recursively for ``REVIEW_SUFFIXES`` (hidden folders skipped), in
+    sorted order so that builds are reproducible; ``-`` reads standard input; a dataset yields
+    one source per row and a URL is fetched by ``fetcher`` (see ``filmgraph.inputs``).
     """
     from .inputs import is_url
 
