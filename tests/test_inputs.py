@@ -360,3 +360,11 @@ def test_utf16_html_with_bom_is_read_as_a_page():
     assert kind_of(source) == "html"
     r = read_review(source)
     assert_same_graph(r, read_path(TWINS / "red-sorghum-1987.txt"))
+
+
+def test_markdown_italic_titles_in_the_text_are_title_cues():
+    md = ("# Hero (2002)\n\n**Director:** [Zhang Yimou](https://example.org/zy)\n\n"
+          "After *Crouching Tiger, Hidden Dragon*, a *very* different wuxia from [Zhang Yimou](https://example.org/zy).\n")
+    r = read_review(ReviewSource("hero.md", md.encode()))
+    assert r.directors == ("Zhang Yimou",)  # a link in a header line is no cue
+    assert r.body == "After “Crouching Tiger, Hidden Dragon”, a very different wuxia from Zhang Yimou."

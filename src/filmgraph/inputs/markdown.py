@@ -9,7 +9,10 @@ structure stays:
   (``## Cast``) takes the list below it as the field's value;
 * ``**Label:** value`` and ``- **Label:** value`` become ``Label: value`` header lines;
 * emphasis and links around a title (``*Hero* (2002)``, ``[Hero](https://...) (2002)``) are
-  cues that it is a title: the markup is dropped and the title line parses as one;
+  cues that it is a title: on the title line the markup is dropped so the line parses as one; in
+  the review text an italic title-case phrase is set in quotes (``*Coming Home*`` ->
+  ``“Coming Home”``), the cue the text stage reads in plain text (links are not: they name
+  people as often as films);
 * a list under a ``Cast:`` label (or ``## Cast``) becomes ``Cast: A, B, C``;
 * code, raw HTML and images contribute their text only (an image its alt text).
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+_LABEL_START = re.compile(r"^\s*[A-Za-z][A-Za-z .'/&-]{0,30}?\s*:")
 _LABEL_ONLY = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z .'/-]{0,30}?)\s*:?\s*$")
 
 
@@ -49,6 +53,8 @@ def markdown_to_text(markdown: str) -> str:
             i += 2  # inline, heading_close
         elif tok.type == "inline":
             text = _inline_text(tok)
+            if not _LABEL_START.match(text):  # prose, not a header line: italic titles become cues
+                text = _inline_text(tok, cues=True)
             if depth:
                 list_items.append(text)
             elif text.strip():
@@ -65,9 +71,14 @@ def markdown_to_text(markdown: str) -> str:
     return "\n\n".join(b for b in blocks if b.strip()) + "\n"
 
 
-def _inline_text(tok) -> str:
-    """An inline token's text without its markup; soft and hard breaks kept as line breaks."""
+def _inline_text(tok, cues: bool = False) -> str:
+    """An inline token's text without its markup; soft and hard breaks kept as line breaks.
+
+    With ``cues``, an italic title-case phrase (``*Coming Home*``) comes out in quotes
+    (``“Coming Home”``), the way plain text sets a title apart and the text stage reads it.
+    """
     out: list[str] = []
+    opened: list[int] = []
     for child in tok.children or ():
         if child.type in ("text", "code_inline"):
             out.append(child.content)
@@ -75,8 +86,27 @@ def _inline_text(tok) -> str:
             out.append("\n")
         elif child.type == "image":
             out.append(child.content)  # alt text
-        # strong/em/link open and close, raw inline HTML: dropped
+        elif child.type == "em_open":
+            opened.append(len(out))
+        elif child.type == "em_close" and opened:
+            start = opened.pop()
+            span = "".join(out[start:])
+            if cues and not opened and _title_like(span):
+                out[start:] = [f"“{span}”"]
+        # strong and link open and close, raw inline HTML: dropped
     return "".join(out).strip()
+
+
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or",
+                "the", "to", "with", "&"}
+
+
+def _title_like(span: str) -> bool:
+    """``Coming Home``, ``In the Mood for Love``: a title-case phrase of at most ten words."""
+    words = span.split()
+    if not words or len(words) > 10 or not words[0][:1].isupper() or span.rstrip()[-1:] in ".,;:!?":
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL_WORDS for w in words)
 
 
 def _heading_line(text: str, first: bool) -> str:
