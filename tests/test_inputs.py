@@ -368,3 +368,10 @@ def test_markdown_italic_titles_in_the_text_are_title_cues():
     r = read_review(ReviewSource("hero.md", md.encode()))
     assert r.directors == ("Zhang Yimou",)  # a link in a header line is no cue
     assert r.body == "After “Crouching Tiger, Hidden Dragon”, a very different wuxia from Zhang Yimou."
+
+
+def test_html_italic_titles_are_title_cues():
+    html = (INPUTS / "the-story-of-qiu-ju-1992.html").read_text(encoding="utf-8").replace(
+        "Much of it was shot", "Like <i>To Live</i>, much of it was <b>shot</b>")
+    r = read_review(ReviewSource("page.html", html.encode()))
+    assert "Like “To Live”, much of it was shot on real streets" in r.body

@@ -3,9 +3,10 @@
 trafilatura was measured against readability-lxml on the project's own pages
 (``benchmarks/bench_html_extract.py``, figures in docs/inputs.md): both keep every review
 paragraph and drop menus, sidebars, comments and footers, but readability-lxml dropped a
-rating line and split a cast list across lines, and it has no byline or date. Each line
-trafilatura keeps (a paragraph, a list item, a line after ``<br>``) becomes a paragraph of its
-own, so header lines (``Director: ...``) stay lines the text reader knows.
+header block built of ``<div>``s, and it has no byline or date. trafilatura hands the main
+text over as Markdown, which is read like a Markdown review (``markdown.py``): headings, list
+items and lines after ``<br>`` stay lines the text reader knows (``Director: ...``), table rows
+become header lines, and italic titles (``<i>To Live</i>``) become quoted ones, a title cue.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from ..errors import ReadError
 from . import Prepared
 from .markup import markup_nodes, review_fields
 
-_BULLET = re.compile(r"^\s*(?:[-*•·▪◦]|\d+[.)])\s+")
 #: " | Site name", " – Site", " - Site" after a page title
 _SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]+$")
 _REVIEW_WORD = re.compile(r"\s*[:,-]?\s*\b(?:movie|film)?\s*review\b.*$", re.IGNORECASE)
@@ -28,7 +28,8 @@ def prepare_html(html: str, name: str, url: str | None = None) -> Prepared:
 
     doc = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, favor_recall=True, include_comments=False,
-        include_tables=True, include_images=False, include_links=False, deduplicate=False,
+        include_tables=True, include_images=False, include_links=False, include_formatting=True,
+        deduplicate=False,
         # dates the page states (meta tags, <time>, "Posted on ..."), never one guessed from a
         # copyright line or the film's year
         date_extraction_params={"extensive_search": False, "original_date": True},
@@ -36,7 +37,11 @@ def prepare_html(html: str, name: str, url: str | None = None) -> Prepared:
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         raise ReadError(name, "no review text found in the page (nothing but navigation or markup)")
-    lines = [_table_row(_BULLET.sub("", ln).strip()) for ln in text.split("\n")]
+    # trafilatura writes the main text as Markdown (headings, lists, italics): read it as Markdown
+    from .markdown import markdown_to_text
+
+    text = markdown_to_text("\n".join(_table_row(ln.strip()) for ln in text.split("\n")))
+    lines = [ln.strip() for ln in text.split("\n\n")]
     fallbacks: dict[str, object] = {}
     title = _page_title(getattr(doc, "title", None))
     if title:
