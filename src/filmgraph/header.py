@@ -19,7 +19,7 @@ FIELD_LABELS = {
     "cast": "cast", "starring": "cast", "stars": "cast", "castcrew": "cast", "castandcrew": "cast",
     "actors": "cast", "maincast": "cast", "leadcast": "cast", "featuring": "cast", "with": "cast",
     "runtime": "runtime", "runningtime": "runtime", "duration": "runtime", "length": "runtime",
-    "running": "runtime", "time": "runtime",
+    "running": "runtime",
     "rated": "rating", "classification": "rating", "certification": "rating", "certificate": "rating",
     "mpaarating": "rating", "mpaa": "rating", "contentrating": "rating", "censorship": "rating",
     "rating": "rating",
@@ -69,7 +69,7 @@ _JUNK = re.compile(
     r"|posted (?:by|in|on)\b.{0,80}"
     r"|.*\b(?:was this review helpful|found this helpful|people found the following review useful|"
     r"sign in to vote|vote count|votes?:\s*\d|\d+ out of \d+ (?:people )?found)\b.*"
-    r"|.*\bthis site uses akismet\b.*"
+    r"|.*\bthis site uses akismet\b.*|(?:published|updated|last updated|posted)(?: on)?\s*:?\s*[\w ,:/.-]{0,40}"
     r"|\(?\s*(?:[\w ]{0,20}rating|our score|score|grade|stars?)\s*:?\s*[*★☆✩✭✮½\d./\s]+(?:out of [*★\d]+)?\s*\)?"
     r"|[*★☆✩✭✮½\s]{2,}(?:out of\s*[*★\d]+)?\s*\.?"
     r"|[\d.]+\s*(?:/|out of)\s*\d+\s*(?:stars?)?"
@@ -80,10 +80,13 @@ _JUNK = re.compile(
 )
 #: ``Label: value`` (no space needed after the colon)
 LABEL_LINE = re.compile(r"^\s*[•·*-]?\s*(?P<label>[A-Za-z][A-Za-z .'/&-]{0,30}?)\s*[:：]\s*(?P<value>.*?)\s*$")
-#: ``Directed by Zhang Yimou``, ``Starring Jet Li, Zhang Ziyi``: a label without a colon
+#: ``Directed by Zhang Yimou``, ``Starring Jet Li, Zhang Ziyi``, ``Director Zhang Yimou``: a label
+#: without a colon (the short forms only on a short line that is not a sentence)
 _UNCOLONED = re.compile(
     r"^\s*(?P<label>(?:written and )?directed by|starring|produced by|written by|distributed by|released by)"
-    r"\s+(?P<value>[A-Z\u4e00-\u9fff].{0,150}?)\s*\.?\s*$", re.IGNORECASE)
+    r"\s+(?P<value>[A-Z\u4e00-\u9fff].{0,150}?)\s*\.?\s*$"
+    r"|^\s*(?P<short>directors?|cast|stars|writers?|producers?|studio|genres?|runtime|running time|language|"
+    r"country|distributor)\s+(?P<svalue>[A-Z\u4e00-\u9fff][^.!?]{0,80}?)\s*$", re.IGNORECASE)
 #: several ``Label: value`` pairs in one line: ``114 min. Color. Written and directed by X. Cast: A, B.``
 _INLINE_PAIR = re.compile(
     r"(?:^|(?<=[.;|]\s)|(?<=\s\|))\s*(?P<label>[A-Z][A-Za-z &'/-]{1,30}?)\s*:\s*(?P<value>[^:|]+?)"
@@ -141,6 +144,11 @@ def uncoloned_field(line: str) -> tuple[str, str] | None:
     m = _UNCOLONED.match(line)
     if not m:
         return None
+    if m.group("short"):
+        value = m.group("svalue")
+        if len(value.split()) > 10 or re.search(r"\b(?:is|was|has|had|are|were|who|that)\b", value):
+            return None
+        return FIELD_LABELS.get(norm_label(m.group("short"))), value
     field = FIELD_LABELS.get(norm_label(m.group("label")))
     label = norm_label(m.group("label"))
     field = field or {"producedby": "producer", "writtenby": "writer", "distributedby": "distributor",
@@ -181,7 +189,8 @@ def inline_fields(line: str) -> list[tuple[str, str]]:
 
 def credit(line: str) -> tuple[str, str] | None:
     """``Jet Li as Nameless`` -> ``("Jet Li", "Nameless")`` for a short credit-shaped line."""
-    if len(line) > 90 or _SENTENCE_END.search(line.rstrip()) and not line.rstrip().endswith("..."):
+    if len(line) > 90 or _SENTENCE_END.search(line.rstrip()) and not line.rstrip().endswith("...") \
+            or review_heading(line) or line.isupper():
         return None
     m = CREDIT_LINE.match(line)
     if not m:
@@ -291,6 +300,41 @@ def in_url_path(title: str, url: str | None) -> bool:
     return bool(words) and len("".join(words)) >= 4 and f" {' '.join(words)} " in f" {path_words} "
 
 
+_TRAILING = re.compile(
+    r"\s*(?:\((?:[^()]*\d[^()]*|[A-Z]{1,4}\d{0,2}|[A-Z][\w.-]+(?:\s+[A-Z][\w.-]+){1,3})\)|\[[^\]]*\]|"
+    r"\b(?:18|19|20)\d\d|[\d.]+\s*(?:/\s*\d+\s*)?stars?|[*★☆½]+)\s*$")
+_NOT_A_TITLE = re.compile(
+    r"^(?:published|posted|updated|written|reviewed|by|on|at|in|director|directed|starring|cast|date|watch|"
+    r"watches|share|read|image|photo|poster|trailer|home|menu)\b"
+    r"|^(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}$"
+    r"|^\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?(?:\s+\d{4})?$|^[\d\s/.,:-]+$"
+    r"|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?$"
+    r"|^\d+\s*(?:min|mins|minutes|hrs?|hours?)\b|^(?:what|how|why|who|when|where|is|are|does|do)\b.*$",
+    re.IGNORECASE)
+
+
+def clean_title(text: str) -> str:
+    """``The Flowers of War (15)``, ``One Second 2020``, ``Shanghai Triad (Zhang Yimou)``,
+    ``Happy Times 4.0 stars`` -> the bare title; ``Story of Qiu Ju, The`` -> ``The Story of Qiu Ju``."""
+    t = text.strip(" \"“”‘’'*_")
+    for _ in range(3):
+        cut = _TRAILING.sub("", t).strip(" -–—:|,")
+        if not cut or cut == t:
+            break
+        t = cut
+    m = re.fullmatch(r"(.+?),\s*(The|A|An)", t)
+    t = f"{m.group(2)} {m.group(1)}" if m else t
+    # "Zhang Yimou's Cliff Walkers": the maker's possessive is not part of the title
+    m = re.fullmatch(r"(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*[’']s\s+(?P<rest>[A-Z0-9“\"‘'].+)", t)
+    return m.group("rest").strip(" \"“”‘’'") if m else t
+
+
+def title_candidate(text: str, raw: str | None = None) -> bool:
+    """Could this heading part be a title at all (not a date, a byline, a label)?"""
+    return bool(text.strip()) and not _NOT_A_TITLE.search(text.strip()) and fold(text) not in _GENERIC_TITLES \
+        and (raw is None or not _NOT_A_TITLE.search(raw.strip()))
+
+
 def heading_parts(line: str) -> list[str]:
     """A heading and its parts around ``:``, `` - ``, ``|``: ``Shadow: Zhang Yimou returns`` gives
     the whole line, ``Shadow`` and ``Zhang Yimou returns``; review markers dropped from each."""
@@ -304,7 +348,8 @@ def heading_parts(line: str) -> list[str]:
         if yh:
             p = yh[0]
         p = re.sub(r"^(?:(?:movie|film|dvd)\s+)?review\s+", "", p, flags=re.IGNORECASE).strip(" \"“”‘’'*_")
-        if p and fold(p) not in _GENERIC_TITLES and p not in out:
+        raw, p = p, clean_title(p)
+        if p and title_candidate(p, raw) and p not in out:
             out.append(p)
     return out
 
@@ -332,7 +377,7 @@ def choose_title(headings: list[str], body: str, url: str | None) -> tuple[str |
                 score += 3
             repeats = folded_body.count(f" {words} ")
             if repeats:
-                score += 2 + min(repeats - 1, 2) * 0.5
+                score += 2 + min(repeats - 1, 2) * 0.5 + (1 if n == 0 and part == heading_parts(h)[0] else 0)
             if marked:
                 score += 0.5
             if score >= 3 and (best is None or (score, -n) > (best[0], best[1])):

@@ -173,6 +173,9 @@ def _classify(line: str) -> list[_Line]:
     unc = header.uncoloned_field(line)
     if unc:
         return [_Line(line, field=unc[0], value=unc[1])]
+    bare = header.norm_label(line)
+    if bare in header.FIELD_LABELS and len(line.split()) <= 3 and line.strip()[:1].isupper():
+        return [_Line(line, field=header.FIELD_LABELS[bare], value="")]  # "Run Time" alone: its value follows
     c = header.credit(line)
     if c:
         return [_Line(line, credit=c)]
@@ -273,9 +276,8 @@ def _free_text_review(source: ReviewSource, lines: list[_Line], url: str | None 
     changes: dict[str, object] = {}
     title, headings = header.choose_title(headings, body, url)
     if title:
-        found = next((_heading_title(h) for h in headings if _heading_title(h) and
-                      header.fold(str(_heading_title(h)["title"])) == header.fold(title)), None)
-        changes = found or {"title": _tidy_title(title)}
+        line = next((h for h in headings if title in header.heading_parts(h)), None)
+        changes = {**(_heading_title(line) or {}), "title": _tidy_title(title)} if line else {"title": _tidy_title(title)}
     return Review(source=source.name, sha256=source.sha256, body=body, reviewer=reviewer, has_header=False,
                   headings=tuple(headings), **changes)
 
@@ -349,6 +351,11 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
                 after_blank = True
                 continue
             stripped = ln.text.strip()
+            lead = _leading_label(stripped) if fields else None
+            if lead:  # "Theatre Release December 16, 2011": a label and its value, no colon
+                fields.setdefault(lead[0], lead[1])
+                pending_field = None
+                continue
             if pending_field and pending_field not in fields and len(stripped) <= 150:
                 fields[pending_field] = stripped  # the value sits on the line after its label
                 pending_field = None
@@ -384,10 +391,13 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
     if title_line is None and headings:
         chosen, headings = header.choose_title(headings, "\n".join(sections["body"] + sections["synopsis"]), url)
         if chosen:
-            title_line = next((h for h in headings if chosen in header.heading_parts(h) and _heading_title(h)), chosen)
-        elif len(headings) == 1:
+            line = next((h for h in headings if chosen in header.heading_parts(h)), chosen)
+            changes.update(_heading_title(line) or {})
+            changes["title"] = _tidy_title(chosen)
+            title_line = line
+        elif len(headings) == 1 and header.title_candidate(headings[0]):
             title_line = headings[0]  # the one line above the fields: the seed's own layout
-    if title_line:
+    if title_line and "title" not in changes:
         found = _heading_title(title_line)
         changes.update(found if found else _parse_title_line(title_line))
     if "title" in fields:
@@ -475,6 +485,17 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
     )
 
 
+def _leading_label(line: str) -> tuple[str, str] | None:
+    """In a header block, a line that starts with a known label of one to three words."""
+    words = line.split()
+    for n in (3, 2, 1):
+        if len(words) > n and all(w[:1].isupper() for w in words[:n]):
+            field = header.FIELD_LABELS.get(header.norm_label(" ".join(words[:n])))
+            if field and len(header.norm_label(" ".join(words[:n]))) >= 4:
+                return field, " ".join(words[n:])
+    return None
+
+
 def _clean_reviewer(name: str) -> str:
     """``SteelwireMantis on 2003-07-17`` -> ``SteelwireMantis``."""
     name = re.sub(r"\s+(?:on|,)\s+.*\d{4}.*$", "", name)
@@ -557,7 +578,11 @@ def _split_list(value: str, extra_separators: str = "") -> list[str]:
 
 
 def _clean_name(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip(" .,;:\"“”'")
+    """A name as a header gives it: ``Zhang Yimou 张艺谋`` -> ``Zhang Yimou`` (the Latin part of a
+    name written in both scripts)."""
+    name = re.sub(r"\s+", " ", name).strip(" .,;:\"“”'")
+    latin = re.sub(r"\s*[\u3000-\u9fff\uac00-\ud7af]+\s*", " ", name).strip()
+    return latin if latin and latin != name and re.search(r"[A-Za-z]", latin) else name
 
 
 _UNIT_HOURS = r"(?:h|hr|hrs|hour|hours)"

@@ -8,6 +8,7 @@ Wikidata snapshot (issue 4) can feed it without this module knowing its format.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from collections.abc import Iterable, Iterator
 
 from ..models import Review
@@ -161,3 +162,62 @@ def bundled_entries(settings) -> list[Entry]:
     if settings.wikidata_snapshot == Path("none"):
         return []
     return from_snapshot(Snapshot.load([settings.wikidata_snapshot or bundled_snapshot_dir()]))
+
+
+def person_key(name: str) -> str:
+    """Order-free, hyphen-free key: ``Yimou Zhang`` = ``Zhang Yimou``; ``Chiu-wai`` = ``Chiu Wai``."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(sorted(re.sub(r"[^\w\s]", " ", text.replace("-", " ")).split()))
+
+
+@dataclass(frozen=True)
+class KnownFacts:
+    """What the Wikidata snapshot says about people and films, for deciding roles in a review:
+    who is a film director at all, and who directed or played in a film of a given title."""
+
+    directors: frozenset[str] = frozenset()
+    film_directors: dict[str, frozenset[str]] = field(default_factory=dict)
+    film_cast: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def title_key(title: str) -> str:
+    t = " ".join(re.sub(r"[^\w\s]", " ", title.lower().replace("’", "'")).split())
+    return re.sub(r"^(?:the|a|an)\s+", "", t)
+
+
+def facts_from_snapshot(snapshot) -> KnownFacts:
+    directors: set[str] = set()
+    film_directors: dict[str, set[str]] = {}
+    film_cast: dict[str, set[str]] = {}
+    by_id = snapshot.entities
+
+    def names_of(ids) -> set[str]:
+        return {person_key(t) for i in ids if i in by_id for t, _l, _h in by_id[i].names(("en",))}
+
+    for e in by_id.values():
+        description = e.descriptions.get("en", "") or ""
+        if re.search(r"\b(?:film ?maker|(?:film |movie )?director)\b", description, re.IGNORECASE):
+            directors.update(person_key(t) for t, _l, _h in e.names(("en",)))
+        d, c = e.items("P57"), e.items("P161")
+        if d or c:
+            for t, _l, _h in e.names(("en",)):
+                if d:
+                    film_directors.setdefault(title_key(t), set()).update(names_of(d))
+                    directors.update(names_of(d))
+                if c:
+                    film_cast.setdefault(title_key(t), set()).update(names_of(c))
+    return KnownFacts(frozenset(directors), {k: frozenset(v) for k, v in film_directors.items()},
+                      {k: frozenset(v) for k, v in film_cast.items()})
+
+
+def bundled_facts(settings) -> KnownFacts:
+    from pathlib import Path
+
+    from ..wikidata.snapshot import Snapshot, bundled_snapshot_dir
+
+    if settings.wikidata_snapshot == Path("none"):
+        return KnownFacts()
+    return facts_from_snapshot(Snapshot.load([settings.wikidata_snapshot or bundled_snapshot_dir()]))

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..header import fold, heading_parts, in_url_path, url_parts
+
 #: words right before a title that make it another work than the one reviewed
 RELATED_BEFORE = re.compile(
     r"\b(?:follow[- ]up|sequel|prequel|successor|predecessor|remake|companion piece|answer|tribute|homage)\s+(?:to|of)\s+"
@@ -21,7 +23,7 @@ RELATED_BEFORE = re.compile(
     r"|\b(?:since|after|than|unlike|like|before|echoes|echoing|recalls|recalling|resembles|evokes|"
     r"reminiscent of|reminds (?:one|us|me) of|vein of|version of|equivalent of|compared? (?:to|with)|"
     r"comparisons? (?:with|to)|pales next to|lives up to|by way of|cross between|mix of|meets|"
-    r"(?:previous|earlier|last|first|debut|breakthrough|past|prior|other|former|recent)\s+"
+    r"(?:previous|earlier|last|past|prior|other|former)\s+"
     r"(?:film|movie|feature|work|effort|outing|epic|picture|films|movies|features|works|efforts|epics|pictures)"
     r"(?:\s+(?:like|such as|including))?,?|films? (?:like|such as|including)|(?:he|she) (?:made|directed)|"
     r"known for|famous for|best known for|director of|maker of|star of|helmer of|who (?:made|directed|gave us))"
@@ -44,6 +46,7 @@ SUBJECT_VERB = re.compile(
     r"[a-z]+s)\b")
 _QUOTE_BEFORE = re.compile(r"[\"“‘'*_]$")
 
+_SMALL_WORDS = {"of", "the", "a", "an", "in", "on", "to", "for", "and", "or", "at", "by", "with", "from"}
 MIN_SCORE = 2.0
 MIN_LEAD = 1.0
 
@@ -97,6 +100,7 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
     possessive stands right before a mention (``Zhang Yimou's``), if any.
     """
     cands: dict[str, Candidate] = {}
+    texts = sections_of(work_mentions, review)
     for f, s, e, title, attrs in work_mentions:
         key = norm(title)
         if not key:
@@ -119,6 +123,14 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
             continue
         for part in heading_parts(h):
             pk = norm(part)
+            inner = [k for k in cands if len(k) >= 4 and re.search(rf"\b{re.escape(k)}\b", pk) and k != pk]
+            if inner and pk and fold(part) in fold(" ".join(texts)):
+                # the heading writes whole a title the NER clipped ("Mood For Love"): take the whole
+                whole = cands.setdefault(pk, Candidate(part))
+                for k in inner:
+                    whole.mentions.extend(cands.pop(k).mentions)
+                whole.add(4.0, f"named in the heading {h!r}")
+                break
             if pk and pk not in people and is_title_case(part) and len(pk.split()) <= 8 and pk not in cands:
                 cands[pk] = Candidate(part)
                 cands[pk].add(2.0, f"the heading {h!r}, in title case")
@@ -127,6 +139,7 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
         for key, c in cands.items():
             if in_url_path(c.title, review.url):
                 c.add(3.0, "the page's address spells it")
+        _url_candidates(review, cands, texts, people)
     for key, c in cands.items():
         kinds = {m[3].get("kind") for m in c.mentions} - {None}
         if kinds and kinds != {"film"}:
@@ -175,6 +188,53 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
             c.add(1.0 if c.year == review.year else -2.0,
                   "the header's year" if c.year == review.year else f"a year ({c.year}) other than the header's")
     return sorted(cands.values(), key=lambda c: (-c.score, c.title))
+
+
+def sections_of(work_mentions, review) -> list[str]:
+    return [t for t in (review.synopsis, review.body, review.verdict) if t]
+
+
+def _url_candidates(review, cands: dict[str, Candidate], texts: list[str], people: set[str]) -> None:
+    """Words of the page's address that the text writes as a capitalised phrase (``/yellow-earth``
+    and "Yellow Earth") name a candidate the NER may not have seen: one-word and common-word
+    titles (``Burning``, ``Happy Times``) most of all."""
+    _, path = url_parts(review.url)
+    words = [w for w in path.split() if w]
+    if not words:
+        return
+    text = "\n".join(texts)
+    name_words = {w for p in people for w in p.split()}
+    seen = set()
+    for n in range(min(7, len(words)), 0, -1):
+        for i in range(len(words) - n + 1):
+            gram = words[i:i + n]
+            if gram[0] in ("review", "reviews", "movie", "film", "html", "htm", "php", "www") or gram[-1].isdigit():
+                continue
+            if len("".join(gram)) < 4 or all(w in name_words for w in gram) or gram[-1] in _SMALL_WORDS:
+                continue
+            pattern = r"(?<![\w-])" + r"[\s\-:,]+(?:(?:of|the|a|an|and|in|on|for|to|at)[\s\-]+)*".join(
+                re.escape(w) for w in gram) + r"(?![\w-])"
+            hits = [m for m in re.finditer(pattern, text, re.IGNORECASE) if is_title_case(m.group(0))
+                    and not re.match(r"\s+[A-Z]", text[m.end():m.end() + 2])]
+            if n == 1:  # one word: only where the text uses it as a title (quoted, or "X is ...")
+                hits = [m for m in hits if _QUOTE_BEFORE.search(text[max(0, m.start() - 1):m.start()])
+                        or (m.start() == 0 or text[m.start() - 1] == "\n" or text[max(0, m.start() - 2):m.start()] in (". ", "! ", "? "))
+                        and SUBJECT_VERB.match(text[m.end():m.end() + 30].lstrip(" ,"))]
+            if not hits:
+                continue
+            phrase = hits[0].group(0)
+            key = norm(phrase)
+            if key in people or key in seen or any(key in k.split() or key in k for k in seen):
+                continue
+            seen.add(key)
+            if key in cands:
+                continue
+            c = cands[key] = Candidate(phrase)
+            c.add(3.0, "the page's address spells it")
+            if len(hits) > 1:
+                c.add(min(4.0, 1.0 * (len(hits) - 1)), f"named {len(hits)} times")
+            if hits[0].start() < 300:
+                c.add(1.0, "named in the opening")
 
 
 def choose(cands: list[Candidate]) -> tuple[Candidate | None, float]:

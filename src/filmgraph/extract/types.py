@@ -13,6 +13,7 @@ PERSON_ROLES = ("director", "cast", "reviewer", "filmmaker", "person")
 WORK_KINDS = ("film", "novel", "poem", "other")
 EVENT_KINDS = ("festival", "award", "period")
 POLARITIES = ("favourable", "unfavourable", "neutral")
+RELATIONS = ("similar to", "contrast", "adapted from", "inspired by")
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ class Comparison:
     cue: str
     polarity: str = "neutral"
     evidence: tuple[Evidence, ...] = ()
+    #: similar to / contrast / adapted from / inspired by
+    relation: str = "similar to"
 
 
 @dataclass(frozen=True)
