@@ -174,7 +174,8 @@ def _classify(line: str) -> list[_Line]:
     if unc:
         return [_Line(line, field=unc[0], value=unc[1])]
     bare = header.norm_label(line)
-    if bare in header.FIELD_LABELS and len(line.split()) <= 3 and line.strip()[:1].isupper():
+    if bare in header.FIELD_LABELS and len(line.split()) <= 3 and line.strip()[:1].isupper() \
+            and re.fullmatch(r"[A-Za-z &/.'-]+", line.strip()):
         return [_Line(line, field=header.FIELD_LABELS[bare], value="")]  # "Run Time" alone: its value follows
     c = header.credit(line)
     if c:
@@ -369,7 +370,8 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
                 headings.append(stripped)  # the title is chosen among them below
                 after_blank = False
                 continue
-            if fields and not after_blank and len(stripped) <= 150:
+            sentence = re.search(r"[.!?]\s*$", stripped) and len(stripped.split()) > 6
+            if fields and not after_blank and len(stripped) <= 150 and not sentence:
                 # An unlabelled line straight under a field continues that field's value.
                 last = next(reversed(fields))
                 fields[last] = f"{fields[last]} {stripped}"

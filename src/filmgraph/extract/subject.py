@@ -72,10 +72,14 @@ def norm(text: str) -> str:
     return re.sub(r"^(?:the|a|an)\s+", "", " ".join(text.split()))
 
 
+_OWNER_LEAD = re.compile(r"^\s*(?:[A-Z][\w-]+\s+){0,3}[A-Z][\w-]+[’']s\s+(?:own\s+|new\s+|latest\s+)?[\"“‘'*_]?$")
+
+
 def _sentence_start(f, offset: int) -> bool:
+    """At the start of its sentence, or right after an owner there (``Bong Joon-ho's Parasite is``)."""
     s0 = next((a for a, b in f.sentences if a <= offset < b), 0)
     lead = f.text[s0:offset]
-    return not lead.strip(" \"“‘'*_(")
+    return not lead.strip(" \"“‘'*_(") or bool(_OWNER_LEAD.match(lead))
 
 
 def _in_opening(f, offset: int) -> bool:
@@ -144,7 +148,9 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
         kinds = {m[3].get("kind") for m in c.mentions} - {None}
         if kinds and kinds != {"film"}:
             c.add(-5.0, f"a {'/'.join(sorted(kinds))}, not a film")
-        n = len(c.mentions)
+        # how often the text writes the title, whether or not the NER saw each one
+        written = sum(len(re.findall(rf"(?<![\w-]){re.escape(c.title)}(?![\w-])", t)) for t in texts)
+        n = max(len(c.mentions), written)
         if n > 1:
             c.add(min(4.0, 1.0 * (n - 1)), f"named {n} times")
         if key in compared:
