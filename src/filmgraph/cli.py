@@ -105,7 +105,11 @@ def _with_remote(app: App, endpoint, update_url, graph_store, user, password) ->
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
+@click.option("--urls", "urls_file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Also build the review pages listed in this file (one URL a line, # comments).")
+@click.option("--columns", metavar="FIELD=COLUMN,...",
+              help="Dataset columns by field, e.g. text=review,title=movie [default: common names].")
 @click.option("--export", "export_path", type=click.Path(path_type=Path), help="Also export the store to this file.")
 @click.option("--format", "export_format", help="Format of --export (default: from its extension, else Turtle).")
 @click.option("--stats", "show_stats", is_flag=True, help="Print the store's counts when done.")
@@ -119,12 +123,14 @@ def _with_remote(app: App, endpoint, update_url, graph_store, user, password) ->
               help="Write into this remote SPARQL store (http(s) URL, see `push`) or store directory.")
 @_remote_options
 @pass_app
-def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_format: str | None,
+def build(app: App, paths: tuple[str, ...], urls_file: Path | None, columns: str | None, export_path: Path | None, export_format: str | None,
           show_stats: bool, force: bool, link_mode: str | None, no_text: bool, workers: int | None,
           target: str | None, endpoint=None, update_url=None, graph_store=None, user=None, password=None) -> None:
-    """Read reviews (files, directories, or - for stdin) into the store.
+    """Read reviews (files, directories, URLs, or - for stdin) into the store.
 
-    Directories are searched recursively for *.txt and *.md. An unchanged review is skipped; a
+    Reviews can be plain text (*.txt), Markdown (*.md), web pages (*.html, or http(s) URLs,
+    fetched politely and cached) and datasets (*.csv, *.tsv, *.jsonl: one review per row);
+    directories are searched recursively for all of these. An unchanged review is skipped; a
     changed one replaces its named graph. A review that cannot be read is reported and the
     others still build; the exit code is then 1.
 
@@ -134,6 +140,9 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
       filmgraph build review.txt --export graph.ttl --stats
       filmgraph build data/reviews --no-text
       cat review.txt | filmgraph build -
+      filmgraph build data/inputs/the-story-of-qiu-ju-1992.html
+      filmgraph build https://example.org/reviews/hero --urls more-urls.txt
+      filmgraph build reviews.csv --columns text=review,title=movie
       filmgraph build corpus/ --workers 2
       filmgraph build data/reviews --store http://localhost:8890/sparql-auth --user dba
     """
@@ -142,6 +151,12 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
 
     if workers is not None:
         app.settings = app.settings.replace(workers=workers)
+    if columns is not None:
+        app.settings = app.settings.replace(dataset_columns=columns)
+    paths = paths + _read_url_list(urls_file)
+    if not paths:
+        raise click.UsageError("give reviews to build: files, directories, URLs, - for stdin, or --urls FILE")
+    fetcher = _fetcher(app.settings, paths)
     _with_remote(app, endpoint, update_url, graph_store, user, password)
     target = target or endpoint
     total = _count_inputs(paths, REVIEW_SUFFIXES)
@@ -152,7 +167,7 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
     if target is not None and not remote:
         app.settings = app.settings.replace(store_path=Path(target))
     with (_remote_store(app, target) if remote else app.store()) as store, \
-            _text_stage(app, store, no_text, paths) as stage:
+            _text_stage(app, store, no_text, paths, fetcher) as stage:
         bar = _progress(app, total, "reviews")
 
         def on_outcome(outcome) -> None:
@@ -167,7 +182,7 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
 
         try:
             report = run_build(paths, store, app.settings, text_stage=stage, on_outcome=on_outcome,
-                               force=force)
+                               force=force, fetcher=fetcher)
         finally:
             bar.close()
         app.say(
@@ -175,6 +190,8 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
             f"{report.count('replaced')} replaced, {report.count('unchanged')} unchanged, "
             f"{report.count('skipped')} skipped, {report.count('failed')} failed"
         )
+        if fetcher is not None:
+            app.say(f"web pages: {fetcher.requests} HTTP request(s), {fetcher.cache_hits} read from the page cache")
         if remote:
             if link_mode != "off":
                 app.say("not linked to Wikidata: linking needs a local store (build locally, link, then push)")
@@ -188,12 +205,31 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
         sys.exit(EXIT_PROBLEM)
 
 
-def _headers(paths: tuple[str, ...], settings: Settings):
+def _read_url_list(urls_file: Path | None) -> tuple[str, ...]:
+    """``--urls FILE``: one URL a line; blank lines and ``#`` comments skipped."""
+    if urls_file is None:
+        return ()
+    lines = urls_file.read_text(encoding="utf-8-sig").splitlines()
+    return tuple(ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#"))
+
+
+def _fetcher(settings: Settings, paths: tuple[str, ...]):
+    """One page fetcher for the whole build (its politeness and memory of failures span both passes)."""
+    from .inputs import is_url
+
+    if not any(is_url(p) for p in paths):
+        return None
+    from .inputs.urls import Fetcher
+
+    return Fetcher(settings)
+
+
+def _headers(paths: tuple[str, ...], settings: Settings, fetcher=None):
     """The headers of the reviews about to be built (standard input cannot be read twice)."""
     from .errors import ReadError
     from .read import iter_sources, read_review
 
-    for item in iter_sources([p for p in paths if p != "-"], settings):
+    for item in iter_sources([p for p in paths if p != "-"], settings, fetcher=fetcher):
         if not isinstance(item, ReadError):
             try:
                 yield read_review(item, settings)
@@ -202,13 +238,20 @@ def _headers(paths: tuple[str, ...], settings: Settings):
 
 
 def _count_inputs(paths: tuple[str, ...], suffixes: tuple[str, ...]) -> int | None:
+    from .inputs import DATASET_SUFFIXES
+
     total = 0
     for raw in paths:
         p = Path(raw)
+        if p.suffix.lower() in DATASET_SUFFIXES:
+            return None  # a dataset's rows are not counted ahead (it is streamed)
         if raw == "-" or not p.is_dir():
             total += 1
         else:
-            total += sum(1 for f in p.rglob("*") if f.suffix.lower() in suffixes) or 1
+            found = [f for f in p.rglob("*") if f.suffix.lower() in suffixes]
+            if any(f.suffix.lower() in DATASET_SUFFIXES for f in found):
+                return None
+            total += len(found) or 1
     return total
 
 
@@ -769,7 +812,7 @@ def _remote_store(app: App, url: str | None = None):
 
 
 @contextmanager
-def _text_stage(app: App, store, no_text: bool = False, paths: tuple[str, ...] = ()):
+def _text_stage(app: App, store, no_text: bool = False, paths: tuple[str, ...] = (), fetcher=None):
     """The build's text stage: the spaCy extraction (or the ``text_stage`` setting's factory),
     in-process or over ``workers`` processes; none with ``--no-text``."""
     if no_text:
@@ -781,7 +824,7 @@ def _text_stage(app: App, store, no_text: bool = False, paths: tuple[str, ...] =
     factory = load_factory(app.settings.text_stage or "filmgraph.extract:make_text_stage")
     # the extraction's gazetteer: a local store's names (a remote build has only the headers) and
     # the headers of the reviews about to be built
-    extra = {} if app.settings.text_stage else {"headers": _headers(paths, app.settings)}
+    extra = {} if app.settings.text_stage else {"headers": _headers(paths, app.settings, fetcher)}
     stage = text_stage_for(factory, app.settings, store if isinstance(store, FilmStore) else None, **extra)
     try:
         yield stage

@@ -85,6 +85,10 @@ def review_graph(review: Review, iris: Iris, rid: str | None = None) -> ReviewGr
     if review.reviewer:
         author = _person(g, iris, review.reviewer)
         g.add((r, SCHEMA.author, author))
+    if review.date_published:  # web pages and datasets (inputs/)
+        g.add((r, SCHEMA.datePublished, Literal(review.date_published.isoformat(), datatype=XSD.date)))
+    if review.url:
+        g.add((r, SCHEMA.url, Literal(review.url, datatype=XSD.anyURI)))
     if review.verdict or review.rating_value is not None:
         rating = URIRef(f"{iris.base}rating/{rid}")
         g.add((r, SCHEMA.reviewRating, rating))

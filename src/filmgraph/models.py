@@ -13,11 +13,17 @@ class ReviewSource:
 
     name: str
     data: bytes
+    #: what the bytes are: "" (decide by name and content), "text", "markdown", "html", or "row"
+    #: (one dataset row as JSON, see ``filmgraph.inputs.dataset``)
+    kind: str = ""
 
     @property
     def sha256(self) -> str:
+        """Digest of the bytes; for a fetched page, of its URL too (the graph states it)."""
         import hashlib
 
+        if self.name.startswith(("http://", "https://")):
+            return hashlib.sha256(self.name.encode("utf-8") + b"\x00" + self.data).hexdigest()
         return hashlib.sha256(self.data).hexdigest()
 
 
@@ -48,6 +54,8 @@ class Review:
     release_country: str | None = None
     language: str | None = None
     reviewer: str | None = None
+    #: when the review was published, when the input says so (web pages, datasets)
+    date_published: date | None = None
     synopsis: str = ""
     body: str = ""
     verdict: str = ""

@@ -74,12 +74,13 @@ def build(
     stdin: BinaryIO | None = None,
     on_outcome: Callable[[ReviewOutcome], None] | None = None,
     force: bool = False,
+    fetcher=None,
 ) -> BuildReport:
     """Add the reviews at ``paths`` to ``store``; return what happened to each.
 
     Unchanged reviews (same bytes, same settings, same text stage) are skipped before any
     analysis. ``on_outcome`` is called as each review is done (for progress bars); ``force``
-    rebuilds unchanged reviews too.
+    rebuilds unchanged reviews too. ``fetcher`` (``inputs.urls.Fetcher``) fetches URL inputs.
     """
     iris = Iris(settings.base_iri)
     fingerprint = text_stage.fingerprint if text_stage is not None else ""
@@ -95,7 +96,7 @@ def build(
     todo: dict[tuple[str, str], tuple[str, str, bool]] = {}  # (source, sha256) -> (review id, build key, existed)
 
     def to_analyse() -> Iterator[Review]:
-        for item in iter_sources(paths, settings, stdin=stdin):
+        for item in iter_sources(paths, settings, stdin=stdin, fetcher=fetcher):
             if isinstance(item, ReadError):
                 done(ReviewOutcome(item.source, "failed", error=str(item)))
                 continue

@@ -19,10 +19,12 @@ from typing import BinaryIO, Iterable, Iterator
 
 from . import header
 from .errors import ReadError
+from .inputs import ALL_SUFFIXES
+from .inputs.encoding import decode_bytes, has_utf16_bom
 from .models import Review, ReviewSource
 from .settings import Settings
 
-REVIEW_SUFFIXES = (".txt", ".md")
+REVIEW_SUFFIXES = ALL_SUFFIXES  # .txt, .md, .html, .csv, ...: see inputs/
 STDIN_NAME = "<stdin>"
 
 # ---------------------------------------------------------------------------------------------
@@ -31,14 +33,24 @@ STDIN_NAME = "<stdin>"
 
 
 def iter_sources(
-    paths: Iterable[str | Path], settings: Settings, stdin: BinaryIO | None = None
+    paths: Iterable[str | Path], settings: Settings, stdin: BinaryIO | None = None, fetcher=None
 ) -> Iterator[ReviewSource | ReadError]:
     """Yield each review's bytes, or a ``ReadError`` in its place, so one bad file stops nothing.
 
-    Directories are searched recursively for ``*.txt`` and ``*.md`` (hidden folders skipped), in
-    sorted order so that builds are reproducible; ``-`` reads standard input.
+    Directories are searched recursively for ``REVIEW_SUFFIXES`` (hidden folders skipped), in
+    sorted order so that builds are reproducible; ``-`` reads standard input; a dataset yields
+    one source per row and a URL is fetched by ``fetcher`` (see ``filmgraph.inputs``).
     """
+    from .inputs import is_url
+
     for raw in paths:
+        if is_url(raw):  # a web page: fetched (or from the page cache), see inputs/urls.py
+            if fetcher is None:
+                from .inputs.urls import Fetcher
+
+                fetcher = Fetcher(settings)
+            yield fetcher.fetch(str(raw))
+            continue
         if str(raw) == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
             data = stream.read(settings.max_review_bytes + 1)
@@ -54,11 +66,22 @@ def iter_sources(
                 and (p.is_file() or p.is_symlink())
             )
             if not found:
-                yield ReadError(str(path), "directory holds no *.txt or *.md reviews")
+                yield ReadError(str(path), "directory holds no reviews (*.txt, *.md, *.html, *.csv, ...)")
             for p in found:
-                yield _read_path(p, settings)
+                yield from _read_any(p, settings)
         else:
-            yield _read_path(path, settings)
+            yield from _read_any(path, settings)
+
+
+def _read_any(path: Path, settings: Settings) -> Iterator[ReviewSource | ReadError]:
+    from .inputs import DATASET_SUFFIXES
+
+    if path.suffix.lower() in DATASET_SUFFIXES:  # one review per row, streamed: inputs/dataset.py
+        from .inputs.dataset import iter_rows
+
+        yield from iter_rows(path, settings)
+    else:
+        yield _read_path(path, settings)
 
 
 def _read_path(path: Path, settings: Settings) -> ReviewSource | ReadError:
@@ -87,20 +110,17 @@ def _checked(source: ReviewSource, settings: Settings) -> ReviewSource | ReadErr
         return ReadError(source.name, f"input is over the {settings.max_review_bytes:,}-byte limit for one review")
     if not source.data.strip():
         return ReadError(source.name, "empty file")
-    if b"\x00" in source.data[:8192]:
+    if b"\x00" in source.data[:8192] and not has_utf16_bom(source.data):
         return ReadError(source.name, "binary file (contains NUL bytes), not a text review")
     return source
 
 
 def decode(source: ReviewSource) -> str:
-    """UTF-8 text (a BOM is dropped) with line endings and odd spaces normalised."""
-    try:
-        text = source.data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = source.data[: exc.start].count(b"\n") + 1
-        raise ReadError(
-            source.name, f"not valid UTF-8: byte 0x{source.data[exc.start]:02x} at offset {exc.start} (line {line})"
-        ) from None
+    """UTF-8 or UTF-16 text (by its BOM; a BOM is dropped) with line endings and odd spaces normalised."""
+    return normalise(decode_bytes(source.data, source.name))
+
+
+def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Non-breaking and other exotic spaces become plain spaces; zero-width ones vanish.
     text = re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]", " ", text)
@@ -184,9 +204,22 @@ def _unknown_labels_need_company(lines: list[_Line]) -> list[_Line]:
 
 
 def read_review(source: ReviewSource, settings: Settings | None = None) -> Review:
-    """Parse one review. Raises ``ReadError`` only for input that cannot be text at all."""
+    """Parse one review. Raises ``ReadError`` only for input that cannot be text at all.
+
+    Markdown, HTML and dataset rows become plain text first, plus structured fields that win
+    over the text's (``filmgraph.inputs``); plain text goes straight to the text reader.
+    """
+    from . import inputs
+
     settings = settings or Settings()
-    text = decode(source)
+    prepared = inputs.prepare(source)
+    if prepared is None:
+        return read_text(source, decode(source), settings)
+    return inputs.apply(read_text(source, normalise(prepared.text), settings), prepared)
+
+
+def read_text(source: ReviewSource, text: str, settings: Settings) -> Review:
+    """The text reader: review text (decoded, normalised) to a ``Review``."""
     lines = [ln.rstrip() for ln in text.split("\n")]
     url = None
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)

@@ -78,6 +78,21 @@ class Settings:
     #: the text stage's factory as ``package.module:function`` (called as ``f(settings, store)``);
     #: None: filmgraph's spaCy extraction (``filmgraph.extract:make_text_stage``)
     text_stage: str | None = None
+    # --- web pages and datasets (issue 14; see docs/inputs.md) -------------------------------
+    #: read timeout of one page request (the connect timeout is short, so no network fails fast)
+    fetch_timeout_s: float = 10.0
+    fetch_connect_timeout_s: float = 3.05
+    #: pages larger than this are refused (checked on Content-Length and while downloading)
+    fetch_max_bytes: int = 5 * 1024 * 1024
+    #: seconds between two requests to the same host
+    fetch_delay_s: float = 1.0
+    fetch_max_redirects: int = 5
+    #: the robots.txt rules of each host are obeyed (for ``user_agent``) unless this is off
+    respect_robots_txt: bool = True
+    #: fetched pages are kept here; a rebuild reads them from here, without a request
+    page_cache_dir: Path | None = None  # None: cache_dir / "pages"
+    #: dataset columns by field, ``text=review,title=movie`` (``--columns``); unnamed fields by common names
+    dataset_columns: str | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def replace(self, **changes: object) -> "Settings":
