@@ -131,10 +131,10 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
     \b
     Examples:
       filmgraph build data/reviews
-      filmgraph build review.txt --export graph.ttl --stats
+      filmgraph build data/reviews/hero-2002.txt --export out/hero.ttl --stats
       filmgraph build data/reviews --no-text
-      cat review.txt | filmgraph build -
-      filmgraph build corpus/ --workers 2
+      cat data/reviews/hero-2002.txt | filmgraph build -
+      filmgraph build data/reviews --workers 2
       filmgraph build data/reviews --store http://localhost:8890/sparql-auth --user dba
     """
     from .pipeline import build as run_build
@@ -396,7 +396,7 @@ def _link_after_build(app: App, store, mode: str) -> None:
 @main.command()
 @click.option("--offline", is_flag=True, help="Never touch the network: cache and offline snapshots only.")
 @click.option("--review", "review", help="Show the decisions for the entities of this review only "
-                                         "(its id, e.g. one-second-2021-by-john-li, or its IRI).")
+                                         "(its id, e.g. hero-2002-by-benedict-ong, or its IRI).")
 @click.option("--report", "report_path", type=click.Path(path_type=Path),
               help="Write every decision (score, reasons, top candidates) as JSON here.")
 @pass_app
@@ -412,7 +412,7 @@ def link(app: App, offline: bool, review: str | None, report_path: Path | None) 
     \b
     Examples:
       filmgraph link --offline
-      filmgraph link --review one-second-2021-by-john-li
+      filmgraph link --offline --review hero-2002-by-benedict-ong
       FILMGRAPH_USER_AGENT="mytool/1.0 (me@example.org)" filmgraph link --report out/links.json
     """
     from .export import atomic_write
@@ -596,9 +596,9 @@ def query(app: App, query: str | None, binds: tuple[str, ...], fmt: str | None, 
     Examples:
       filmgraph query --list
       filmgraph query films-by-director --bind name="Zhang Yimou"
-      filmgraph query cast-and-roles --bind film=film:one-second-2021 --format csv
+      filmgraph query cast-and-roles --bind film=film:hero-2002 --format csv
       filmgraph query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
-      filmgraph query my-question.rq --format json
+      filmgraph query queries/films-by-director.rq --format json
       filmgraph query collaborators --endpoint http://127.0.0.1:7878/sparql
     """
     from .errors import QueryError
@@ -697,10 +697,10 @@ def view(app: App, output: Path, director: str | None, film: str | None, review:
     Examples:
       filmgraph view -o out/graph.html
       filmgraph view --director "Zhang Yimou" -o out/zhang-yimou.html
-      filmgraph view --film "One Second" -o out/one-second-cast.html
-      filmgraph view --review one-second-2021-by-john-li -o out/one-second-review.html
+      filmgraph view --film Hero -o out/hero-cast.html
+      filmgraph view --review hero-2002-by-benedict-ong -o out/hero-review.html
       filmgraph view --focus "Cinema Paradiso" --depth 2 -o out/cinema-paradiso.html
-      filmgraph view --query my-construct.rq -o out/query.html
+      filmgraph view --query queries/film-people.rq -o out/film-people.html
     """
     from .errors import ViewError
     from .view import write_view
