@@ -228,7 +228,7 @@ def test_empty_directory_summary_counts_no_reviews(cli, tmp_path):
     (tmp_path / "empty").mkdir()
     result = cli("build", "--no-text", "empty")
     one_error_line(result, "empty: directory holds no *.txt or *.md reviews", exit_code=1)
-    assert "built 0 review(s)" in result.stderr and "1 folder(s) gave no reviews" in result.stderr
+    assert "built 0 review(s)" in result.stderr and "1 folder(s) unreadable or without reviews" in result.stderr
 
 
 def test_no_title_warning_is_not_repeated_on_unchanged_builds(cli):

@@ -212,7 +212,7 @@ def build(app: App, paths: tuple[str, ...], export_path: Path | None, export_for
             f"built {len(report.outcomes) - folders} review(s): {report.count('added')} added, "
             f"{report.count('replaced')} replaced, {report.count('unchanged')} unchanged, "
             f"{report.count('skipped')} skipped, {report.count('failed') - folders} failed"
-            + (f"; {folders} folder(s) gave no reviews" if folders else "")
+            + (f"; {folders} folder(s) unreadable or without reviews" if folders else "")
         )
         if remote:
             if link_mode != "off":
