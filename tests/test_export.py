@@ -98,6 +98,8 @@ def test_format_is_chosen_by_name_or_extension():
 
     assert format_for("TTL").name == "turtle"
     assert format_for(None, Path("x.nq")).name == "nquads"
-    assert format_for(None, Path("x.unknown")).name == "turtle"
+    assert format_for(None, Path("graph")).name == "turtle"  # no extension: the default
+    with pytest.raises(ExportError, match="no RDF format has the extension '.unknown'"):
+        format_for(None, Path("x.unknown"))  # never silently Turtle under another name
     with pytest.raises(ExportError, match="unknown export format 'yaml'"):
         format_for("yaml")

@@ -7,6 +7,7 @@ does not conform); 2 it could not run (bad usage, no store, ...); 130 interrupte
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,17 +23,49 @@ EXIT_OK, EXIT_PROBLEM, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class FilmGraphGroup(click.Group):
-    """Turns ``FilmGraphError`` into one ``filmgraph: error: ...`` line and its exit code."""
+    """Turns ``FilmGraphError`` into one ``filmgraph: error: ...`` line and its exit code.
+
+    Anything else is a bug: one line too, and the traceback with ``--debug`` (or FILMGRAPH_DEBUG=1).
+    """
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
+        debug = bool(ctx.params.get("debug")) or os.environ.get("FILMGRAPH_DEBUG", "").lower() in ("1", "true", "yes", "on")
         try:
             return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except BrokenPipeError:
+            _silence_stdout()  # the reader stopped early (`filmgraph export | head`): that is fine
+            ctx.exit(EXIT_OK)
         except FilmGraphError as exc:
+            if debug:
+                raise
             click.echo(f"filmgraph: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("filmgraph: interrupted; every review already written is complete in the store", err=True)
             ctx.exit(EXIT_INTERRUPTED)
+        except OSError as exc:
+            if debug:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"filmgraph: error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(EXIT_ERROR)
+        except Exception as exc:
+            if debug:
+                raise
+            click.echo(f"filmgraph: error: internal error ({type(exc).__name__}: {' '.join(str(exc).split())[:300]}); "
+                       "run again with --debug for the traceback, and please report it", err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush does not complain about the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 @dataclass
@@ -61,9 +94,11 @@ pass_app = click.make_pass_decorator(App)
 @click.option("--config", "config_file", type=click.Path(path_type=Path), default=Path("filmgraph.toml"),
               show_default=True, help="Settings file (TOML, a [filmgraph] table).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summaries; errors only.")
+@click.option("--debug", is_flag=True, help="Show the Python traceback of an error (for bug reports) [env FILMGRAPH_DEBUG=1].")
 @click.version_option(__version__, prog_name="filmgraph")
 @click.pass_context
-def main(ctx: click.Context, store_path: Path | None, base_iri: str | None, config_file: Path, quiet: bool) -> None:
+def main(ctx: click.Context, store_path: Path | None, base_iri: str | None, config_file: Path, quiet: bool,
+         debug: bool) -> None:
     """filmgraph: film reviews in, a linked-data knowledge graph out.
 
     \b
@@ -72,7 +107,9 @@ def main(ctx: click.Context, store_path: Path | None, base_iri: str | None, conf
       filmgraph stats
       filmgraph validate
     """
-    settings = load_settings({"store_path": store_path, "base_iri": base_iri}, config_file=config_file)
+    named = ctx.get_parameter_source("config_file") is not click.core.ParameterSource.DEFAULT
+    settings = load_settings({"store_path": store_path, "base_iri": base_iri}, config_file=config_file,
+                             config_required=named)
     ctx.obj = App(settings, quiet)
 
 
@@ -137,13 +174,13 @@ def build(app: App, paths: tuple[str, ...], urls_file: Path | None, columns: str
     \b
     Examples:
       filmgraph build data/reviews
-      filmgraph build review.txt --export graph.ttl --stats
+      filmgraph build data/reviews/hero-2002.txt --export out/hero.ttl --stats
       filmgraph build data/reviews --no-text
-      cat review.txt | filmgraph build -
+      cat data/reviews/hero-2002.txt | filmgraph build -
       filmgraph build data/inputs/the-story-of-qiu-ju-1992.html
-      filmgraph build https://example.org/reviews/hero --urls more-urls.txt
-      filmgraph build reviews.csv --columns text=review,title=movie
-      filmgraph build corpus/ --workers 2
+      filmgraph build data/inputs/short-reviews.csv --columns text=review,title=movie
+      filmgraph build --urls data/inputs/urls.list
+      filmgraph build data/reviews --workers 2
       filmgraph build data/reviews --store http://localhost:8890/sparql-auth --user dba
     """
     from .pipeline import build as run_build
@@ -176,7 +213,7 @@ def build(app: App, paths: tuple[str, ...], urls_file: Path | None, columns: str
                 bar.write(f"filmgraph: error: {outcome.error}", file=sys.stderr)
             elif outcome.status == "skipped" and outcome.error:
                 bar.write(f"filmgraph: warning: {outcome.error}", file=sys.stderr)
-            for w in outcome.warnings:
+            for w in outcome.warnings if outcome.status != "unchanged" else ():  # said when it was built
                 if not app.quiet:
                     bar.write(f"filmgraph: warning: {outcome.source}: {w}", file=sys.stderr)
 
@@ -185,10 +222,12 @@ def build(app: App, paths: tuple[str, ...], urls_file: Path | None, columns: str
                                force=force, fetcher=fetcher)
         finally:
             bar.close()
+        folders = sum(1 for o in report.outcomes if o.status == "failed" and not o.review_iri and _is_dir(o.source))
         app.say(
-            f"built {len(report.outcomes)} review(s): {report.count('added')} added, "
+            f"built {len(report.outcomes) - folders} review(s): {report.count('added')} added, "
             f"{report.count('replaced')} replaced, {report.count('unchanged')} unchanged, "
-            f"{report.count('skipped')} skipped, {report.count('failed')} failed"
+            f"{report.count('skipped')} skipped, {report.count('failed') - folders} failed"
+            + (f"; {folders} folder(s) unreadable or without reviews" if folders else "")
         )
         if fetcher is not None:
             app.say(f"web pages: {fetcher.requests} HTTP request(s), {fetcher.cache_hits} read from the page cache")
@@ -245,14 +284,21 @@ def _count_inputs(paths: tuple[str, ...], suffixes: tuple[str, ...]) -> int | No
         p = Path(raw)
         if p.suffix.lower() in DATASET_SUFFIXES:
             return None  # a dataset's rows are not counted ahead (it is streamed)
-        if raw == "-" or not p.is_dir():
+        if raw == "-" or not _is_dir(p):
             total += 1
         else:
-            found = [f for f in p.rglob("*") if f.suffix.lower() in suffixes]
-            if any(f.suffix.lower() in DATASET_SUFFIXES for f in found):
+            found = [f for _, _, files in os.walk(p) for f in files if Path(f).suffix.lower() in suffixes]
+            if any(Path(f).suffix.lower() in DATASET_SUFFIXES for f in found):
                 return None
             total += len(found) or 1
     return total
+
+
+def _is_dir(path: str | Path) -> bool:
+    try:
+        return Path(path).is_dir()
+    except (OSError, ValueError):  # a name too long, ...: the reader reports it
+        return False
 
 
 def _progress(app: App, total: int | None, unit: str):
@@ -351,7 +397,7 @@ def validate(app: App, file: Path | None, report_path: Path | None) -> None:
         try:
             data = Graph().parse(file)
         except Exception as exc:
-            raise ValidationSetupError(f"cannot parse {file}: {exc}") from None
+            raise ValidationSetupError(f"cannot parse {file} as RDF: {_parse_problem(exc)}") from None
     else:
         with app.store(read_only=True) as store:
             data = store.union_graph(store.data_graphs())
@@ -364,6 +410,13 @@ def validate(app: App, file: Path | None, report_path: Path | None) -> None:
         sys.exit(EXIT_OK)
     click.echo(result.text)
     sys.exit(EXIT_PROBLEM)
+
+
+def _parse_problem(exc: Exception) -> str:
+    """A parser's complaint in one line, without the raw bytes rdflib quotes."""
+    text = " ".join(str(exc).split())
+    text = text.split(" at ^ in:")[0].split(' in: "b')[0]
+    return (text[:200] + "…") if len(text) > 200 else text or type(exc).__name__
 
 
 # --- reviews / remove ------------------------------------------------------------------------
@@ -383,7 +436,12 @@ def reviews(app: App) -> None:
         for entry in store.stored_graphs():
             if store.iris.is_review_graph(entry.graph_iri):
                 size = store.graph_size(entry.graph_iri)
-                click.echo(f"{entry.graph_iri[len(prefix):]}\t{size}\t{entry.source}")
+                click.echo(f"{entry.graph_iri[len(prefix):]}\t{size}\t{_tsv_field(entry.source)}")
+
+
+def _tsv_field(text: str | None) -> str:
+    """A file name fit for one TSV field: tab, newline and carriage return written as \\t, \\n, \\r."""
+    return (text or "").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 @main.command()
@@ -439,7 +497,7 @@ def _link_after_build(app: App, store, mode: str) -> None:
 @main.command()
 @click.option("--offline", is_flag=True, help="Never touch the network: cache and offline snapshots only.")
 @click.option("--review", "review", help="Show the decisions for the entities of this review only "
-                                         "(its id, e.g. one-second-2021-by-john-li, or its IRI).")
+                                         "(its id, e.g. hero-2002-by-benedict-ong, or its IRI).")
 @click.option("--report", "report_path", type=click.Path(path_type=Path),
               help="Write every decision (score, reasons, top candidates) as JSON here.")
 @pass_app
@@ -455,7 +513,7 @@ def link(app: App, offline: bool, review: str | None, report_path: Path | None) 
     \b
     Examples:
       filmgraph link --offline
-      filmgraph link --review one-second-2021-by-john-li
+      filmgraph link --offline --review hero-2002-by-benedict-ong
       FILMGRAPH_USER_AGENT="mytool/1.0 (me@example.org)" filmgraph link --report out/links.json
     """
     from .export import atomic_write
@@ -474,7 +532,14 @@ def link(app: App, offline: bool, review: str | None, report_path: Path | None) 
         with atomic_write(report_path) as fh:
             fh.write(report.to_json().encode("utf-8"))
         app.say(f"wrote the link report to {report_path}")
-    app.say(report.summary())
+    if review is not None:
+        def count(status: str) -> int:
+            return sum(1 for d in shown if d.status == status)
+
+        app.say(f"review {review}: linked {count('linked')} of {len(shown)} entities; {count('ambiguous')} ambiguous, "
+                f"{count('unlinked')} not found, {count('failed')} failed lookups")
+    else:
+        app.say(report.summary())
 
 
 def _review_entities(store, review: str) -> set[str]:
@@ -487,7 +552,7 @@ def _review_entities(store, review: str) -> set[str]:
     if graph.startswith(store.iris.base + "review/"):
         graph = str(store.iris.review_graph(graph.rsplit("/", 1)[-1]))
     if graph not in store.named_graphs():
-        raise FilmGraphError(f"no review {review!r} in the store (see `filmgraph stats`)")
+        raise FilmGraphError(f"no review {review!r} in the store (`filmgraph reviews` lists them)")
     rows = store.query("SELECT DISTINCT ?g ?e WHERE { GRAPH ?g { { ?e ?p ?o } UNION { ?s ?p ?e } } FILTER(isIRI(?e)) }",
                        substitutions={ox.Variable("g"): ox.NamedNode(graph)}, union=False)
     return {r["e"].value for r in rows}
@@ -639,9 +704,9 @@ def query(app: App, query: str | None, binds: tuple[str, ...], fmt: str | None, 
     Examples:
       filmgraph query --list
       filmgraph query films-by-director --bind name="Zhang Yimou"
-      filmgraph query cast-and-roles --bind film=film:one-second-2021 --format csv
+      filmgraph query cast-and-roles --bind film=film:hero-2002 --format csv
       filmgraph query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
-      filmgraph query my-question.rq --format json
+      filmgraph query queries/films-by-director.rq --format json
       filmgraph query collaborators --endpoint http://127.0.0.1:7878/sparql
     """
     from .errors import QueryError
@@ -663,7 +728,7 @@ def query(app: App, query: str | None, binds: tuple[str, ...], fmt: str | None, 
             result = run_query(store, query, bindings, limit=limit, max_rows=app.settings.max_result_rows,
                                timeout_s=app.settings.query_timeout_s)
     chosen = fmt or ("turtle" if result.kind == "construct" else "table")
-    text = result.serialize(chosen, prefixes).decode("utf-8")
+    text = result.serialize(chosen, prefixes, cell_width=60 if sys.stdout.isatty() else None).decode("utf-8")
     click.echo(text, nl=not text.endswith("\n"))
     if result.truncated:
         app.say(f"(stopped at --limit {limit})")
@@ -775,10 +840,10 @@ def view(app: App, output: Path, director: str | None, film: str | None, review:
     Examples:
       filmgraph view -o out/graph.html
       filmgraph view --director "Zhang Yimou" -o out/zhang-yimou.html
-      filmgraph view --film "One Second" -o out/one-second-cast.html
-      filmgraph view --review one-second-2021-by-john-li -o out/one-second-review.html
+      filmgraph view --film Hero -o out/hero-cast.html
+      filmgraph view --review hero-2002-by-benedict-ong -o out/hero-review.html
       filmgraph view --focus "Cinema Paradiso" --depth 2 -o out/cinema-paradiso.html
-      filmgraph view --query my-construct.rq -o out/query.html
+      filmgraph view --query queries/film-people.rq -o out/film-people.html
     """
     from .errors import ViewError
     from .view import write_view

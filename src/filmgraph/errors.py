@@ -3,6 +3,7 @@
 ::
 
     FilmGraphError                 exit code 2 unless said otherwise
+    ├── SettingsError              a setting (filmgraph.toml, FILMGRAPH_*, an option) is wrong (carries ``origin``)
     ├── ReadError                  a review file cannot be read or parsed (carries ``source``)
     ├── StoreError                 the store cannot be opened, read or written
     ├── ExportError                an export cannot be written
@@ -38,6 +39,10 @@ class ReadError(FilmGraphError):
         super().__init__(f"{source}: {problem}", source=source)
         self.source = source
         self.problem = problem
+
+
+class SettingsError(FilmGraphError):
+    """A setting has a wrong name, type or value: the message names where it came from and the value."""
 
 
 class StoreError(FilmGraphError):

@@ -55,10 +55,14 @@ def format_for(name: str | None, output: Path | None = None) -> ExportFormat:
         if key not in FORMATS:
             raise ExportError(f"unknown export format {name!r}; choose one of {', '.join(FORMATS)}")
         return FORMATS[key]
-    if output is not None:
+    if output is not None and str(output) != "-" and output.suffix:
+        suffix = output.suffix.lower().lstrip(".")
+        suffix = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "json": "jsonld", "xml": "xml"}.get(suffix, suffix)
         for f in FORMATS.values():
-            if output.suffix.lower().lstrip(".") == f.extension:
+            if suffix in (f.extension, f.name):
                 return f
+        raise ExportError(f"{output}: no RDF format has the extension {output.suffix!r}; give --format "
+                          f"({', '.join(FORMATS)}) or use .{', .'.join(f.extension for f in FORMATS.values())}")
     return FORMATS["turtle"]
 
 
@@ -85,9 +89,17 @@ def export(
                 ox.serialize(items, fh, fmt.rdf_format, prefixes=prefixes)
         else:
             ox.serialize(items, output, fmt.rdf_format, prefixes=prefixes)
+    except BrokenPipeError:
+        raise  # the reader stopped early (`filmgraph export | head`): not an error
     except (OSError, ValueError) as exc:
         raise ExportError(f"cannot write {fmt.name} to {output}: {exc}") from None
     return len(items)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 @contextmanager
@@ -95,6 +107,7 @@ def atomic_write(path: Path) -> Iterator[BinaryIO]:
     """A binary file that appears at ``path`` only if the block completes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes it 0600; a new file gets the usual mode
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh

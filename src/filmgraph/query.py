@@ -333,8 +333,10 @@ class QueryResult:
             return len(self.ox_rows)
         return len(self.ox_triples) if self.kind == "construct" else 1
 
-    def serialize(self, fmt: str, prefixes: Mapping[str, str] | None = None) -> bytes:
-        """The result in ``fmt``: see SELECT_FORMATS, GRAPH_FORMATS; ASK as ``true``/``false`` or W3C JSON/XML."""
+    def serialize(self, fmt: str, prefixes: Mapping[str, str] | None = None, cell_width: int | None = None) -> bytes:
+        """The result in ``fmt``: see SELECT_FORMATS, GRAPH_FORMATS; ASK as ``true``/``false`` or W3C JSON/XML.
+
+        ``cell_width`` cuts the table format's cells (for a terminal); other formats are never cut."""
         fmt = fmt.lower()
         prefixes = PREFIXES if prefixes is None else prefixes
         if self.kind == "construct":
@@ -344,7 +346,7 @@ class QueryResult:
         writer = _SELECT_WRITERS.get(fmt)
         if writer is None:
             raise QueryError(f"unknown format {fmt!r} for SELECT results (choose from {', '.join(SELECT_FORMATS)})")
-        return writer(self, prefixes)
+        return _select_table(self, prefixes, cell_width) if fmt == "table" else writer(self, prefixes)
 
 
 def _json_term(t: OxTerm) -> dict[str, str]:
@@ -448,12 +450,14 @@ def _short(t: OxTerm | None, prefixes: Mapping[str, str]) -> str:
     return str(t)
 
 
-def _select_table(r: QueryResult, prefixes: Mapping[str, str]) -> bytes:
+def _select_table(r: QueryResult, prefixes: Mapping[str, str], cell_width: int | None = None) -> bytes:
+    """An aligned text table; cells longer than ``cell_width`` are cut (the CLI cuts them only on a terminal)."""
     cells = [[_short(t, prefixes) for t in row] for row in r.ox_rows]
-    widths = [max([len(v)] + [min(len(c[i]), 60) for c in cells]) for i, v in enumerate(r.variables)]
+    cap = cell_width if cell_width is not None else 10**9
+    widths = [max([len(v)] + [min(len(c[i]), cap) for c in cells]) for i, v in enumerate(r.variables)]
 
     def line(values: Sequence[str]) -> str:
-        return "  ".join((v if len(v) <= 60 else v[:59] + "…").ljust(w) for v, w in zip(values, widths)).rstrip()
+        return "  ".join((v if len(v) <= cap else v[:cap - 1] + "…").ljust(w) for v, w in zip(values, widths)).rstrip()
 
     out = [line(r.variables), line(["-" * w for w in widths])] + [line(c) for c in cells]
     out.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''}{', truncated' if r.truncated else ''})")
@@ -641,14 +645,16 @@ class EndpointTarget:
         data += [("default-graph-uri", g) for g in self.default_graphs]
         data += [("named-graph-uri", g) for g in self.named_graphs]
         timeout = self.timeout_s if deadline is None else max(0.1, deadline - time.monotonic())
+        shown = _without_credentials(self.url)
         try:
             resp = session.post(self.url, data=data, headers={"Accept": accept}, timeout=timeout)  # type: ignore[attr-defined]
         except requests.Timeout:
-            raise QueryLimitError(f"{self.url} did not answer within {timeout:.1f} s", limit="time") from None
+            raise QueryLimitError(f"{shown} did not answer within {timeout:.1f} s", limit="time") from None
         except requests.RequestException as exc:
-            raise QueryError(f"cannot reach the SPARQL endpoint {self.url}: {exc}") from None
+            raise QueryError(f"cannot reach the SPARQL endpoint {shown}: {_hide_secret(str(exc), self.url)}") from None
         if resp.status_code != 200:
-            raise QueryError(f"{self.url} answered {resp.status_code} {resp.reason}: {resp.text.strip()[:500]}")
+            raise QueryError(f"{shown} answered {resp.status_code} {resp.reason}: "
+                             f"{_hide_secret(resp.text.strip()[:500], self.url)}")
         ctype = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
         try:
             if ctype in _RESULT_TYPES:
@@ -656,9 +662,9 @@ class EndpointTarget:
             elif ctype in _GRAPH_TYPES:
                 parsed = (q.triple for q in ox.parse(resp.content, format=_GRAPH_TYPES[ctype]))
             else:
-                raise QueryError(f"{self.url} answered with an unexpected content type {ctype!r}")
+                raise QueryError(f"{shown} answered with an unexpected content type {ctype!r}")
         except (SyntaxError, ValueError) as exc:
-            raise QueryError(f"{self.url} sent results that do not parse as {ctype}: {exc}") from None
+            raise QueryError(f"{shown} sent results that do not parse as {ctype}: {exc}") from None
         if isinstance(parsed, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(parsed))
         if isinstance(parsed, ox.QuerySolutions):
@@ -672,6 +678,24 @@ class EndpointTarget:
                 raise QueryLimitError(f"the query returns more than {max_rows:,} triples", limit="rows")
             out.ox_triples.append(t)
         return out
+
+
+def _without_credentials(url: str) -> str:
+    """``url`` without its ``user:password@`` part: error messages are printed and logged."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None and parts.username is None:
+        return url
+    host = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def _hide_secret(text: str, url: str) -> str:
+    from urllib.parse import urlsplit
+
+    password = urlsplit(url).password
+    return text.replace(password, "***") if password else text
 
 
 _RESULT_TYPES = {
@@ -800,6 +824,11 @@ def run_query(
     sparql = resolve_query(query)
     check_query(sparql)  # before any parser: a deep query crashes it (filmgraph.queryguard)
     terms = {k.lstrip("?$"): as_ox(v) for k, v in (bindings or {}).items()}
+    names = _query_variables(sparql)
+    for name in terms:
+        if name not in names:
+            raise QueryError(f"cannot bind ?{name}: the query has no such variable "
+                             f"(it has {', '.join('?' + n for n in names) or 'none'})")
     tgt = as_target(target)
     started = time.monotonic()
     if timeout_s is None:
@@ -807,7 +836,26 @@ def run_query(
     else:
         result = _run_with_timeout(tgt, sparql, terms, limit, max_rows, timeout_s)
     result.elapsed_s = time.monotonic() - started
+    if result.kind == "select" and _shape(sparql).projection is None:
+        _in_query_order(result, names)
     return result
+
+
+def _query_variables(sparql: str) -> list[str]:
+    """The query's variable names, in the order they first appear (comments and strings skipped)."""
+    names: dict[str, None] = {}
+    for m in _TOKEN.finditer(sparql):
+        if m.lastgroup == "var":
+            names.setdefault(m.group()[1:], None)
+    return list(names)
+
+
+def _in_query_order(result: QueryResult, names: list[str]) -> None:
+    """``SELECT *`` columns in the order the query names them (engines sort or scramble them)."""
+    rank = {n: i for i, n in enumerate(names)}
+    order = sorted(range(len(result.variables)), key=lambda i: rank.get(result.variables[i], len(rank)))
+    result.variables = [result.variables[i] for i in order]
+    result.ox_rows = [tuple(row[i] for i in order) for row in result.ox_rows]
 
 
 def _run_with_timeout(tgt: QueryTarget, sparql: str, terms: Mapping[str, OxTerm], limit: int | None,

@@ -9,6 +9,8 @@ a ``ReadError`` that names the file and the problem.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import sys
 import unicodedata
@@ -57,16 +59,16 @@ def iter_sources(
             yield _checked(ReviewSource(STDIN_NAME, data), settings)
             continue
         path = Path(raw)
-        if path.is_dir():
+        if _is_dir(path):
+            unreadable: list[ReadError] = []
             found = sorted(
                 p
-                for p in path.rglob("*")
-                if p.suffix.lower() in REVIEW_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and (p.is_file() or p.is_symlink())
+                for p in _files_under(path, unreadable)
+                if p.suffix.lower() in REVIEW_SUFFIXES and (p.is_file() or p.is_symlink())
             )
-            if not found:
-                yield ReadError(str(path), "directory holds no reviews (*.txt, *.md, *.html, *.csv, ...)")
+            yield from unreadable
+            if not found and not unreadable:
+                yield ReadError(display_name(path), "directory holds no reviews (*.txt, *.md, *.html, *.csv, ...)")
             for p in found:
                 yield from _read_any(p, settings)
         else:
@@ -84,10 +86,42 @@ def _read_any(path: Path, settings: Settings) -> Iterator[ReviewSource | ReadErr
         yield _read_path(path, settings)
 
 
+def display_name(path: Path) -> str:
+    """The path as text that can be printed and stored: bytes that are not UTF-8 shown as \\xNN."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long, ...: reported when the path is read
+        return False
+
+
+def _files_under(top: Path, unreadable: list[ReadError]) -> Iterator[Path]:
+    """Every file below ``top`` (hidden folders skipped); folders that cannot be listed go to ``unreadable``."""
+
+    def failed(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else top
+        problem = "permission denied" if isinstance(exc, PermissionError) else f"cannot be listed ({exc.strerror})"
+        unreadable.append(ReadError(display_name(where), f"directory {problem}"))
+
+    for folder, dirs, files in os.walk(top, onerror=failed, followlinks=True):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        yield from (Path(folder) / f for f in files if not f.startswith("."))
+
+
 def _read_path(path: Path, settings: Settings) -> ReviewSource | ReadError:
-    name = str(path)
+    name = display_name(path)
     try:
         if not path.exists():
+            try:
+                path.stat()
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    return ReadError(name, "symbolic link loop")
+                if exc.errno == errno.ENAMETOOLONG:
+                    return ReadError(name, "path too long for this system")
             return ReadError(name, "no such file" + (" (broken symbolic link)" if path.is_symlink() else ""))
         if not path.is_file():
             return ReadError(name, "not a regular file")

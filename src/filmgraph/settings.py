@@ -102,38 +102,106 @@ class Settings:
 _ENV_PREFIX = "FILMGRAPH_"
 
 
-def _coerce(name: str, raw: object) -> object:
-    kind = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
+#: numeric settings that must be above zero (the rest must be zero or more)
+_POSITIVE = {"max_review_bytes", "max_result_rows", "view_node_budget", "workers", "remote_batch_triples",
+             "wikidata_max_in_flight", "query_timeout_s", "remote_timeout_s", "wikidata_timeout_s",
+             "wikidata_connect_timeout_s", "wikidata_sparql_timeout_s"}
+
+
+def _coerce(name: str, raw: object, origin: str = "settings") -> object:
+    """``raw`` as the type of setting ``name``; a ``SettingsError`` naming ``origin`` and the value if it is not one."""
+    from .errors import SettingsError
+
+    kind = str({f.name: f.type for f in dataclasses.fields(Settings)}[name])
+
+    def wrong(what: str) -> SettingsError:
+        return SettingsError(f"{origin}: {name} = {raw!r}: {what}", origin=origin)
+
+    if "Path" in kind:
+        if isinstance(raw, (str, Path)) and str(raw):
+            return Path(raw)
+        raise wrong("not a path")
+    if kind in ("int", "float"):
+        if isinstance(raw, bool):
+            raise wrong(f"not a{'n integer' if kind == 'int' else ' number'}")
+        try:
+            value = int(raw) if kind == "int" else float(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise wrong(f"not a{'n integer' if kind == 'int' else ' number'}") from None
+        if kind == "int" and isinstance(raw, float) and raw != value:
+            raise wrong("not an integer")
+        if value != value or value in (float("inf"), float("-inf")):
+            raise wrong("not a finite number")
+        if value < 0 or (value == 0 and name in _POSITIVE):
+            raise wrong("must be above zero" if name in _POSITIVE else "must not be negative")
+        if name == "link_threshold" and value > 1:
+            raise wrong("a score threshold between 0 and 1")
+        return value
+    if kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        word = str(raw).strip().lower()
+        if word in {"1", "true", "yes", "on"}:
+            return True
+        if word in {"0", "false", "no", "off", ""}:
+            return False
+        raise wrong("not true or false")
     if not isinstance(raw, str):
-        return Path(raw) if "Path" in str(kind) and not isinstance(raw, Path) else raw
-    if "Path" in str(kind):
-        return Path(raw)
-    if kind in ("int",):
-        return int(raw)
-    if kind in ("float",):
-        return float(raw)
-    if kind in ("bool",):
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
+        raise wrong("not a string")
     return raw
+
+
+def _read_config(config_file: Path) -> Mapping[str, object]:
+    from .errors import SettingsError
+
+    try:
+        with config_file.open("rb") as fh:
+            table = tomllib.load(fh)
+    except IsADirectoryError:
+        raise SettingsError(f"{config_file}: a directory, not a settings file") from None
+    except UnicodeDecodeError as exc:
+        raise SettingsError(f"{config_file}: not UTF-8 (byte {exc.start}); settings files are UTF-8 TOML") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{config_file}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise SettingsError(f"{config_file}: cannot be read ({exc.strerror or exc})") from None
+    section = table.get("filmgraph", table)
+    if not isinstance(section, dict):
+        raise SettingsError(f"{config_file}: [filmgraph] must be a table of settings")
+    return section
 
 
 def load_settings(
     overrides: Mapping[str, object] | None = None,
     environ: Mapping[str, str] | None = None,
     config_file: Path | None = None,
+    config_required: bool = False,
 ) -> Settings:
-    """Settings from a TOML file, then ``FILMGRAPH_*`` variables, then explicit overrides."""
+    """Settings from a TOML file, then ``FILMGRAPH_*`` variables, then explicit overrides.
+
+    A wrong name, type or value raises ``SettingsError`` naming the file or variable; a missing
+    ``config_file`` is an error only when ``config_required`` (the user named it).
+    """
+    import difflib
+
+    from .errors import SettingsError
+
     names = {f.name for f in dataclasses.fields(Settings)} - {"extra"}
     values: dict[str, object] = {}
+    if config_file is not None and config_required and not config_file.exists():
+        raise SettingsError(f"{config_file}: no such settings file")
     if config_file is not None and config_file.exists():
-        with config_file.open("rb") as fh:
-            table = tomllib.load(fh)
-        values.update({k: _coerce(k, v) for k, v in table.get("filmgraph", table).items() if k in names})
+        for k, v in _read_config(config_file).items():
+            if k not in names:
+                close = difflib.get_close_matches(k, sorted(names), n=1)
+                hint = f" (did you mean {close[0]}?)" if close else " (see the Settings section of the README)"
+                raise SettingsError(f"{config_file}: unknown setting {k!r}{hint}")
+            values[k] = _coerce(k, v, str(config_file))
     for key, raw in (environ if environ is not None else os.environ).items():
         if key.startswith(_ENV_PREFIX) and key[len(_ENV_PREFIX):].lower() in names:
             name = key[len(_ENV_PREFIX):].lower()
-            values[name] = _coerce(name, raw)
+            values[name] = _coerce(name, raw, f"environment variable {key}")
     for key, value in (overrides or {}).items():
         if value is not None and key in names:
-            values[key] = _coerce(key, value)
+            values[key] = _coerce(key, value, "option")
     return Settings(**values)  # type: ignore[arg-type]

@@ -65,6 +65,19 @@ class StoredGraph:
     build_key: str | None
 
 
+def _refuse_foreign_directory(path: Path) -> None:
+    """A store goes in a new or empty directory, or one that already is a store (RocksDB's CURRENT
+    file): never among a user's own files."""
+    try:
+        if path.is_dir() and not (path / "CURRENT").exists() and any(path.iterdir()):
+            raise StoreError(f"{path} is a directory with other files in it, not a filmgraph store; "
+                             "give a new or empty directory (--store, FILMGRAPH_STORE, store_path)")
+        if path.exists() and not path.is_dir():
+            raise StoreError(f"{path} is a file, not a store directory")
+    except OSError as exc:
+        raise StoreError(f"cannot open the store at {path}: {exc.strerror or exc}") from None
+
+
 class FilmStore:
     """A filmgraph dataset. Open one per process; close it (or use ``with``) to release the lock."""
 
@@ -84,6 +97,7 @@ class FilmStore:
     def open(cls, path: Path, iris: Iris, read_only: bool = False) -> "FilmStore":
         """Open (creating if needed) the store directory at ``path``."""
         path = Path(path)
+        _refuse_foreign_directory(path)
         try:
             if read_only:
                 if not path.exists():
