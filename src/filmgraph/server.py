@@ -245,7 +245,8 @@ class SparqlApp:
             except ValueError:
                 raise HttpError(400, f"not an IRI in default-graph-uri/named-graph-uri: {iri!r}") from None
         if not defaults and not named:
-            return LocalTarget(self.store, union=True, prefixes=self.prefixes)
+            union = self.film_store is None or not self.film_store.keeps_default_graph
+            return LocalTarget(self.store, union=union, prefixes=self.prefixes)
         return LocalTarget(self.store, union=False, default_graphs=defaults, named_graphs=named, prefixes=self.prefixes)
 
     def _answer(self, req: Request, query: str) -> Response:
@@ -275,7 +276,10 @@ class SparqlApp:
             raise HttpError(400, "the update is empty")
         with self._update_lock:
             try:
-                self.store.update(update)
+                if self.film_store is not None:
+                    self.film_store.update(update)  # keeps the default graph the union of the graphs
+                else:
+                    self.store.update(update)
             except SyntaxError as exc:
                 from .query import _syntax_error
 

@@ -54,6 +54,9 @@ class FG(DefinedNamespace):
     buildKey: URIRef
     sourceName: URIRef
     describesReview: URIRef
+    defaultGraphFormat: URIRef
+    validationKey: URIRef
+    validationReport: URIRef
     # --- Wikidata links (issue 4) ---
     Link: URIRef
     linkSubject: URIRef
