@@ -87,3 +87,23 @@ def test_validation_rechecks_only_changed_graphs_and_clears_fixed_problems(built
         built.remove_graph(ID[f"graph/review/{name}"])
     fixed = validate_store(built)  # the graphs whose cached verdicts had violations are re-checked
     assert fixed.conforms and 0 < fixed.checked < fixed.graphs
+
+
+def test_problems_two_steps_out_are_found_like_whole_graph_validation(built):
+    """An annotation's target (checked through sh:node) without its sentence, and a film name that
+    is neither a string nor language-tagged (sh:or on a literal)."""
+    OA = Namespace("http://www.w3.org/ns/oa#")
+    PROV = Namespace("http://www.w3.org/ns/prov#")
+    ann, target = ID["annotation/bad/1"], ID["annotation/bad/1/target"]
+    review = next(iter(built.query("PREFIX schema: <https://schema.org/> SELECT ?r WHERE { ?r a schema:Review } LIMIT 1")))["r"]
+    built.replace_graph(ID["graph/review/bad-evidence"], [
+        (ann, RDF.type, OA.Annotation), (ann, OA.hasBody, ID["film/hero-2002"]), (ann, OA.hasTarget, target),
+        (ann, FGO.extractor, Literal("test")), (ann, FGO.confidence, Literal("0.5", datatype=XSD.decimal)),
+        (ann, PROV.wasGeneratedBy, ID["extractor/test"]), (ID["extractor/test"], RDF.type, PROV.SoftwareAgent),
+        (target, OA.hasSource, URIRef(review.value)), (target, FGO.section, Literal("body")),
+        (ID["film/odd"], RDF.type, SCHEMA.Movie), (ID["film/odd"], SCHEMA.name, Literal(7)),
+    ], source="bad-evidence", build_key="k4")
+    expected, _ = whole_graph_keys(built)
+    result = validate_store(built, use_cache=False)
+    assert {f.key() for f in result.findings} == expected
+    assert {f.focus.rsplit("/", 2)[-2] for f in result.findings} >= {"bad", "film"}

@@ -8,7 +8,7 @@ big store is slow (pySHACL #237: 322 s and 3.4 GB on 1M quads). Each graph's *fo
 nodes it types; each is checked against everything the whole store says about it and about the
 nodes it points to, two steps out (what ``sh:class`` and the ``sh:node`` of an annotation's target
 look at), read from the default graph, so a constraint across reviews (two release years for one
-film) is still seen; pySHACL is told to check those focus nodes only. Results are the same as
+film) is still seen; only the focus nodes' results are kept. Results are the same as
 whole-graph validation's (tested on the samples). Verdicts are cached in the bookkeeping graph,
 keyed like the build key (the graph's build key, the shapes and the ontology), so a second run
 re-checks only the graphs that changed, and the graphs whose cached verdict had violations
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
 from .errors import ValidationSetupError
+from .store import from_ox
 from .vocab import FG, ONTOLOGY_FILE, SHAPES_FILE
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -60,12 +61,12 @@ def _load_shapes(shapes_file: Path = SHAPES_FILE) -> tuple[Graph, Graph]:
     return shapes, ontology
 
 
-def _run_pyshacl(data: Graph, shapes: Graph, ontology: Graph, focus_nodes: list | None = None):
+def _run_pyshacl(data: Graph, shapes: Graph, ontology: Graph, inplace: bool = False):
     try:
         import pyshacl
 
         return pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
-                                advanced=True, focus_nodes=focus_nodes)
+                                advanced=True, inplace=inplace)
     except Exception as exc:
         raise ValidationSetupError(f"SHACL validation could not run: {exc}") from None
 
@@ -98,7 +99,8 @@ class Finding:
 def findings(results: Graph, shapes: Graph) -> list[Finding]:
     """The results of a pySHACL report as ``Finding`` rows (property shapes named by their node shape)."""
     out = []
-    for r in results.subjects(RDF.type, SH.ValidationResult):
+    top = {r for report in results.subjects(RDF.type, SH.ValidationReport) for r in results.objects(report, SH.result)}
+    for r in top:  # (not the sh:detail results nested in them)
         shape = results.value(r, SH.sourceShape)
         named = shape
         if isinstance(shape, BNode):
@@ -185,20 +187,27 @@ def shapes_key(shapes_file: Path = SHAPES_FILE) -> str:
     return h.hexdigest()
 
 
-def _focus_and_context(store, graph: str) -> tuple[list[str], str]:
-    """The nodes ``graph`` types, and (as N-Triples) what the whole store says about them and
-    about the nodes they point to, two steps out."""
-    g = ox.NamedNode(graph)
-    focus = sorted({r["f"].value for r in store.query(
-        f"SELECT DISTINCT ?f WHERE {{ GRAPH {g} {{ ?f a ?t }} FILTER(isIRI(?f)) }}", union=False)})
-    if not focus:
-        return [], ""
-    values = " ".join(str(ox.NamedNode(f)) for f in focus)
+def _focus_nodes(store, graphs: list[str]) -> dict[str, list[str]]:
+    """The IRIs each of ``graphs`` types (one query for all of them)."""
+    values = " ".join(str(ox.NamedNode(g)) for g in graphs)
+    out: dict[str, set[str]] = {g: set() for g in graphs}
+    for r in store.query(f"SELECT DISTINCT ?g ?f WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?f a ?t }} FILTER(isIRI(?f)) }}",
+                         union=False):
+        out[r["g"].value].add(r["f"].value)
+    return {g: sorted(f) for g, f in out.items()}
+
+
+def _context(store, focus: Iterable[str]) -> str:
+    """What the whole store says about ``focus`` and about the nodes they point to, two steps out
+    (as N-Triples)."""
+    values = " ".join(str(ox.NamedNode(f)) for f in sorted(set(focus)))
+    if not values:
+        return ""
     rows = store.query(
         f"CONSTRUCT {{ ?x ?p ?o }} WHERE {{ {{ SELECT DISTINCT ?x WHERE {{ VALUES ?f {{ {values} }} "
         "{ BIND(?f AS ?x) } UNION { ?f ?q ?x FILTER(!isLiteral(?x)) } "
         "UNION { ?f ?q ?v . ?v ?q2 ?x FILTER(!isLiteral(?v) && !isLiteral(?x)) } } } ?x ?p ?o }")
-    return focus, "".join(f"{t} .\n" for t in rows)
+    return "".join(f"{t} .\n" for t in rows)
 
 
 def _graph_keys(store, key: str, graphs: list[str]) -> dict[str, str]:
@@ -260,26 +269,29 @@ def _init_worker(shapes_file: str) -> None:
     _SHAPES = _load_shapes(Path(shapes_file))
 
 
-def check_chunk(chunk: list[tuple[str, list[str], str]], shapes_file: str = str(SHAPES_FILE)) -> list[list[Finding]]:
-    """Validate a few graphs in one pySHACL run: ``(graph, focus nodes, context N-Triples)`` each;
+def check_chunk(chunk: tuple[list[tuple[str, list[str]]], str],
+                shapes_file: str = str(SHAPES_FILE)) -> list[tuple[str, list[Finding]]]:
+    """Validate a few graphs in one pySHACL run: ``([(graph, focus nodes), ...], context N-Triples)``;
     the findings of each graph (a node several of them type is reported under each)."""
     global _SHAPES
     if _SHAPES is None:
         _init_worker(shapes_file)
     assert _SHAPES is not None
     shapes, ontology = _SHAPES
-    data = Graph()
-    focus: set[str] = set()
-    for _, nodes, context in chunk:
-        focus.update(nodes)
-        if context:
-            data.parse(data=context, format="nt")
+    members, context = chunk
+    focus = {f for _, nodes in members for f in nodes}
     if not focus:
-        return [[] for _ in chunk]
-    _, results, _ = _run_pyshacl(data, shapes, ontology, focus_nodes=sorted(URIRef(f) for f in focus))
-    found = findings(results, shapes)
-    return [[Finding(**{**f.__dict__, "graph": graph}) for f in found if f.focus in set(nodes)]
-            for graph, nodes, _ in chunk]
+        return [(graph, []) for graph, _ in members]
+    data = Graph()
+    for q in ox.parse(context.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
+        data.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+    # every node of the context is checked, but only the focus nodes' results count: the others
+    # (nodes pointed to) come without their own context. (pySHACL's focus_nodes option would
+    # skip them, but it also skips the value nodes of sh:node and sh:or, so misses results.)
+    _, results, _ = _run_pyshacl(data, shapes, ontology, inplace=True)
+    found = [f for f in findings(results, shapes) if f.focus in focus]
+    return [(graph, [Finding(**{**f.__dict__, "graph": graph}) for f in found if f.focus in set(nodes)])
+            for graph, nodes in members]
 
 
 def validate_store(store, *, workers: int = 1, use_cache: bool = True, chunk_size: int = 25,
@@ -303,21 +315,18 @@ def validate_store(store, *, workers: int = 1, use_cache: bool = True, chunk_siz
     todo.sort()
     out = StoreValidation(graphs=len(graphs), checked=len(todo), cached=len(graphs) - len(todo))
     verdicts: dict[str, tuple[str, list[Finding]]] = {}
-    chunks, chunk = [], []
-    for graph in todo:
-        focus, context = _focus_and_context(store, graph)
-        out.focus_nodes += len(focus)
-        chunk.append((graph, focus, context))
-        if len(chunk) >= chunk_size:
-            chunks.append(chunk)
-            chunk = []
-    if chunk:
-        chunks.append(chunk)
-    for chunk, found in zip(chunks, _map(chunks, workers, str(shapes_file))):
-        for (graph, _, _), results in zip(chunk, found):
+
+    def chunks() -> Iterable[tuple[list[tuple[str, list[str]]], str]]:
+        for start in range(0, len(todo), chunk_size):
+            focus = _focus_nodes(store, todo[start:start + chunk_size])
+            out.focus_nodes += sum(len(f) for f in focus.values())
+            yield list(focus.items()), _context(store, (f for nodes in focus.values() for f in nodes))
+
+    for found in _map(chunks(), workers, str(shapes_file)):
+        for graph, results in found:
             verdicts[graph] = (keys[graph], results)
         if on_progress is not None:
-            on_progress(len(chunk))
+            on_progress(len(found))
     for graph in graphs:
         out.findings += verdicts[graph][1] if graph in verdicts else cached[graph][1]
     out.findings.sort()
@@ -331,17 +340,22 @@ def validate_store(store, *, workers: int = 1, use_cache: bool = True, chunk_siz
     return out
 
 
-def _map(chunks: list, workers: int, shapes_file: str) -> Iterable[list[list[Finding]]]:
-    if workers <= 1 or len(chunks) <= 1:
-        return (check_chunk(c, shapes_file) for c in chunks)
+def _map(chunks: Iterable, workers: int, shapes_file: str) -> Iterator[list[tuple[str, list[Finding]]]]:
+    """``check_chunk`` over ``chunks``, in order: here, or in ``workers`` processes with at most two
+    chunks each in flight (the main process reads the store while they check)."""
+    if workers <= 1:
+        yield from (check_chunk(c, shapes_file) for c in chunks)
+        return
     import multiprocessing
+    from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_worker, initargs=(shapes_file,))
-
-    def results() -> Iterable[list[list[Finding]]]:
-        with pool:
-            yield from pool.map(check_chunk, chunks, [shapes_file] * len(chunks))
-
-    return results()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_init_worker, initargs=(shapes_file,)) as pool:
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(check_chunk, chunk, shapes_file))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
