@@ -283,3 +283,16 @@ def test_loading_a_file_keeps_the_default_graph(store, settings, tmp_path):
     store.update("DROP GRAPH <https://w3id.org/filmgraph/id/graph/extra>")
     assert not store.query("ASK { ?s ?p 'X' }")
     assert default_triples(store) == union_of_data(store)
+
+
+def test_stats_from_recorded_counts_equal_stats_from_counting(store, settings, tmp_path):
+    from filmgraph.stats import store_stats
+
+    build(write_reviews(tmp_path / "in", 3), store, settings)
+    build(write_reviews(tmp_path / "in", 3)[:1], store, settings, force=True)  # rewritten in place
+    recorded = store_stats(store)
+    assert recorded.quads == sum(store.graph_size(g) for g in store.data_graphs())
+    meta = ox.NamedNode(str(store.iris.meta_graph))
+    store.oxigraph.remove(next(q for q in store.oxigraph.quads_for_pattern(None, None, None, meta)
+                                if q.predicate.value.endswith("#tripleCount")))
+    assert store_stats(store) == recorded  # one graph without a count: every graph counted

@@ -83,6 +83,11 @@ def test_validation_rechecks_only_changed_graphs_and_clears_fixed_problems(built
     after = validate_store(built)
     assert after.checked == 4 and not after.conforms  # the three new graphs, and To Live's (claimed about)
     assert {f.key() for f in after.findings} == {f.key() for f in validate_store(built, use_cache=False).findings}
+    built.replace_graph(ID["graph/review/nameless"], [(ID["person/nobody"], RDF.type, SCHEMA.Person)],
+                        source="nameless", build_key="k3b")
+    changed = validate_store(built)  # violations about nodes the change does not touch stay cached
+    assert changed.checked == 1 and {f.key() for f in changed.findings} == {
+        f.key() for f in validate_store(built, use_cache=False).findings}
     for name in ("second-opinion", "untyped-claim", "nameless"):
         built.remove_graph(ID[f"graph/review/{name}"])
     fixed = validate_store(built)  # the graphs whose cached verdicts had violations are re-checked

@@ -142,7 +142,7 @@ def _has_graph(store: FilmStore, iri: object) -> bool:
 
 
 #: how many bytes of lines are sorted in memory before a sorted run is spilled to a temporary file
-RUN_BYTES = 24 << 20
+RUN_BYTES = 8 << 20
 
 
 class ExternalSort:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .store import FilmStore
-from .vocab import PREFIXES
+from .vocab import FG, PREFIXES
 
 
 def _curie(iri: str) -> str:
@@ -49,6 +49,11 @@ def store_stats(store: FilmStore) -> StoreStats:
         types = f"SELECT ?t (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {in_data} GRAPH ?g {{ ?s a ?t }} }} GROUP BY ?t"
         triples = f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {in_data} GRAPH ?g {{ ?s ?p ?o }} }} }}"
     quads = f"SELECT (COUNT(*) AS ?n) WHERE {{ {in_data} GRAPH ?g {{ ?s ?p ?o }} }}"
+    recorded = _recorded_counts(store)
+    if all(g in recorded for g in graphs):  # as filmgraph wrote them: a sum over the bookkeeping
+        quads_n = sum(recorded[g] for g in graphs)
+    else:
+        quads_n = _count(store, quads)
     rows = sorted(((r["t"].value, int(r["n"].value)) for r in store.query(types, union=False)),
                   key=lambda tn: (-tn[1], tn[0]))
     by_type = {_curie(t): n for t, n in rows}
@@ -58,10 +63,16 @@ def store_stats(store: FilmStore) -> StoreStats:
         people=by_type.get("schema:Person", 0),
         organizations=by_type.get("schema:Organization", 0),
         triples=_count(store, triples),
-        quads=_count(store, quads),
+        quads=quads_n,
         graphs=len(graphs),
         by_type=by_type,
     )
+
+
+def _recorded_counts(store: FilmStore) -> dict[str, int]:
+    """The triple count the bookkeeping records for each graph filmgraph wrote."""
+    meta, count = f"<{store.iris.meta_graph}>", f"<{FG.tripleCount}>"
+    return {r["g"].value: int(r["n"].value) for r in store.query(f"SELECT ?g ?n WHERE {{ GRAPH {meta} {{ ?g {count} ?n }} }}", union=False)}
 
 
 def _count(store: FilmStore, sparql: str) -> int:

@@ -33,6 +33,8 @@ from .errors import QueryError, StoreError
 from .iris import Iris
 from .vocab import FG
 
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
 
 def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """An rdflib term as the equal Oxigraph term."""
@@ -205,9 +207,11 @@ class FilmStore:
                 self._add_new_graph(g, triples, source, build_key, is_data)
             else:
                 body = "\n".join(f"{to_ox(s)} {to_ox(p)} {to_ox(o)} ." for s, p, o in triples)
+                triples = list(triples)
                 meta_body = (
                     f"{g} {to_ox(FG.sourceName)} {ox.Literal(source)} .\n"
-                    f"{g} {to_ox(FG.buildKey)} {ox.Literal(build_key)} ."
+                    f"{g} {to_ox(FG.buildKey)} {ox.Literal(build_key)} .\n"
+                    f"{g} {to_ox(FG.tripleCount)} {ox.Literal(str(len(set(triples))), datatype=XSD_INTEGER)} ."
                 )
                 update = (
                     (self._leave_default_graph(g) if is_data and not first else "")
@@ -242,6 +246,8 @@ class FilmStore:
                 quads.append(ox.Quad(*t, ox.DefaultGraph()))  # already there from another graph: a no-op
         quads.append(ox.Quad(g, to_ox(FG.sourceName), ox.Literal(source), meta))
         quads.append(ox.Quad(g, to_ox(FG.buildKey), ox.Literal(build_key), meta))
+        count = len({q.triple for q in quads if q.graph_name == g})
+        quads.append(ox.Quad(g, to_ox(FG.tripleCount), ox.Literal(str(count), datatype=XSD_INTEGER), meta))
         self.oxigraph.extend(quads)
 
     def remove_graph(self, graph_iri: URIRef) -> bool:

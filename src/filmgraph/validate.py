@@ -224,6 +224,16 @@ def _graph_keys(store, key: str, graphs: list[str]) -> dict[str, str]:
     return out
 
 
+def _subjects(store, graphs: list[str]) -> set[str]:
+    """Every IRI the ``graphs`` state something about (their subjects)."""
+    out: set[str] = set()
+    for graph in graphs:
+        g = ox.NamedNode(graph)
+        out.update(r["s"].value for r in store.query(f"SELECT DISTINCT ?s WHERE {{ GRAPH {g} {{ ?s ?p ?o }} FILTER(isIRI(?s)) }}",
+                                                     union=False))
+    return out
+
+
 def _typing_what_they_state(store, changed: list[str]) -> set[str]:
     """The graphs that type a node one of ``changed`` states something about without typing it
     (so that node's own check, in those graphs, sees the new statement)."""
@@ -236,11 +246,18 @@ def _typing_what_they_state(store, changed: list[str]) -> set[str]:
     return out
 
 
+#: a graph's cached verdict is recorded about ``<graph IRI>#shacl-verdict``: not about the graph
+#: itself, whose bookkeeping each rewrite replaces, so a verdict outlives its graph and the next
+#: run sees that the graph is gone
+VERDICT = "#shacl-verdict"
+
+
 def _cached(store) -> dict[str, tuple[str, list[Finding]]]:
     meta = ox.NamedNode(str(store.iris.meta_graph))
     kp, rp = ox.NamedNode(str(FG.validationKey)), ox.NamedNode(str(FG.validationReport))
     rows = store.query(f"SELECT ?g ?k ?r WHERE {{ GRAPH {meta} {{ ?g {kp} ?k ; {rp} ?r }} }}", union=False)
-    return {r["g"].value: (r["k"].value, [Finding(**f) for f in json.loads(r["r"].value)]) for r in rows}
+    return {r["g"].value.removesuffix(VERDICT): (r["k"].value, [Finding(**f) for f in json.loads(r["r"].value)])
+            for r in rows if r["g"].value.endswith(VERDICT)}
 
 
 def _remember(store, verdicts: dict[str, tuple[str, list[Finding]]], gone: Iterable[str]) -> None:
@@ -251,7 +268,7 @@ def _remember(store, verdicts: dict[str, tuple[str, list[Finding]]], gone: Itera
     for start in range(0, len(items), 500):
         parts, inserts = [], []
         for graph, verdict in items[start:start + 500]:
-            g = ox.NamedNode(graph)
+            g = ox.NamedNode(graph + VERDICT)
             parts.append(f"DELETE WHERE {{ GRAPH {meta} {{ {g} {kp} ?k }} }} ; DELETE WHERE {{ GRAPH {meta} {{ {g} {rp} ?r }} }}")
             if verdict is not None:
                 report = json.dumps([f.__dict__ for f in verdict[1]], sort_keys=True)
@@ -305,13 +322,19 @@ def validate_store(store, *, workers: int = 1, use_cache: bool = True, chunk_siz
     cached = _cached(store) if use_cache else {}
     gone = [g for g in cached if g not in keys and g != str(store.iris.meta_graph)]
     todo = [g for g in graphs if cached.get(g, ("",))[0] != keys[g]]
-    # the whole store's state, recorded under the bookkeeping graph's own IRI: it also changes
-    # when a graph was removed (``remove_graph`` takes the graph's cached verdict with it)
+    # the whole store's state, recorded under the bookkeeping graph's own IRI
     state = hashlib.sha256("".join(f"{g}\x00{keys[g]}\n" for g in graphs).encode("utf-8")).hexdigest()
     meta = str(store.iris.meta_graph)
-    if todo or gone or cached.get(meta, ("",))[0] != state:  # something changed: a violation cached elsewhere may be gone (or moved)
-        also = {g for g in graphs if cached.get(g, ("", []))[1]} | _typing_what_they_state(store, todo)
-        todo += sorted(also - set(todo))
+    if todo or gone or cached.get(meta, ("",))[0] != state:
+        # something changed: a violation cached elsewhere may be gone. After a removal, re-check
+        # every graph with cached violations; after changes only, those whose violations are about
+        # a node a changed graph states something about
+        flagged = {g for g in graphs if g not in todo and cached.get(g, ("", []))[1]}
+        removed = bool(gone)
+        if flagged and not removed:
+            touched = _subjects(store, todo)
+            flagged = {g for g in flagged if any(f.focus in touched for f in cached[g][1])}
+        todo += sorted((flagged | _typing_what_they_state(store, todo)) - set(todo))
     todo.sort()
     out = StoreValidation(graphs=len(graphs), checked=len(todo), cached=len(graphs) - len(todo))
     verdicts: dict[str, tuple[str, list[Finding]]] = {}

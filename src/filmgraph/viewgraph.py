@@ -86,42 +86,33 @@ def select(store: FilmStore, spec: ViewSpec, queries_dir: Path | None = None) ->
     raise ViewError(f"unknown view preset {preset!r}")
 
 
-def _drawable_pattern(reader: Reader, var: str) -> str:
-    """SPARQL that keeps ``?var`` to what ``Reader.drawable`` allows, typed outside Wikidata's graph."""
+def _most_connected(reader: Reader, budget: int) -> Selection:
+    """The whole graph's ``budget`` most connected drawable entities, chosen by the engine: degree
+    counted over the drawn relations (director, cast, reviews, mentions, ...), ties by IRI. A store
+    with no more such entities than the budget gets every drawable node, as without a budget."""
     machinery = [f"{reader.base}{part}/" for part in ("annotation", "extractor", "link", "comparison", "rating")]
     machinery += ["http://www.wikidata.org/", "https://www.wikidata.org/", FG_IRI]
-    starts = " || ".join(f"STRSTARTS(STR(?{var}), {ox.Literal(m)})" for m in machinery)
+    starts = " || ".join(f"STRSTARTS(STR(?n), {ox.Literal(m)})" for m in machinery)
     folded = " ".join(f"<{t}>" for t in sorted(FOLDED_TYPES))
-    skip = ", ".join(f"<{g}>" for g in sorted(reader.skip | {reader.wikidata_graph}))
-    return (f"GRAPH ?g_{var} {{ ?{var} a ?t_{var} }} FILTER(isIRI(?{var}) && ?g_{var} NOT IN ({skip}) && !({starts})) "
-            f"FILTER NOT EXISTS {{ VALUES ?f_{var} {{ {folded} }} GRAPH ?h_{var} {{ ?{var} a ?f_{var} }} }}")
-
-
-def _most_connected(reader: Reader, budget: int) -> Selection:
-    """The whole graph's ``budget`` most connected drawable entities (distinct neighbours over drawn
-    predicates, ties by IRI), chosen by the engine; and, if that left some out, how many by type."""
-    hidden = ", ".join(f"<{p}>" for p in sorted(HIDDEN_PREDICATES))
-    nodes = f"{{ SELECT DISTINCT ?n WHERE {{ {_drawable_pattern(reader, 'n')} }} }}"
-    ranked = reader.store.query(
-        f"SELECT ?n (COUNT(DISTINCT ?m) AS ?d) WHERE {{ {nodes} OPTIONAL {{ {{ ?n ?p ?m }} UNION {{ ?m ?p ?n }} "
-        f"FILTER(isIRI(?m) && ?p NOT IN ({hidden})) }} }} GROUP BY ?n ORDER BY DESC(?d) ?n LIMIT {int(budget) + 1}")
-    chosen = [r["n"].value for r in ranked]
-    if len(chosen) <= budget:
-        return Selection(set(chosen))
-    chosen = chosen[:budget]
+    relations = " ".join(f"<{p}>" for p in sorted(EDGE_LABELS))
+    ranked = [r["n"].value for r in reader.store.query(
+        f"SELECT ?n ?d WHERE {{ {{ SELECT ?n (COUNT(*) AS ?d) WHERE {{ VALUES ?p {{ {relations} }} "
+        "{ ?n ?p ?m } UNION { ?m ?p ?n } FILTER(isIRI(?n) && isIRI(?m)) } GROUP BY ?n } "
+        f"FILTER(!({starts})) FILTER EXISTS {{ ?n a ?t }} FILTER NOT EXISTS {{ VALUES ?f {{ {folded} }} ?n a ?f }} }} "
+        f"ORDER BY DESC(?d) ?n LIMIT {int(budget) + 1}")]
+    if len(ranked) <= budget:
+        return select(reader.store, ViewSpec("whole"))
     ranks = " ".join(f"(<{t}> {i})" for i, (t, _) in enumerate(NODE_TYPES))
-    counts = reader.store.query(  # each node as the first of NODE_TYPES it has, as describe() does
-        f"SELECT ?r (COUNT(*) AS ?c) WHERE {{ {{ SELECT ?n (MIN(?rank) AS ?r) WHERE {{ {nodes} "
-        f"OPTIONAL {{ VALUES (?t ?rank) {{ {ranks} }} ?n a ?t }} }} GROUP BY ?n }} }} GROUP BY ?r")
+    counts = reader.store.query(  # each entity as the first of NODE_TYPES it has, as describe() does
+        f"SELECT ?r (COUNT(*) AS ?c) WHERE {{ {{ SELECT ?n (MIN(?rank) AS ?r) WHERE {{ VALUES (?t ?rank) {{ {ranks} }} "
+        f"?n a ?t FILTER(!({starts})) }} GROUP BY ?n }} }} GROUP BY ?r")
     by_type: dict[str, int] = {}
     for r in counts:
-        name = NODE_TYPES[int(r["r"].value)][1].name if r["r"] is not None else OTHER.name
+        name = NODE_TYPES[int(r["r"].value)][1].name
         by_type[name] = by_type.get(name, 0) + int(r["c"].value)
-    edges = reader.store.query(
-        f"SELECT (COUNT(*) AS ?c) WHERE {{ SELECT DISTINCT ?n ?m WHERE {{ {nodes} ?n ?p ?m "
-        f"FILTER(isIRI(?m) && ?n != ?m && ?p NOT IN ({hidden})) {nodes.replace('?n', '?m').replace('_n', '_m')} }} }}")
-    total_edges = int(next(iter(edges))["c"].value)
-    return Selection(set(chosen), total=sum(by_type.values()), omitted_by_type=by_type, total_edges=total_edges)
+    edges = reader.store.query(f"SELECT (COUNT(*) AS ?c) WHERE {{ VALUES ?p {{ {relations} }} ?a ?p ?b FILTER(isIRI(?b)) }}")
+    return Selection(set(ranked[:budget]), total=max(sum(by_type.values()), budget),
+                     omitted_by_type=by_type, total_edges=int(next(iter(edges))["c"].value))
 
 
 def find_by_name(reader: Reader, name: str, classes: Iterable[str] | None = None) -> list[str]:

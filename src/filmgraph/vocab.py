@@ -55,6 +55,7 @@ class FG(DefinedNamespace):
     sourceName: URIRef
     describesReview: URIRef
     defaultGraphFormat: URIRef
+    tripleCount: URIRef
     validationKey: URIRef
     validationReport: URIRef
     # --- Wikidata links (issue 4) ---
