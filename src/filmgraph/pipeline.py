@@ -22,9 +22,6 @@ from .settings import Settings
 from .store import FilmStore
 from .vocab import ONTOLOGY_FILE
 
-#: appended to the build key of a review whose film the text did not reveal, so it is retried
-UNTITLED_SUFFIX = ":untitled"
-
 #: bump when the graph a review produces changes shape, so stores rebuild their reviews
 GRAPH_FORMAT_VERSION = "2"
 
@@ -137,10 +134,9 @@ def build(
             rg = review_graph(review, iris, rid)
             if text_stage is not None:
                 text_stage.add_to_graph(review, result, rg, iris)
-            # A review whose film is still unknown is retried by the next build, which knows more
-            # titles (everything this build stored); a suffixed key never equals a fresh one.
-            stored_key = key if review.title or text_stage is None else key + UNTITLED_SUFFIX
-            store.replace_graph(rg.graph_iri, rg.graph, source=name, build_key=stored_key)
+            # what a review's text says depends on the review alone: an untitled review is not
+            # retried (a rebuild would give the same graph)
+            store.replace_graph(rg.graph_iri, rg.graph, source=name, build_key=key)
         except FilmGraphError as exc:
             done(ReviewOutcome(name, "failed", error=_named(name, exc)))
             continue

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from ..errors import ExtractionError, FilmGraphError
 from ..models import Review
 from ..settings import Settings
-from .gazetteer import Entry, from_headers, from_review, from_store, normalise_entries
+from .gazetteer import Entry, KnownFacts, bundled_entries, bundled_facts, from_headers, from_review, from_store, normalise_entries
 from .types import SECTIONS, ExtractionResult
 
 #: bump when the extraction's output changes, so stores rebuild their reviews
@@ -42,11 +42,13 @@ class SpacyTextStage:
     """Extracts people, works, roles, comparisons and events from each review's text."""
 
     def __init__(self, settings: Settings, known: Iterable[Entry] = (), store_known: Iterable[Entry] = (),
-                 known_years: dict[str, int] | None = None, batch_size: int = 32) -> None:
+                 known_years: dict[str, int] | None = None, batch_size: int = 32,
+                 facts: KnownFacts | None = None) -> None:
         self.settings = settings
         self.known = tuple(normalise_entries(known))
         self.store_known = tuple(normalise_entries(store_known))
         self.known_years = dict(known_years or {})
+        self.facts = facts or KnownFacts()
         self.batch_size = batch_size
         self._nlp = None
         h = hashlib.sha256()
@@ -124,7 +126,7 @@ class SpacyTextStage:
             facts[n].append(collect(doc, section))
         out = []
         for review, f in zip(reviews, facts):
-            out.append(assemble(review, f, self._people, self.known_years))
+            out.append(assemble(review, f, self._people, self.known_years, self.facts))
         return out
 
     # --- graph ------------------------------------------------------------------------------
@@ -148,4 +150,7 @@ def make_text_stage(settings: Settings, store=None, known: Iterable[Entry] = (),
     header_known, header_years = from_headers(headers)
     store_known = sorted(set(store_known) | set(header_known))
     years = {**header_years, **years}
-    return SpacyTextStage(settings, known=known, store_known=store_known, known_years=years)
+    # the films and people of the Wikidata snapshot: static, so part of the fingerprint
+    known = [*known, *bundled_entries(settings)]
+    return SpacyTextStage(settings, known=known, store_known=store_known, known_years=years,
+                          facts=bundled_facts(settings))
