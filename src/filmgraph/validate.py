@@ -325,7 +325,7 @@ def validate_store(store, *, workers: int = 1, use_cache: bool = True, chunk_siz
     # the whole store's state, recorded under the bookkeeping graph's own IRI
     state = hashlib.sha256("".join(f"{g}\x00{keys[g]}\n" for g in graphs).encode("utf-8")).hexdigest()
     meta = str(store.iris.meta_graph)
-    if todo or gone or cached.get(meta, ("",))[0] != state:
+    if cached and (todo or gone or cached.get(meta, ("",))[0] != state):
         # something changed: a violation cached elsewhere may be gone. After a removal, re-check
         # every graph with cached violations; after changes only, those whose violations are about
         # a node a changed graph states something about
