@@ -191,6 +191,14 @@ def inline_fields(line: str) -> list[tuple[str, str]]:
     return found if len(found) >= 2 else []
 
 
+def abbreviated_field(label: str, value: str) -> str | None:
+    """``D: Ang Lee`` on a line of its own: a capsule's director (short names only)."""
+    field = _ABBREVIATED.get(norm_label(label)) if len(label.strip()) <= 3 else None
+    if field and value and len(value.split()) <= 12 and value[:1].isupper():
+        return field
+    return None
+
+
 def credit(line: str) -> tuple[str, str] | None:
     """``Jet Li as Nameless`` -> ``("Jet Li", "Nameless")`` for a short credit-shaped line."""
     if len(line) > 90 or _SENTENCE_END.search(line.rstrip()) and not line.rstrip().endswith("...") \
