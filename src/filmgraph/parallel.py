@@ -19,7 +19,7 @@ from itertools import islice
 from typing import Any
 
 from .errors import ExtractionError, FilmGraphError
-from .graph import ReviewGraph, review_graph
+from .graph import ReviewGraph, review_graph, review_id
 from .iris import Iris
 from .models import Review
 from .pipeline import TextStage
@@ -56,10 +56,11 @@ def _fingerprint() -> str:
 def _run_chunk(chunk: list[Review]) -> list[tuple[Review, object]]:
     assert _STAGE is not None and _IRIS is not None
     out: list[tuple[Review, object]] = []
-    for review, result in _STAGE.analyse(chunk):
+    for original, (review, result) in zip(chunk, _STAGE.analyse(chunk)):
         if not isinstance(result, FilmGraphError):
             try:
-                rg = review_graph(review, _IRIS)
+                # the review keeps the id it was read with, as in the main process
+                rg = review_graph(review, _IRIS, review_id(original))
                 before = set(rg.graph)
                 _STAGE.add_to_graph(review, result, rg, _IRIS)
                 after = set(rg.graph)

@@ -91,7 +91,7 @@ _TITLES = re.compile(r"^(?:cinematographer|director|filmmaker|producer|composer|
 def _late_comparisons(sections: list[SectionFacts], titles: list[str]) -> None:
     """A cue followed by a title the review names elsewhere (``echoes Ju Dou``, where the NER saw a
     person) is a comparison too: the cue list again, on plain text, with the review's own titles."""
-    from .rules import _CUE_RX, _INEVITABLE, CUES, cue_case_ok
+    from .comparisons import _CUE_RX, _INEVITABLE, CUES, cue_case_ok
 
     if not titles:
         return
