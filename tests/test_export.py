@@ -103,3 +103,60 @@ def test_format_is_chosen_by_name_or_extension():
         format_for(None, Path("x.unknown"))  # never silently Turtle under another name
     with pytest.raises(ExportError, match="unknown export format 'yaml'"):
         format_for("yaml")
+
+
+# --- streaming export (issue 13) ---------------------------------------------------------------
+
+
+def sorted_export_as_before(store, fmt, include_ontology: bool = False) -> bytes:
+    """The export as filmgraph wrote it before it streamed: every quad read into Python and sorted."""
+    import io
+
+    import pyoxigraph as ox
+
+    from filmgraph.vocab import prefixes_for
+
+    graphs = store.data_graphs(include_ontology)
+    if fmt.keeps_graphs:
+        items = sorted(store.quads(graphs), key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    else:
+        items = sorted(set(q.triple for q in store.quads(graphs)), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    out = io.BytesIO()
+    ox.serialize(items, out, fmt.rdf_format, prefixes=prefixes_for(store.iris.base))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+@pytest.mark.parametrize("include_ontology", [False, True])
+def test_streaming_export_is_byte_identical_to_the_sorted_export(built, tmp_path, name, include_ontology):
+    out = tmp_path / f"g.{FORMATS[name].extension}"
+    n = export(built, FORMATS[name], out, include_ontology=include_ontology)
+    assert out.read_bytes() == sorted_export_as_before(built, FORMATS[name], include_ontology)
+    assert n > 300
+
+
+@pytest.mark.parametrize("name", ["turtle", "nquads"])
+def test_streaming_export_spilling_sorted_runs_to_disk_gives_the_same_bytes(built, tmp_path, monkeypatch, name):
+    import filmgraph.export as export_module
+
+    monkeypatch.setattr(export_module, "RUN_BYTES", 2_000)  # dozens of runs, merged
+    out = tmp_path / f"g.{FORMATS[name].extension}"
+    export(built, FORMATS[name], out)
+    assert out.read_bytes() == sorted_export_as_before(built, FORMATS[name])
+
+
+def test_export_of_a_store_loaded_behind_filmgraphs_back_dedupes_across_graphs(tmp_path, settings):
+    """A store with no kept default graph (written before it was kept) exports the same triples."""
+    import pyoxigraph as ox
+
+    from filmgraph.iris import Iris
+    from filmgraph.store import FilmStore
+
+    store = FilmStore.in_memory(Iris(settings.base_iri))
+    s, p = ox.NamedNode("https://w3id.org/filmgraph/id/film/hero-2002"), ox.NamedNode("https://schema.org/name")
+    for g in ("a", "b"):
+        store.oxigraph.add(ox.Quad(s, p, ox.Literal("Hero", language="en"), ox.NamedNode(f"https://w3id.org/filmgraph/id/graph/review/{g}")))
+    assert not store.keeps_default_graph
+    out = tmp_path / "g.nt"
+    assert export(store, FORMATS["ntriples"], out) == 1
+    assert out.read_bytes() == sorted_export_as_before(store, FORMATS["ntriples"])

@@ -124,9 +124,10 @@ SELECTS = {
         PREFIX schema: <https://schema.org/>
         SELECT ?film (COUNT(DISTINCT ?actor) AS ?n) WHERE { ?film a schema:Movie ; schema:actor ?actor . }
         GROUP BY ?film""",
+    # DISTINCT: Virtuoso's default graph (FROM each graph) is a bag, the local one a set (store.py)
     "reviews by reviewer": """
         PREFIX schema: <https://schema.org/>
-        SELECT ?critic (COUNT(?r) AS ?n) WHERE { ?r a schema:Review ; schema:author/schema:name ?critic }
+        SELECT ?critic (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a schema:Review ; schema:author/schema:name ?critic }
         GROUP BY ?critic""",
 }
 

@@ -200,3 +200,99 @@ def test_ctrl_c_stops_a_build_cleanly_with_exit_130(tmp_path):
         done = [s for s in st.stored_graphs() if iris.is_review_graph(s.graph_iri)]
         assert 20 <= len(done) < total
         assert sorted(s.graph_iri for s in done) == [g for g in st.content_graphs() if iris.is_review_graph(g)]
+
+
+# --- the default graph with set semantics (issue 11) -----------------------------------------
+
+COUNTS = """PREFIX schema: <https://schema.org/>
+SELECT (COUNT(?p) AS ?plain) (COUNT(DISTINCT ?p) AS ?distinct) WHERE { ?p a schema:Person }"""
+
+
+def counts(store: FilmStore, sparql: str = COUNTS) -> tuple[int, int]:
+    row = next(iter(store.query(sparql)))
+    return int(row["plain"].value), int(row["distinct"].value)
+
+
+def default_triples(store: FilmStore) -> set:
+    return {q.triple for q in store.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+
+
+def union_of_data(store: FilmStore) -> set:
+    return {q.triple for q in store.quads(store.data_graphs())}
+
+
+def test_default_graph_sees_each_statement_once_and_counts_equal_stats(store, settings, tmp_path):
+    from filmgraph.stats import store_stats
+
+    build(write_reviews(tmp_path / "in", 3), store, settings)  # "Shared Star" is in all three
+    plain, distinct = counts(store)
+    stats = store_stats(store)
+    assert plain == distinct == stats.people
+    triples = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value
+    assert int(triples) == stats.triples < stats.quads
+    assert default_triples(store) == union_of_data(store)
+    ontology = {q.triple for q in store.quads([str(store.iris.ontology_graph)])}
+    assert ontology and not ontology & default_triples(store)  # nor the bookkeeping: data only
+
+
+def test_a_statement_leaves_the_default_graph_only_when_no_review_states_it(store, settings, tmp_path):
+    paths = write_reviews(tmp_path / "in", 2)
+    build(paths, store, settings)
+    shared = next(t for t in default_triples(store) if t.object == ox.Literal("Shared Star"))
+    first = next(g for g in store.data_graphs() if "review/" in g)
+    store.remove_graph(URIRef(first))
+    assert shared in default_triples(store)  # the other review still says it
+    assert default_triples(store) == union_of_data(store)
+    paths[1].write_text(paths[1].read_text().replace("Shared Star", "Someone Else"))
+    build(paths[1:], store, settings)  # replaced: its old statements leave with it
+    assert shared not in default_triples(store)
+    assert default_triples(store) == union_of_data(store)
+
+
+def test_a_store_written_before_the_default_graph_was_kept_is_queried_as_a_union_then_filled(settings, tmp_path):
+    path = tmp_path / "store"
+    with FilmStore.open(path, Iris(settings.base_iri)) as fresh:
+        build(write_reviews(tmp_path / "in", 2), fresh, settings)
+        expected = union_of_data(fresh)
+    legacy = tmp_path / "legacy.nq"
+    with FilmStore.open(path, Iris(settings.base_iri)) as s:  # what an older filmgraph left behind
+        meta = ox.NamedNode(str(s.iris.meta_graph))
+        quads = [q for q in s.oxigraph if not isinstance(q.graph_name, ox.DefaultGraph)
+                 and not (q.graph_name == meta and q.subject == meta)]
+    with open(legacy, "wb") as fh:
+        ox.serialize(quads, fh, ox.RdfFormat.N_QUADS)
+    old = FilmStore.in_memory(Iris(settings.base_iri))
+    old.oxigraph.load(path=str(legacy), format=ox.RdfFormat.N_QUADS)
+    assert not old.keeps_default_graph and not default_triples(old)
+    plain, distinct = counts(old)
+    assert plain > distinct > 0  # Oxigraph's union, duplicates and all, as before
+    build(write_reviews(tmp_path / "more", 3)[2:], old, settings)  # the first write fills it
+    assert old.keeps_default_graph
+    assert default_triples(old) == union_of_data(old) > expected
+    plain, distinct = counts(old)
+    assert plain == distinct
+
+
+def test_loading_a_file_keeps_the_default_graph(store, settings, tmp_path):
+    build(write_reviews(tmp_path / "in", 1), store, settings)
+    trig = tmp_path / "extra.trig"
+    trig.write_text('<https://w3id.org/filmgraph/id/graph/extra> { <https://w3id.org/filmgraph/id/film/x> '
+                    '<https://schema.org/name> "X" }\n')
+    store.load(trig)
+    assert store.query("ASK { ?s ?p 'X' }")
+    store.update("DROP GRAPH <https://w3id.org/filmgraph/id/graph/extra>")
+    assert not store.query("ASK { ?s ?p 'X' }")
+    assert default_triples(store) == union_of_data(store)
+
+
+def test_stats_from_recorded_counts_equal_stats_from_counting(store, settings, tmp_path):
+    from filmgraph.stats import store_stats
+
+    build(write_reviews(tmp_path / "in", 3), store, settings)
+    build(write_reviews(tmp_path / "in", 3)[:1], store, settings, force=True)  # rewritten in place
+    recorded = store_stats(store)
+    assert recorded.quads == sum(store.graph_size(g) for g in store.data_graphs())
+    meta = ox.NamedNode(str(store.iris.meta_graph))
+    store.oxigraph.remove(next(q for q in store.oxigraph.quads_for_pattern(None, None, None, meta)
+                                if q.predicate.value.endswith("#tripleCount")))
+    assert store_stats(store) == recorded  # one graph without a count: every graph counted

@@ -32,5 +32,5 @@ def hostile_store() -> FilmStore:
     store = FilmStore.in_memory(Iris(BASE))
     report = build([DATA / "hostile-review.txt"], store, Settings())
     assert report.ok, report.failed
-    store.oxigraph.load(path=str(DATA / "hostile-evidence.trig"), format=ox.RdfFormat.TRIG)
+    store.load(DATA / "hostile-evidence.trig", ox.RdfFormat.TRIG)
     return store

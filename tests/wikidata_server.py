@@ -280,7 +280,7 @@ def build_reviews(store: FilmStore, settings: Settings, *paths: Path) -> None:
 def load_trig(store: FilmStore, path: Path) -> None:
     import pyoxigraph as ox
 
-    store.oxigraph.load(path=str(path), format=ox.RdfFormat.TRIG)
+    store.load(path, ox.RdfFormat.TRIG)
 
 
 @pytest.fixture

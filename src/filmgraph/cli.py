@@ -376,31 +376,48 @@ def _print_stats(store, as_json: bool) -> None:
 @main.command()
 @click.argument("file", required=False, type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--report", "report_path", type=click.Path(path_type=Path), help="Write the SHACL report (Turtle) here.")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes for checking a store [default: 1].")
+@click.option("--full", is_flag=True, help="Check every graph again, ignoring the cached verdicts.")
 @pass_app
-def validate(app: App, file: Path | None, report_path: Path | None) -> None:
+def validate(app: App, file: Path | None, report_path: Path | None, workers: int | None, full: bool) -> None:
     """Check the store (or an RDF FILE) against ontology/shapes.ttl with SHACL.
 
+    A store is checked one graph at a time, each with what the whole store says about the nodes
+    it types; verdicts are cached in the store, so the next run re-checks only what changed.
     Exit code 0: conforms; 1: does not conform (the report says why); 2: could not run.
 
     \b
     Examples:
       filmgraph validate
+      filmgraph validate --workers 2 --full
       filmgraph validate out/filmgraph.ttl --report out/shacl-report.ttl
     """
     from rdflib import Graph
 
-    from .errors import ValidationSetupError
+    from .errors import StoreError, ValidationSetupError
     from .export import atomic_write
-    from .validate import validate_graph
+    from .validate import validate_graph, validate_store
 
-    if file is not None:
-        try:
-            data = Graph().parse(file)
-        except Exception as exc:
-            raise ValidationSetupError(f"cannot parse {file} as RDF: {_parse_problem(exc)}") from None
-    else:
-        with app.store(read_only=True) as store:
-            data = store.union_graph(store.data_graphs())
+    if file is None:
+        try:  # writable, to keep the verdicts (a missing store is an error, not created here)
+            store = app.store() if Path(app.settings.store_path).exists() else app.store(read_only=True)
+        except StoreError:
+            store = app.store(read_only=True)  # another process has it: check without caching
+        with store:
+            checked = validate_store(store, workers=workers or app.settings.workers, use_cache=not full)
+        if report_path is not None:
+            with atomic_write(report_path) as fh:
+                fh.write(checked.results_graph().serialize(format="turtle").encode("utf-8"))
+        reused = f" ({checked.cached} unchanged, from the cache)" if checked.cached else ""
+        if checked.conforms:
+            app.say(f"conforms: {checked.graphs} graphs, {checked.checked} checked{reused}, against the SHACL shapes")
+            sys.exit(EXIT_OK)
+        click.echo(checked.text(), nl=False)
+        sys.exit(EXIT_PROBLEM)
+    try:
+        data = Graph().parse(file)
+    except Exception as exc:
+        raise ValidationSetupError(f"cannot parse {file} as RDF: {_parse_problem(exc)}") from None
     result = validate_graph(data)
     if report_path is not None:
         with atomic_write(report_path) as fh:

@@ -3,13 +3,23 @@
 Triple formats get the union of the review graphs (duplicates merged); quad formats keep one
 named graph per review. Files are written atomically: a temporary file beside the target is
 renamed over it only once complete, so a failed export never leaves a half-written file.
+
+Output is sorted (the same store, the same bytes; a subject's statements together, so Turtle
+groups them) and streamed: Oxigraph dumps each graph as N-Triples lines, which are sorted as
+bytes (the order of the terms' N-Triples forms, as before) in runs of bounded size spilled to
+temporary files and merged, so memory stays flat however big the store is (issue 13). Line
+formats are written straight from the sorted lines; the others are parsed back and serialized
+by Oxigraph as one stream.
 """
 
 from __future__ import annotations
 
+import heapq
+import io
 import os
 import sys
 import tempfile
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,27 +83,166 @@ def export(
     include_ontology: bool = False,
 ) -> int:
     """Write the store in ``fmt`` to ``output`` (a path, a binary stream, or stdout); return the statement count."""
-    graphs = store.data_graphs(include_ontology)
-    prefixes = prefixes_for(store.iris.base)
-    # Sorted, so that the same store always exports the same bytes and subjects group together.
-    if fmt.keeps_graphs:
-        items: list = sorted(store.quads(graphs), key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
-    else:
-        items = sorted(set(q.triple for q in store.quads(graphs)), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     try:
         if output is None or isinstance(output, (str, Path)) and str(output) == "-":
-            ox.serialize(items, sys.stdout.buffer, fmt.rdf_format, prefixes=prefixes)
+            n = _write(store, fmt, sys.stdout.buffer, include_ontology)
             sys.stdout.buffer.flush()
         elif isinstance(output, (str, Path)):
             with atomic_write(Path(output)) as fh:
-                ox.serialize(items, fh, fmt.rdf_format, prefixes=prefixes)
+                n = _write(store, fmt, fh, include_ontology)
         else:
-            ox.serialize(items, output, fmt.rdf_format, prefixes=prefixes)
+            n = _write(store, fmt, output, include_ontology)
     except BrokenPipeError:
         raise  # the reader stopped early (`filmgraph export | head`): not an error
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, SyntaxError) as exc:
         raise ExportError(f"cannot write {fmt.name} to {output}: {exc}") from None
-    return len(items)
+    return n
+
+
+def _write(store: FilmStore, fmt: ExportFormat, out: BinaryIO, include_ontology: bool) -> int:
+    lines = sorted_quad_lines(store, include_ontology) if fmt.keeps_graphs else sorted_triple_lines(store, include_ontology)
+    counted = _Counted(lines)
+    if fmt.rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+        buffer: list[bytes] = []
+        for line in counted:
+            buffer.append(line)
+            if len(buffer) >= 4096:
+                out.write(b"".join(buffer))
+                buffer.clear()
+        out.write(b"".join(buffer))
+        return counted.n
+    line_format = ox.RdfFormat.N_QUADS if fmt.keeps_graphs else ox.RdfFormat.N_TRIPLES
+    parsed = ox.parse(io.BufferedReader(_LineReader(counted), 1 << 16), format=line_format)
+    statements = parsed if fmt.keeps_graphs else (q.triple for q in parsed)
+    ox.serialize(statements, out, fmt.rdf_format, prefixes=prefixes_for(store.iris.base))
+    return counted.n
+
+
+def sorted_triple_lines(store: FilmStore, include_ontology: bool = False) -> Iterator[bytes]:
+    """The data's distinct triples as sorted N-Triples lines: the store's default graph, which
+    already holds each data statement once (store.py), else every data graph, deduplicated here."""
+    sorter = ExternalSort(unique=True)
+    if store.keeps_default_graph:
+        store.oxigraph.dump(sorter, ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        graphs = [str(store.iris.ontology_graph)] if include_ontology and _has_graph(store, store.iris.ontology_graph) else []
+    else:
+        graphs = store.data_graphs(include_ontology)
+    for name in graphs:
+        store.oxigraph.dump(sorter, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
+    return iter(sorter)
+
+
+def sorted_quad_lines(store: FilmStore, include_ontology: bool = False) -> Iterator[bytes]:
+    """Every data graph's quads as N-Quads lines, sorted by graph (its ``<IRI>``), then triple;
+    one graph in memory (or spilled) at a time."""
+    for name in sorted(store.data_graphs(include_ontology), key=lambda g: f"<{g}>"):
+        sorter = ExternalSort()
+        store.oxigraph.dump(sorter, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
+        suffix = f" {ox.NamedNode(name)} .\n".encode("utf-8")
+        for line in sorter:
+            yield line[:-3] + suffix  # "<s> <p> <o> .\n" -> "<s> <p> <o> <g> .\n"
+
+
+def _has_graph(store: FilmStore, iri: object) -> bool:
+    return store.oxigraph.contains_named_graph(ox.NamedNode(str(iri)))
+
+
+#: how many bytes of lines are sorted in memory before a sorted run is spilled to a temporary file
+RUN_BYTES = 8 << 20
+
+
+class ExternalSort:
+    """Sort lines (bytes) with bounded memory: a writable file for ``Store.dump``; iterate it for the
+    lines in byte order (optionally without repeats). Runs of ``run_bytes`` are sorted in memory and
+    spilled to temporary files, which the iteration merges."""
+
+    def __init__(self, unique: bool = False, run_bytes: int | None = None) -> None:
+        self.unique = unique
+        self.run_bytes = run_bytes or RUN_BYTES
+        self._chunks: list[bytes] = []
+        self._size = 0
+        self._tail = b""
+        self._runs: list[BinaryIO] = []
+
+    def write(self, data: bytes) -> int:
+        self._chunks.append(bytes(data))
+        self._size += len(data)
+        if self._size >= self.run_bytes:
+            self._spill()
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def _lines(self) -> list[bytes]:
+        data = self._tail + b"".join(self._chunks)
+        self._chunks, self._size = [], 0
+        cut = data.rfind(b"\n") + 1
+        self._tail = data[cut:]
+        lines = data[:cut].splitlines(keepends=True)
+        lines.sort()
+        return lines
+
+    def _spill(self) -> None:
+        run = tempfile.TemporaryFile()
+        run.writelines(self._lines())
+        run.seek(0)
+        self._runs.append(run)
+
+    def __iter__(self) -> Iterator[bytes]:
+        last = self._lines()
+        if self._tail:
+            raise ValueError("the dump did not end with a newline")
+        merged: Iterable[bytes] = heapq.merge(*self._runs, last) if self._runs else last
+        previous = None
+        try:
+            for line in merged:
+                if self.unique and line == previous:
+                    continue
+                previous = line
+                yield line
+        finally:
+            for run in self._runs:
+                run.close()
+            self._runs = []
+
+
+class _Counted:
+    """Counts the lines that pass through."""
+
+    def __init__(self, lines: Iterable[bytes]) -> None:
+        self.lines = iter(lines)
+        self.n = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for line in self.lines:
+            self.n += 1
+            yield line
+
+
+class _LineReader(io.RawIOBase):
+    """A readable binary stream over an iterator of lines (for ``pyoxigraph.parse``)."""
+
+    def __init__(self, lines: Iterable[bytes]) -> None:
+        self.lines = iter(lines)
+        self.pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        size = len(buffer)
+        parts, have = [self.pending], len(self.pending)
+        while have < size:
+            line = next(self.lines, None)
+            if line is None:
+                break
+            parts.append(line)
+            have += len(line)
+        data = b"".join(parts)
+        buffer[: min(size, len(data))] = data[:size]
+        self.pending = data[size:]
+        return min(size, len(data))
 
 
 def _umask() -> int:

@@ -718,7 +718,9 @@ _GRAPH_TYPES = {
 def as_target(target: object) -> QueryTarget:
     """A ``FilmStore``, ``pyoxigraph.Store``, endpoint URL or ready ``QueryTarget`` as a target."""
     if isinstance(target, FilmStore):
-        return LocalTarget(target.oxigraph, prefixes=display_prefixes(target.iris.base))
+        # the store's own default graph when it keeps the data there, each statement once
+        return LocalTarget(target.oxigraph, union=not target.keeps_default_graph,
+                           prefixes=display_prefixes(target.iris.base))
     if isinstance(target, ox.Store):
         return LocalTarget(target)
     if isinstance(target, str) and re.match(r"^https?://", target):

@@ -392,7 +392,10 @@ class SparqlApp:
 
     def _target(self, defaults: list[str], named: list[str]) -> LocalTarget:
         if not defaults and not named:
-            return LocalTarget(self.store, union=True, prefixes=self.prefixes)
+            # the store's own default graph is the set union of its data graphs when it keeps one
+            film_store = getattr(self, "film_store", None)
+            union = film_store is None or not film_store.keeps_default_graph
+            return LocalTarget(self.store, union=union, prefixes=self.prefixes)
         return LocalTarget(self.store, union=False, default_graphs=defaults, named_graphs=named, prefixes=self.prefixes)
 
     def _update(self, req: Request, update: str) -> Response:
@@ -405,7 +408,10 @@ class SparqlApp:
         self.check(update, "update")
         with self._update_lock:
             try:
-                self.store.update(update)
+                if self.film_store is not None:
+                    self.film_store.update(update)  # keeps the default graph the union of the graphs
+                else:
+                    self.store.update(update)
             except SyntaxError as exc:
                 from .query import _syntax_error
 

@@ -15,6 +15,7 @@ own scripts (by hash) and no network at all, in case anything slips through.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import os
@@ -164,6 +165,10 @@ def render_html(g: nx.DiGraph, budget: int = 1_500, how_to_see_more: str | None 
 
     total_nodes, total_edges = g.number_of_nodes(), g.number_of_edges()
     kept, omitted_by_type, omitted_edges = keep_most_central(g, budget)
+    left_out = g.graph.get("left_out")  # the budget was already applied in SPARQL (viewgraph.py)
+    if left_out and not omitted_by_type:
+        total_nodes, total_edges = left_out["total_nodes"], max(left_out["total_edges"], total_edges)
+        omitted_by_type, omitted_edges = left_out["by_type"], total_edges - kept.number_of_edges()
     net = build_network(kept)
     nodes, edges, _heading, _h, _w, _options_json = net.get_network_data()
     types_present = Counter(kept.nodes[n]["entity"].type.key for n in kept.nodes)
@@ -211,12 +216,17 @@ def write_view(store, spec: ViewSpec, output: Path | None, budget: int = 1_500,
     from .export import atomic_write
 
     started = time.perf_counter()
+    if spec.preset == "whole" and spec.budget is None:
+        spec = dataclasses.replace(spec, budget=budget)  # read only what is drawn
     g = view_graph(store, spec, queries_dir)
     if g.number_of_nodes() == 0:
         raise ViewError(f"{spec.title}: nothing to draw (the store holds no matching entities)")
     page = render_html(g, budget)
     kept_nodes = min(g.number_of_nodes(), budget)
     kept_edges = keep_most_central(g, budget)[0].number_of_edges() if g.number_of_nodes() > budget else g.number_of_edges()
+    all_nodes, all_edges = g.number_of_nodes(), g.number_of_edges()
+    if "left_out" in g.graph:
+        all_nodes, all_edges = g.graph["left_out"]["total_nodes"], max(g.graph["left_out"]["total_edges"], all_edges)
     if output is not None:
         try:
             with atomic_write(Path(output)) as fh:
@@ -227,5 +237,5 @@ def write_view(store, spec: ViewSpec, output: Path | None, budget: int = 1_500,
         except OSError as exc:
             raise ViewError(f"cannot write the view to {output}: {exc}") from None
     return page, ViewResult(Path(output) if output else None, g.graph["title"], kept_nodes, kept_edges,
-                            g.number_of_nodes() - kept_nodes, g.number_of_edges() - kept_edges,
+                            all_nodes - kept_nodes, all_edges - kept_edges,
                             time.perf_counter() - started)

@@ -141,8 +141,8 @@ class Reader:
         nn = lambda v: ox.NamedNode(v) if isinstance(v, str) else v  # noqa: E731
         for q in self.ox.quads_for_pattern(nn(s), nn(p), nn(o), None):
             g = q.graph_name
-            if isinstance(g, ox.NamedNode) and g.value in self.skip:
-                continue
+            if isinstance(g, ox.DefaultGraph) or g.value in self.skip:
+                continue  # the default graph repeats the named graphs (store.py)
             yield q
 
     def types(self, iri: str) -> list[str]:

@@ -18,8 +18,9 @@ import pyoxigraph as ox
 
 from .errors import QueryError, ViewError
 from .store import FilmStore
-from .viewentity import (EDGE_LABELS, HIDDEN_PREDICATES, RDF_TYPE, RDFS_LABEL, S, Reader, best_name, describe,
-                         evidence_for, fg, local_name, term_text)
+from .viewentity import (EDGE_LABELS, FOLDED_TYPES, HIDDEN_PREDICATES, NODE_TYPES, OTHER, RDF_TYPE, RDFS_LABEL, S,
+                         Reader, best_name, describe, evidence_for, fg, local_name, term_text)
+from .vocab import FG_IRI
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class ViewSpec:
     preset: str = "whole"
     argument: str | None = None
     depth: int = 2
+    #: the whole graph: draw at most this many nodes, the most connected, chosen in SPARQL so only
+    #: what is drawn is read (None: every node)
+    budget: int | None = None
 
     @property
     def title(self) -> str:
@@ -49,6 +53,10 @@ class Selection:
     nodes: set[str]
     focus: set[str] = field(default_factory=set)
     triples: list[tuple[str, str, str]] | None = None  # --query: exactly these edges
+    #: when a budget left nodes out: how many nodes and edges there were in all, nodes by type name
+    total: int | None = None
+    omitted_by_type: dict[str, int] = field(default_factory=dict)
+    total_edges: int | None = None
 
 # --- presets: which nodes ------------------------------------------------------------------------
 
@@ -58,6 +66,8 @@ def select(store: FilmStore, spec: ViewSpec, queries_dir: Path | None = None) ->
     reader = Reader(store)
     preset = spec.preset
     if preset == "whole":
+        if spec.budget is not None:
+            return _most_connected(reader, spec.budget)
         nodes = {q.subject.value for q in reader.quads(p=RDF_TYPE)
                  if isinstance(q.subject, ox.NamedNode) and q.graph_name != ox.NamedNode(reader.wikidata_graph)}
         return Selection({n for n in nodes if reader.drawable(n)})
@@ -74,6 +84,35 @@ def select(store: FilmStore, spec: ViewSpec, queries_dir: Path | None = None) ->
     if preset == "query":
         return _query(reader, spec.argument, queries_dir)
     raise ViewError(f"unknown view preset {preset!r}")
+
+
+def _most_connected(reader: Reader, budget: int) -> Selection:
+    """The whole graph's ``budget`` most connected drawable entities, chosen by the engine: degree
+    counted over the drawn relations (director, cast, reviews, mentions, ...), ties by IRI. A store
+    with no more such entities than the budget gets every drawable node, as without a budget."""
+    machinery = [f"{reader.base}{part}/" for part in ("annotation", "extractor", "link", "comparison", "rating")]
+    machinery += ["http://www.wikidata.org/", "https://www.wikidata.org/", FG_IRI]
+    starts = " || ".join(f"STRSTARTS(STR(?n), {ox.Literal(m)})" for m in machinery)
+    folded = " ".join(f"<{t}>" for t in sorted(FOLDED_TYPES))
+    relations = " ".join(f"<{p}>" for p in sorted(EDGE_LABELS))
+    ranked = [r["n"].value for r in reader.store.query(
+        f"SELECT ?n ?d WHERE {{ {{ SELECT ?n (COUNT(*) AS ?d) WHERE {{ VALUES ?p {{ {relations} }} "
+        "{ ?n ?p ?m } UNION { ?m ?p ?n } FILTER(isIRI(?n) && isIRI(?m)) } GROUP BY ?n } "
+        f"FILTER(!({starts})) FILTER EXISTS {{ ?n a ?t }} FILTER NOT EXISTS {{ VALUES ?f {{ {folded} }} ?n a ?f }} }} "
+        f"ORDER BY DESC(?d) ?n LIMIT {int(budget) + 1}")]
+    if len(ranked) <= budget:
+        return select(reader.store, ViewSpec("whole"))
+    ranks = " ".join(f"(<{t}> {i})" for i, (t, _) in enumerate(NODE_TYPES))
+    counts = reader.store.query(  # each entity as the first of NODE_TYPES it has, as describe() does
+        f"SELECT ?r (COUNT(*) AS ?c) WHERE {{ {{ SELECT ?n (MIN(?rank) AS ?r) WHERE {{ VALUES (?t ?rank) {{ {ranks} }} "
+        f"?n a ?t FILTER(!({starts})) }} GROUP BY ?n }} }} GROUP BY ?r")
+    by_type: dict[str, int] = {}
+    for r in counts:
+        name = NODE_TYPES[int(r["r"].value)][1].name
+        by_type[name] = by_type.get(name, 0) + int(r["c"].value)
+    edges = reader.store.query(f"SELECT (COUNT(*) AS ?c) WHERE {{ VALUES ?p {{ {relations} }} ?a ?p ?b FILTER(isIRI(?b)) }}")
+    return Selection(set(ranked[:budget]), total=max(sum(by_type.values()), budget),
+                     omitted_by_type=by_type, total_edges=int(next(iter(edges))["c"].value))
 
 
 def find_by_name(reader: Reader, name: str, classes: Iterable[str] | None = None) -> list[str]:
@@ -261,6 +300,14 @@ def view_graph(store: FilmStore, spec: ViewSpec, queries_dir: Path | None = None
     for iri in sorted(selection.nodes):
         g.add_node(iri, entity=describe(reader, iri))
     g.graph["title"] = _title(spec, [g.nodes[f]["entity"].label for f in g.graph["focus"]])
+    if selection.total is not None:  # a budget chose the nodes: what the page says was left out
+        kept = {}
+        for n in g.nodes:
+            kept[g.nodes[n]["entity"].type.name] = kept.get(g.nodes[n]["entity"].type.name, 0) + 1
+        g.graph["left_out"] = {"total_nodes": selection.total, "total_edges": selection.total_edges,
+                               "by_type": {t: c - kept.get(t, 0) for t, c in sorted(
+                                   selection.omitted_by_type.items(), key=lambda tc: -(tc[1] - kept.get(tc[0], 0)))
+                                   if c > kept.get(t, 0)}}
     if selection.triples is not None:
         for s, p, o in selection.triples:
             _add_edge(g, s, o, EDGE_LABELS.get(p, local_name(p)))
@@ -313,13 +360,16 @@ def _add_edge(g: nx.DiGraph, s: str, o: str, label: str) -> None:
 
 def _fold_comparisons(reader: Reader, g: nx.DiGraph) -> None:
     """Each ``fg:Comparison`` becomes the label (its cue), colour (polarity) and evidence of its edge."""
-    for q in reader.quads(p=RDF_TYPE, o=fg("Comparison")):
-        c = q.subject.value
+    if "left_out" in g.graph:  # a budgeted view of a big store: only the comparisons of drawn films
+        comparisons = sorted({q.subject.value for n in g.nodes for q in reader.quads(p=fg("comparisonSubject"), o=n)})
+    else:
+        comparisons = [q.subject.value for q in reader.quads(p=RDF_TYPE, o=fg("Comparison"))]
+    for c in comparisons:
         props: dict[str, list[str]] = {}
         for cq in reader.quads(c):
             props.setdefault(cq.predicate.value, []).append(term_text(cq.object))
         subj, obj = props.get(fg("comparisonSubject"), [None])[0], props.get(fg("comparisonObject"), [None])[0]
-        if subj not in g or obj not in g:
+        if subj not in g or obj not in g or subj == obj:
             continue
         _add_edge(g, subj, obj, "compared to")
         edge = g.edges[subj, obj]

@@ -67,6 +67,10 @@ class FG(DefinedNamespace):
     buildKey: URIRef
     sourceName: URIRef
     describesReview: URIRef
+    defaultGraphFormat: URIRef
+    tripleCount: URIRef
+    validationKey: URIRef
+    validationReport: URIRef
     # --- Wikidata links (issue 4) ---
     Link: URIRef
     linkSubject: URIRef
