@@ -116,12 +116,26 @@ def _late_comparisons(sections: list[SectionFacts], titles: list[str]) -> None:
                                   "confidence": 0.7})
 
 
+_KEYS_CACHE: dict[int, tuple[int, frozenset[str]]] = {}
+
+
+def _keys_of(known: set[str]) -> frozenset[str]:
+    """Order-free keys of the gazetteer's people, computed once per gazetteer (it is the same set
+    for every review of a run)."""
+    cached = _KEYS_CACHE.get(id(known))
+    if cached is None or cached[0] != len(known):
+        cached = (len(known), frozenset(person_key(n) for n in known))
+        _KEYS_CACHE.clear()
+        _KEYS_CACHE[id(known)] = cached
+    return cached[1]
+
+
 def _add_set_apart_titles(sections: list[SectionFacts], names: "_Names", facts: KnownFacts) -> bool:
     """Titles set apart by quotes, filmographies, list cues and years (``title_spans``) where the
     NER saw nothing, or saw a person in what the text marks as a title."""
     from .title_spans import find
 
-    known = {person_key(n) for n in (*names.directors, *names.cast)} | {person_key(n) for n in names.known}
+    known = {person_key(n) for n in (*names.directors, *names.cast)} | _keys_of(names.known)
     people = {person_key(n) for n in names.full}
     changed = False
     for f in sections:

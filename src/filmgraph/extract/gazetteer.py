@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from collections.abc import Iterable, Iterator
 
 from ..models import Review
@@ -164,6 +165,7 @@ def bundled_entries(settings) -> list[Entry]:
     return from_snapshot(Snapshot.load([settings.wikidata_snapshot or bundled_snapshot_dir()]))
 
 
+@lru_cache(maxsize=1 << 16)
 def person_key(name: str) -> str:
     """Order-free, hyphen-free key: ``Yimou Zhang`` = ``Zhang Yimou``; ``Chiu-wai`` = ``Chiu Wai``."""
     import unicodedata
