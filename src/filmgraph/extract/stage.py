@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from ..errors import ExtractionError, FilmGraphError
 from ..models import Review
 from ..settings import Settings
-from .gazetteer import Entry, from_headers, from_review, from_store, normalise_entries
+from .gazetteer import Entry, from_review, normalise_entries
 from .types import SECTIONS, ExtractionResult
 
 #: bump when the extraction's output changes, so stores rebuild their reviews
@@ -135,17 +135,11 @@ class SpacyTextStage:
             add_extraction(review, result, rg, iris)
 
 
-def make_text_stage(settings: Settings, store=None, known: Iterable[Entry] = (),
-                    headers: Iterable[Review] = ()) -> SpacyTextStage:
-    """The text stage a build (or a worker process) uses: the gazetteer is what ``store`` already
-    holds, what the ``headers`` of the reviews about to be built say, plus ``known`` (e.g. labels
-    from the Wikidata snapshot, as ``(label, kind)`` pairs). Only ``known`` is part of the
-    fingerprint: the store and the corpus grow, and must not rebuild every review."""
-    store_known: list[Entry] = []
-    years: dict[str, int] = {}
-    if store is not None:
-        store_known, years = from_store(store)
-    header_known, header_years = from_headers(headers)
-    store_known = sorted(set(store_known) | set(header_known))
-    years = {**header_years, **years}
-    return SpacyTextStage(settings, known=known, store_known=store_known, known_years=years)
+def make_text_stage(settings: Settings, store=None, known: Iterable[Entry] = ()) -> SpacyTextStage:
+    """The text stage a build (or a worker process) uses. Its gazetteer is the static ``known``
+    entries only (e.g. labels from the bundled Wikidata snapshot, as ``(label, kind)`` pairs) and
+    each review's own header: what a review yields depends on that review alone, never on what the
+    store or the other reviews hold (cross-review matching is the resolve stage's job). ``store``
+    is accepted for old callers and ignored."""
+    del store
+    return SpacyTextStage(settings, known=known)
