@@ -115,8 +115,15 @@ def resolve(reviews: Iterable[ReviewMentions], iris: Iris,
                       for m in (*w.makers, None)]
         per_review[rm.review_id] = sorted(set(items), key=repr)
     merges = sorted(people.merges + works.merges, key=lambda m: (m.kind, m.iri))
-    near = sorted(people.near_misses + works.near_misses, key=lambda n: (n.kind, n.iris, n.reason))
+    near = sorted((_ordered(n) for n in people.near_misses + works.near_misses), key=lambda n: (n.kind, n.iris, n.reason))
     return Resolution(people.by_mention, people.by_key, works.by_mention, merges, near, per_review)
+
+
+def _ordered(n: NearMiss) -> NearMiss:
+    """The pair in IRI order, so each near-miss has one name."""
+    if n.iris[0] <= n.iris[1]:
+        return n
+    return NearMiss(n.kind, (n.iris[1], n.iris[0]), (n.names[1], n.names[0]), n.score, n.reason, n.reviews)
 
 
 def resolution_graph(iris: Iris) -> URIRef:

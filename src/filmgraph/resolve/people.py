@@ -129,9 +129,13 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
             if len(qids) == 1:
                 by_qid[next(iter(qids))].append(key)
         for qid, keys in sorted(by_qid.items()):
-            for other in keys[1:]:
-                edges.append((keys[0], other, f"Wikidata {qid} lists {_name(forms[keys[0]])!r} and "
-                                              f"{_name(forms[other])!r} as its names"))
+            for i, a in enumerate(keys):
+                for b in keys[i + 1:]:
+                    ta, tb = split_tokens(_name(forms[a])), split_tokens(_name(forms[b]))
+                    if set(ta) < set(tb) or set(tb) < set(ta):
+                        continue  # "Tony Leung" is a part of "Tony Leung Chiu-wai": only a review can say which
+                    edges.append((a, b, f"Wikidata {qid} lists {_name(forms[a])!r} and {_name(forms[b])!r} "
+                                        "as its names"))
     for a, b, why in edges:
         union.join(a, b)
     for a, b, why in edges:
