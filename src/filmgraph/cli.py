@@ -354,9 +354,13 @@ def remove(app: App, names: tuple[str, ...], no_text: bool) -> None:
     """
     from .pipeline import remove_reviews
 
+    from .wikidata.merge import links_graph
+
     with app.store() as store, _text_stage(app.replace_workers(1), no_text) as stage:
         for rid, source in remove_reviews(store, app.settings, names, stage):
             app.say(f"removed {rid} ({source})")
+        if str(links_graph(store.iris)) in store.named_graphs():  # linked before: link what is left
+            _link_after_build(app, store, _link_mode(app.settings.link_on_build))
 
 
 @main.command(name="resolve")

@@ -220,6 +220,8 @@ def render(store: FilmStore, settings: Settings, text_stage: TextStage | None = 
             rg = review_graph(e.review, riris, rid)
             if e.result is not None and text_stage is not None:
                 text_stage.add_to_graph(e.review, e.result, rg, riris)
+            if stored.get(graph_iri) == render_key and _same_content(store, graph_iri, rg.graph):
+                continue  # forced, and drawn the same: nothing to write
             store.replace_graph(rg.graph_iri, rg.graph, source=e.source, build_key=render_key)
         except FilmGraphError as exc:
             raise StoreError(f"{e.source}: cannot render its graph: {exc}") from None
@@ -261,6 +263,18 @@ def _write_resolution(store: FilmStore, iris: Iris, resolution: Resolution) -> N
     current = store.stored(graph)
     if current is None or current.build_key != key:
         store.replace_graph(graph, triples, source="resolver", build_key=key)
+
+
+def _same_content(store: FilmStore, graph_iri: str, graph: Graph) -> bool:
+    """Whether the store's graph holds exactly these triples (compared as Oxigraph terms)."""
+    import pyoxigraph as ox
+
+    scratch = ox.Store()  # through Oxigraph, which stores some datatypes canonically (nonNegativeInteger)
+    scratch.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
+    mine = {(q.subject, q.predicate, q.object) for q in scratch}
+    theirs = {(q.subject, q.predicate, q.object)
+              for q in store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))}
+    return mine == theirs
 
 
 def _graph_of(iris: Iris, outcome: ReviewOutcome) -> str:
