@@ -9,7 +9,8 @@ fresh store (timing it), then starts the same ``filmgraph build --workers W`` ag
 second store, each time SIGKILLing the whole process group (main process and workers, like an OOM
 kill) at a random moment within the uninterrupted build's duration, ``--kills`` times, then lets a
 last run finish. Reported: the kill times, how many reviews were cached and graphs written at each
-kill, quads and the SHA-256 of the sorted N-Quads export of both stores (equal is the pass), and
+kill (each run is killed after its start-up time plus its share of kill points spread over the
+uninterrupted build's work), quads and the SHA-256 of the sorted N-Quads export of both stores (equal is the pass), and
 whether ``build --force`` on the finished store changed any quad (bookkeeping included). The text
 stage is filmgraph's spaCy extraction (``--stage spacy``, default) or the test suite's
 capitalised-words stage (``--stage words``, no model, fast).
@@ -101,10 +102,16 @@ def main() -> int:
         fresh = _state(work / "fresh")
         print(f"uninterrupted: {args.n} reviews in {duration:.1f} s; {fresh['quads']} quads, "
               f"export {fresh['export_sha256'][:16]}", flush=True)
+        t0 = time.monotonic()
+        subprocess.run(_cmd(work / "fresh", corpus, args.workers), env=env, check=True)
+        startup = time.monotonic() - t0  # a build with nothing to do: start, read the store, resolve
+        # kill points spread over the work: cumulative times sorted in (0, duration); each run is
+        # killed after its start-up plus its share, so every kill lands in the middle of real work
         rng = random.Random(args.seed)
+        points = sorted(rng.uniform(0.02, 0.98) * (duration - startup) for _ in range(args.kills))
         kills = []
         for k in range(args.kills):
-            at = rng.uniform(0.05, 0.95) * duration
+            at = startup + points[k] - (points[k - 1] if k else 0.0)
             proc = subprocess.Popen(_cmd(work / "killed", corpus, args.workers), env=env, start_new_session=True,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
@@ -127,7 +134,7 @@ def main() -> int:
         subprocess.run(_cmd(work / "killed", corpus, args.workers, "--force"), env=env, check=True)
         forced = _state(work / "killed")
         result = {"n": args.n, "kills": kills, "workers": args.workers, "stage": args.stage,
-                  "uninterrupted_s": round(duration, 1), "last_resume_s": round(resume_s, 1),
+                  "uninterrupted_s": round(duration, 1), "startup_s": round(startup, 1), "last_resume_s": round(resume_s, 1),
                   "uninterrupted_quads": fresh["quads"], "resumed_quads": resumed["quads"],
                   "uninterrupted_export_sha256": fresh["export_sha256"], "resumed_export_sha256": resumed["export_sha256"],
                   "identical": fresh["export_sha256"] == resumed["export_sha256"],

@@ -3,7 +3,8 @@
 
     PYTHONPATH=src python benchmarks/resolve_realworld.py path/to/realworld/texts [--gold path/to/gold]
 
-Builds the folder into a fresh store (the spaCy extraction, no linking), then prints:
+Builds the folder into a fresh store (the spaCy extraction, no linking; each page's first line
+``SOURCE: <url>``, the dev set's bookkeeping, is left out), then prints:
 
 * candidate person splits: people under more than one IRI whose names have the same words in any
   order, once folded (case, accents, hyphens), or that a gold file names as one person (with
@@ -38,10 +39,18 @@ def main() -> int:
     from filmgraph.settings import Settings
     from filmgraph.store import FilmStore
 
-    store_path = args.store or Path(tempfile.mkdtemp(prefix="realworld-")) / "store"
+    scratch = Path(tempfile.mkdtemp(prefix="realworld-"))
+    store_path = args.store or scratch / "store"
+    pages = scratch / "pages"  # the texts without the dev set's `SOURCE: <url>` first line (not page text)
+    pages.mkdir()
+    for f in sorted(args.texts.glob("*.txt")):
+        lines = f.read_text(encoding="utf-8").splitlines(keepends=True)
+        if lines and lines[0].startswith("SOURCE:"):
+            lines = lines[1:]
+        (pages / f.name).write_text("".join(lines), encoding="utf-8")
     settings = Settings(store_path=store_path)
     with FilmStore.open(store_path, Iris(settings.base_iri)) as st:
-        report = build([args.texts], st, settings, text_stage=make_text_stage(settings))
+        report = build([pages], st, settings, text_stage=make_text_stage(settings))
         print(f"built {len(report.outcomes)} pages: {report.count('added')} added, {report.count('failed')} failed")
         people: dict[str, set[str]] = defaultdict(set)
         for r in st.query("PREFIX schema: <https://schema.org/> SELECT DISTINCT ?p ?n WHERE { ?p a schema:Person ; schema:name ?n }"):
@@ -86,6 +95,9 @@ def main() -> int:
     for n in resolution.near_misses:
         print(f"  {n.kind} {n.names[0]!r} | {n.names[1]!r}: {n.reason[:160]}")
     print(f"\nstore: {store_path}")
+    import shutil
+
+    shutil.rmtree(pages, ignore_errors=True)  # the page texts are not ours to keep
     return 0
 
 

@@ -164,3 +164,57 @@ def test_resolution_is_a_function_of_the_set_of_reviews_not_their_order():
         again = resolve(shuffled, IRIS)
         assert (again.people, again.works, again.merges, again.near_misses) == \
             (first.people, first.works, first.merges, first.near_misses)
+
+
+def test_a_name_glued_to_page_words_never_absorbs_the_real_name():
+    r = resolve([ReviewMentions("a", (P("Zhang Yimou", "director"), P("Zhang Yimou Cast", "person"),
+                                      P("Starring Gong Li", "person"), P("Gong Li", "cast")))], IRIS)
+    assert person(r, "a", "Zhang Yimou") == "person/zhang-yimou"
+    assert person(r, "a", "Gong Li") == "person/gong-li"
+
+
+def test_a_hong_kong_given_name_completes_the_short_form_of_its_review():
+    r = resolve([ReviewMentions("a", (P("Simon Yam Tat-Wah", "cast", ("Election",)), P("Simon Yam", "person")))], IRIS)
+    assert person(r, "a", "Simon Yam") == "person/simon-yam-tat-wah"
+
+
+def test_a_short_name_in_another_review_of_the_same_film_is_its_one_longer_name():
+    r = resolve([ReviewMentions("a", (P("Tony Leung Ka-fai", "cast", ("Election",)),), (W("Election", "film", 2005, (), True),)),
+                 ReviewMentions("b", (P("Tony Leung Chiu-wai", "cast", ("Hero",)),), (W("Hero", "film", 2002, (), True),)),
+                 ReviewMentions("c", (P("Tony Leung", "cast"),), (W("Election", "film", 2005, (), True),)),
+                 ReviewMentions("d", (P("Tony Leung", "cast"),), (W("Hero", "film", 2002, (), True),))], IRIS)
+    assert person(r, "c", "Tony Leung") == "person/tony-leung-ka-fai"
+    assert person(r, "d", "Tony Leung") == "person/tony-leung-chiu-wai"
+
+
+def test_the_family_name_moved_after_an_english_first_name_is_the_same_person():
+    r = resolve([ReviewMentions("a", (P("Tony Leung Ka-Fai", "cast"),)), ReviewMentions("b", (P("Tony Ka Fai Leung", "cast"),))],
+                IRIS)
+    assert person(r, "b", "Tony Ka Fai Leung") == person(r, "a", "Tony Leung Ka-Fai") == "person/tony-leung-ka-fai"
+
+
+def test_a_one_letter_slip_merges_only_about_the_same_film():
+    crouching = (W("Crouching Tiger, Hidden Dragon", "film", 2000, (), True),)
+    same = resolve([ReviewMentions("a", (P("Michelle Yeoh", "cast", ("Crouching Tiger, Hidden Dragon",)),), crouching),
+                    ReviewMentions("b", (P("Michelle Yeo", "person"),), crouching)], IRIS)
+    assert person(same, "b", "Michelle Yeo") == person(same, "a", "Michelle Yeoh")
+    apart = resolve([ReviewMentions("a", (P("Michelle Yeoh", "cast"),)), ReviewMentions("b", (P("Michelle Yeo", "person"),))],
+                    IRIS)
+    assert person(apart, "b", "Michelle Yeo") != person(apart, "a", "Michelle Yeoh")
+    short = resolve([ReviewMentions("a", (P("Zhang Yi", "cast", ("Hero",)), P("Zhang Yu", "cast", ("Hero",))))], IRIS)
+    assert person(short, "a", "Zhang Yi") != person(short, "a", "Zhang Yu")  # two letters are too few to call a slip
+
+
+def test_a_world_is_not_the_world():
+    r = resolve([ReviewMentions("a", (), (W("The World", "film", 2004),)), ReviewMentions("b", (), (W("A World", "film", None),))],
+                IRIS)
+    assert work(r, "a", "The World", year=2004) != work(r, "b", "A World")
+
+
+def test_an_iri_that_is_some_entity_s_own_never_gets_owl_same_as_elsewhere():
+    r = resolve([ReviewMentions("a", (P("Zhang Yimou", "director", ("Hero",)),), (W("Hero", "film", 2002, ("Zhang Yimou",), True),)),
+                 ReviewMentions("b", (), (W("Hero", "film", None, ("Zhang Yimou",)),)),
+                 ReviewMentions("c", (), (W("Hero", "film", None, ("Jet Li",)),))], IRIS)
+    assert work(r, "b", "Hero", maker="Zhang Yimou") == "film/hero-2002"
+    assert work(r, "c", "Hero", maker="Jet Li") == "film/hero"  # another director: another film
+    assert all(BASE + "film/hero" not in m.variants for m in r.merges)

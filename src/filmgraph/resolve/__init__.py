@@ -114,9 +114,22 @@ def resolve(reviews: Iterable[ReviewMentions], iris: Iris,
             items += [("w", w.title, w.kind, w.year, m, works.by_mention.get(k + (fold(m) if m else "",)))
                       for m in (*w.makers, None)]
         per_review[rm.review_id] = sorted(set(items), key=repr)
-    merges = sorted(people.merges + works.merges, key=lambda m: (m.kind, m.iri))
+    merges = _unambiguous(people.merges + works.merges,
+                          set(people.by_mention.values()) | set(works.by_mention.values()))
     near = sorted((_ordered(n) for n in people.near_misses + works.near_misses), key=lambda n: (n.kind, n.iris, n.reason))
     return Resolution(people.by_mention, people.by_key, works.by_mention, merges, near, per_review)
+
+
+def _unambiguous(merges: list[Merge], canonical: set[str]) -> list[Merge]:
+    """Merges with only the variants that mean one thing: an IRI that is itself some entity's
+    canonical IRI (a yearless film that stayed yearless elsewhere), or a variant of two merges
+    (``person/zhang`` for two Zhangs), gets no ``owl:sameAs``."""
+    from collections import Counter
+    from dataclasses import replace
+
+    seen = Counter(v for m in merges for v in m.variants)
+    out = [replace(m, variants=tuple(v for v in m.variants if v not in canonical and seen[v] == 1)) for m in merges]
+    return sorted(out, key=lambda m: (m.kind, m.iri))
 
 
 def _ordered(n: NearMiss) -> NearMiss:

@@ -26,16 +26,26 @@ ryu hong jeon moon mun son bae baek heo nam shim sim noh ha kwak sung cha joo wo
 nguyen tran le pham hoang huynh phan vu vo dang bui do ngo duong ly
 """.split())
 
-_DROP = re.compile(r"[’'`.]")
+_POSSESSIVE = re.compile(r"[’'‘`]s\b")
+_DROP = re.compile(r"[’'‘`.]")
 _SPLIT = re.compile(r"[^\w-]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+#: words that are never part of a person's name: page labels and prose glued to a name by a bad
+#: split (``Starring Gong Li``, ``Zhang Yimou Cast``); a longer name with one is no full name
+LABEL_WORDS = frozenset("""
+starring stars cast country director directed directors written writer by run time runtime with and the
+featuring producer produced review reviewed music screenplay editor genre language rated rating released
+year another film movie also
+""".split())
 
 
 def fold(text: str) -> str:
     """``Yasujirō  O'zu`` -> ``yasujiro ozu``: no diacritics, no case, no apostrophes or dots."""
     t = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
     t = "".join(c for c in t if not unicodedata.combining(c))
-    t = _DROP.sub("", t.casefold())
+    t = _DROP.sub("", _POSSESSIVE.sub("", t.casefold()))
     return " ".join(_SPLIT.sub(" ", t).split())
 
 
@@ -72,7 +82,8 @@ def pinyin_compact(name: str) -> str | None:
 
 
 def title_key(title: str) -> str:
-    """``The Road Home!`` -> ``road home``: case, accents, punctuation and a leading article ignored."""
+    """``The Road Home!`` -> ``road home``: case, accents, punctuation and a leading *The* ignored
+    (not *A*: *A World* is not *The World*)."""
     t = fold(title.replace("&", " and "))
     t = " ".join(re.sub(r"[^\w]+", " ", t).split())
-    return re.sub(r"^(the|a|an) ", "", t)
+    return re.sub(r"^the ", "", t)

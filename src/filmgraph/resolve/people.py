@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from ..iris import Iris
 from .mentions import ReviewMentions
-from .names import CJK_FAMILY_NAMES, compact, fold, has_cjk, is_latin, name_tokens, pinyin_compact, split_tokens, title_key
+from .names import (CJK_FAMILY_NAMES, LABEL_WORDS, compact, fold, has_cjk, is_latin, name_tokens, pinyin_compact,
+                    split_tokens, title_key)
 from .records import Merge, NearMiss
 
 #: rapidfuzz token_sort_ratio from which two people kept apart are reported as a near-miss
@@ -32,7 +33,8 @@ class _Form:
     names: Counter = field(default_factory=Counter)
     header: Counter = field(default_factory=Counter)
     reviews: set = field(default_factory=set)
-    films: set = field(default_factory=set)
+    films: set = field(default_factory=set)  # title keys of the films credited to them
+    context: set = field(default_factory=set)  # title keys of the films the reviews naming them are about
 
 
 class _Union:
@@ -64,7 +66,9 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
                    aliases: Callable[[str], frozenset[str]] | None = None) -> PeopleResolution:
     forms: dict[str, _Form] = {}
     in_review: dict[str, set[str]] = defaultdict(set)  # review id -> form keys
+    subjects: dict[str, set[str]] = {}  # review id -> title key of the film it reviews
     for rm in reviews:
+        subject = subjects[rm.review_id] = {title_key(w.title) for w in rm.works if w.reviewed}
         for p in rm.people:
             key = compact(p.name)
             if not key:
@@ -75,6 +79,7 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
                 f.header[p.name] += 1
             f.reviews.add(rm.review_id)
             f.films.update(title_key(t) for t in p.films)
+            f.context |= subject
             in_review[rm.review_id].add(key)
 
     union = _Union()
@@ -91,17 +96,26 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
         # name order: move one token (the family name) from the end to the front
         toks = name_tokens(sample)
         if len(toks) >= 2 and not has_cjk(sample):
-            for family, rotated in ((toks[-1], (toks[-1],) + toks[:-1]),):
+            # the family name moved to the front, or (after an English first name: Tony Ka Fai Leung)
+            # to second place
+            rotations = [(toks[-1], (toks[-1],) + toks[:-1])]
+            if len(toks) >= 3:
+                rotations.append((toks[-1], (toks[0], toks[-1]) + toks[1:-1]))
+            for family, rotated in rotations:
                 other = forms.get("".join(rotated))
                 if other is None or other.key == key:
                     continue
                 shared = f.films & other.films
+                about = f.context & other.context
                 if family in CJK_FAMILY_NAMES:
                     edges.append((key, other.key, f"{_name(f)!r} is {_name(other)!r} in Western order "
                                                   f"({family.title()} is a known family name)"))
                 elif shared:
                     edges.append((key, other.key, f"{_name(f)!r} is {_name(other)!r} in the other order, "
                                                   f"and both are credited on {sorted(shared)[0]!r}"))
+                elif about:
+                    edges.append((key, other.key, f"{_name(f)!r} is {_name(other)!r} in the other order, "
+                                                  f"and both are named in reviews of {sorted(about)[0]!r}"))
                 else:
                     refused.append((key, other.key, "the same words in the other order, but the moved name is not "
                                                     "a known family name and they share no film: kept apart"))
@@ -118,6 +132,24 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
                 else:
                     refused.append((key, other.key, "the pinyin reading matches, but no review or film "
                                                     "connects them: kept apart"))
+    # a slip of one letter in one word (Michelle Yeo / Michelle Yeoh), about the same film
+    from rapidfuzz.distance import Levenshtein
+
+    by_shape: dict[tuple, list[str]] = defaultdict(list)
+    for key in sorted(forms):
+        toks = name_tokens(_name(forms[key]))
+        if len(toks) >= 2 and not has_cjk(_name(forms[key])):
+            for i in range(len(toks)):
+                by_shape[(len(toks), i, toks[:i] + toks[i + 1:])].append(key)
+    for (_n, i, _rest), keys in sorted(by_shape.items()):
+        for x, a in enumerate(keys):
+            for b in keys[x + 1:]:
+                ta, tb = name_tokens(_name(forms[a])), name_tokens(_name(forms[b]))
+                fa, fb = forms[a], forms[b]
+                about = (fa.films | fa.context) & (fb.films | fb.context)
+                if min(len(ta[i]), len(tb[i])) >= 3 and Levenshtein.distance(ta[i], tb[i]) == 1 and about:
+                    edges.append((a, b, f"{_name(fa)!r} and {_name(fb)!r} differ by one letter in one word and both "
+                                        f"are named about {sorted(about)[0]!r}: a spelling slip"))
     # Wikidata: two forms that are names of one (and only one) person
     if aliases is not None:
         by_qid: dict[str, list[str]] = defaultdict(list)
@@ -156,7 +188,22 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
             mine = split_tokens(p.name)
             longer = sorted({union.find(k) for k in keys
                              if k != key and union.find(k) != union.find(key)
-                             and any(_contains(split_tokens(n), mine) for n in forms[k].names)})
+                             and any(_extends(split_tokens(n), mine) for n in forms[k].names)})
+            if not longer and len(mine) >= 2:
+                # not in its own review: a longer name credited on, or named about, this review's film
+                here = (subjects[rm.review_id] or {title_key(w.title) for w in rm.works if w.kind == "film"}) \
+                    | {title_key(t) for t in p.films}
+                longer = sorted({union.find(k) for k in forms
+                                 if k != key and union.find(k) != union.find(key)
+                                 and (forms[k].films | forms[k].context) & here
+                                 and any(_extends(split_tokens(n), mine) for n in forms[k].names)})
+                if len(longer) == 1 and not has_cjk(p.name):
+                    root = longer[0]
+                    members[root][(rm.review_id, p.name)] = key
+                    short_reasons[root].append(f"{p.name!r} in review {rm.review_id} is a part of "
+                                               f"{_name_of(root, forms, union, {})!r}, the only such name on the same film")
+                    continue
+                longer = []
             if len(longer) == 1 and not has_cjk(p.name):
                 root = longer[0]
                 members[root][(rm.review_id, p.name)] = key
@@ -258,8 +305,12 @@ def _canonical(written: Counter, header: Counter, names: Counter) -> str:
 
     def western(n: str) -> bool:
         t = toks[n]
-        return (len(t) >= 2 and t[-1] in CJK_FAMILY_NAMES and t[0] not in CJK_FAMILY_NAMES
-                and any(toks[o] == (t[-1],) + t[:-1] for o in pool))
+        if len(t) < 2 or t[-1] not in CJK_FAMILY_NAMES:
+            return False
+        front = "".join((t[-1],) + t[:-1])
+        second = "".join((t[0], t[-1]) + t[1:-1]) if len(t) >= 3 else None
+        others = {"".join(toks[o]) for o in pool if toks[o] != t}
+        return (t[0] not in CJK_FAMILY_NAMES and front in others) or (second is not None and second in others)
 
     longest = max(len(compact(n)) for n in pool)
     return min(pool, key=lambda n: (not is_latin(n), western(n), len(compact(n)) < longest,
@@ -284,6 +335,24 @@ def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     if not n or n >= len(longer):
         return False
     return any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
+
+
+def _extends(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    """Whether ``longer`` is ``shorter`` completed into a fuller name: a surname or given name alone
+    inside a name of several words, or a name of two or more words followed by a short given name
+    (``Tony Leung`` -> ``Tony Leung Chiu-wai``) or preceded by one first name (``Leung Chiu-wai`` ->
+    ``Tony Leung Chiu-wai``). Never a name glued to page words (``Zhang Yimou Cast``)."""
+    if not _contains(longer, shorter) or any(t in LABEL_WORDS for t in longer) or len(longer) > 5:
+        return False
+    if len(shorter) == 1:
+        return True
+    n = len(shorter)
+    if longer[:n] == shorter:
+        extra = longer[n:]
+        return 1 <= len(extra) <= 2 and all(len(t) <= 4 for t in extra)
+    if longer[-n:] == shorter:
+        return len(longer) - n == 1
+    return False
 
 
 def _rotate_first_last(py: str, name: str) -> str | None:
