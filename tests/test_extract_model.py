@@ -169,7 +169,17 @@ def test_build_with_a_missing_model_fails_once_with_a_clear_error(tmp_path):
             build([DATA / "free-text-shadow.txt"], store, settings, text_stage=SpacyTextStage(settings))
 
 
-def test_header_without_title_line_never_takes_a_compared_work_and_does_not_depend_on_the_store(tmp_path):
+def test_header_without_title_line_never_takes_a_compared_or_earlier_work_as_its_film(stage):
+    """Raise the Red Lantern's page has no title line; "Zhang Yimou's follow-up to Ju Dou" and
+    "echoes Ju Dou" name another film, which loses the ranking; the header's facts all stay."""
+    path = ROOT / "data" / "reviews" / "raise-the-red-lantern-1991.txt"
+    refined, result = stage.analyse_one(_review(path))
+    assert refined.title != "Ju Dou"
+    assert refined.directors == ("Zhang Yimou",) and refined.cast == _review(path).cast  # header stays authority
+    assert "Ju Dou" in {w.title for w in result.works}
+
+
+def test_what_the_stage_reads_from_a_review_does_not_depend_on_the_store(tmp_path):
     """Raise the Red Lantern's page has no title line; "Zhang Yimou's follow-up to Ju Dou" and
     "echoes Ju Dou" name another film, which must never become the subject. What the stage reads
     from the review is the same before and after the store holds every other review (issue 11)."""

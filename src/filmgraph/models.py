@@ -55,6 +55,14 @@ class Review:
     rating_best: float | None = None
     #: False for free text with no header at all: the subject is then unknown until inferred
     has_header: bool = True
+    #: the page's address (a ``SOURCE:`` line, or where it was fetched from)
+    url: str | None = None
+    #: short heading lines above the text that did not name the film outright: title candidates
+    headings: tuple[str, ...] = ()
+    #: actor -> character pairs from a credits block (``Jet Li as Nameless``, ``Gong Li (Phoenix)``)
+    credits: tuple[tuple[str, str], ...] = ()
+    #: labelled fields the reader has no slot for (``Trivia``, ``Producer``), as written
+    extra_fields: tuple[tuple[str, str], ...] = ()
     warnings: tuple[str, ...] = ()
 
     @property

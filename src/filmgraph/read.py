@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
+from . import header
 from .errors import ReadError
 from .models import Review, ReviewSource
 from .settings import Settings
@@ -111,43 +112,12 @@ def decode(source: ReviewSource) -> str:
 # Parsing: text to Review
 # ---------------------------------------------------------------------------------------------
 
-#: header labels, normalised (lower case, letters only) -> field name
-FIELD_LABELS = {
-    "genre": "genre", "genres": "genre",
-    "director": "director", "directors": "director", "directedby": "director",
-    "cast": "cast", "starring": "cast", "stars": "cast",
-    "runtime": "runtime", "runningtime": "runtime", "duration": "runtime", "length": "runtime",
-    "rating": "rating", "rated": "rating", "classification": "rating", "certification": "rating",
-    "releasedby": "distributor", "distributor": "distributor", "distributors": "distributor",
-    "distributedby": "distributor",
-    "officialwebsite": "website", "website": "website",
-    "openingday": "opening", "openingdate": "opening", "releasedate": "opening", "release": "opening",
-    "inCinemas".lower(): "opening",
-    "country": "country",
-    "language": "language", "languages": "language",
-    "year": "year",
-    "title": "title",
-    "originaltitle": "original_title",
-}
-#: section labels -> section name
-SECTION_LABELS = {
-    "synopsis": "synopsis", "plot": "synopsis", "storyline": "synopsis", "story": "synopsis",
-    "moviereview": "body", "filmreview": "body", "review": "body",
-    "movierating": "verdict", "filmrating": "verdict", "verdict": "verdict", "ourrating": "verdict",
-}
-#: a line that starts the site's boilerplate: nothing after it belongs to the review
-BOILERPLATE = re.compile(
-    r"^\s*(you might also like|movie stills|related (posts|articles|reviews)|share this( article)?|"
-    r"leave a (comment|reply)|comments?|tags?|more reviews|advertisement|read more)\s*:?\s*$",
-    re.IGNORECASE,
-)
-_LABEL_LINE = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z .'/-]{0,30}?)\s*:\s*(?P<value>.*?)\s*$")
-_REVIEW_BY = re.compile(r"^\s*(?:movie\s+|film\s+)?review(?:ed)?\s+by\s*:?\s*(?P<name>\S.*?)\s*$", re.IGNORECASE)
+_REVIEW_BY = re.compile(
+    r"^\s*(?:movie\s+|film\s+)?(?:review(?:ed)?|written)\s+by\s*:?\s*(?P<name>\S.*?)\s*$", re.IGNORECASE)
+_BYLINE = re.compile(r"^\s*by\s+(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})\s*$")
 _TITLE_LINE = re.compile(r"^(?P<title>.+?)\s*(?:\((?P<original>[^()]+)\)\s*)?\((?P<year>(?:18|19|20)\d\d)\)\s*$")
-
-
-def _norm_label(label: str) -> str:
-    return re.sub(r"[^a-z]", "", label.lower())
+#: how long a line may be and still be a header field's value (longer: it is review text)
+MAX_FIELD_VALUE = 200
 
 
 @dataclass
@@ -156,17 +126,54 @@ class _Line:
     field: str | None = None  # header field name, if the line is a header label
     section: str | None = None  # section name, if the line opens a section
     value: str = ""
+    label: str | None = None  # an unknown label's text (``Trivia``), kept as an extra field
+    credit: tuple[str, str] | None = None  # ``Jet Li as Nameless``
+    junk: bool = False
 
 
-def _classify(line: str) -> _Line:
-    m = _LABEL_LINE.match(line)
+def _classify(line: str) -> list[_Line]:
+    """One line as one or more classified lines (a credits paragraph holds several fields)."""
+    if header.is_junk(line):
+        return [_Line(line, junk=True)]
+    inline = header.inline_fields(line)
+    if inline:
+        return [_Line(line, field=f, value=v) for f, v in inline]
+    m = header.LABEL_LINE.match(line)
     if m:
-        key = _norm_label(m.group("label"))
-        if key in SECTION_LABELS:
-            return _Line(line, section=SECTION_LABELS[key], value=m.group("value"))
-        if key in FIELD_LABELS:
-            return _Line(line, field=FIELD_LABELS[key], value=m.group("value"))
-    return _Line(line)
+        key = header.norm_label(m.group("label"))
+        if key in header.SECTION_LABELS:
+            value = m.group("value")
+            if header.SECTION_LABELS[key] == "body" and value and header.heading_like(value) and len(value.split()) <= 8:
+                return [_Line(line)]  # "Film Review: Not One Less" is a heading, not a section
+            return [_Line(line, section=header.SECTION_LABELS[key], value=value)]
+        if key in header.FIELD_LABELS and len(m.group("value")) <= MAX_FIELD_VALUE:
+            return [_Line(line, field=header.FIELD_LABELS[key], value=m.group("value"))]
+        if len(m.group("label").split()) <= 3 and len(m.group("value")) <= 80 and m.group("label")[0].isupper():
+            return [_Line(line, label=m.group("label").strip(), value=m.group("value"))]
+    unc = header.uncoloned_field(line)
+    if unc:
+        return [_Line(line, field=unc[0], value=unc[1])]
+    bare = header.norm_label(line)
+    if bare in header.FIELD_LABELS and len(line.split()) <= 3 and line.strip()[:1].isupper():
+        return [_Line(line, field=header.FIELD_LABELS[bare], value="")]  # "Run Time" alone: its value follows
+    c = header.credit(line)
+    if c:
+        return [_Line(line, credit=c)]
+    return [_Line(line)]
+
+
+def _unknown_labels_need_company(lines: list[_Line]) -> list[_Line]:
+    """An unknown ``Label: value`` is a header field only beside a known one; alone (``Shanghai
+    Triad: Yimou's Crime Epic``) it is a heading or a sentence."""
+    content = [i for i, c in enumerate(lines) if c.text.strip() and not c.junk]
+    out = list(lines)
+    for n, i in enumerate(content):
+        if lines[i].label is None:
+            continue
+        near = [lines[j] for j in content[max(0, n - 1):n + 2] if j != i]
+        if not any(c.field or c.section or c.label for c in near):
+            out[i] = _Line(lines[i].text)
+    return out
 
 
 def read_review(source: ReviewSource, settings: Settings | None = None) -> Review:
@@ -174,40 +181,89 @@ def read_review(source: ReviewSource, settings: Settings | None = None) -> Revie
     settings = settings or Settings()
     text = decode(source)
     lines = [ln.rstrip() for ln in text.split("\n")]
+    url = None
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is not None and header.SOURCE_LINE.match(lines[first]):
+        url = header.SOURCE_LINE.match(lines[first]).group("url")
+        lines = lines[first + 1:]
     # Cut the site boilerplate: the first boilerplate marker after some content ends the review.
     for i, ln in enumerate(lines):
-        if BOILERPLATE.match(ln) and any(l.strip() for l in lines[:i]):
+        if header.BOILERPLATE.match(ln) and any(l.strip() for l in lines[:i]):
             lines = lines[:i]
             break
-    classified = [_classify(ln) for ln in lines]
-    has_fields = any(c.field for c in classified)
+    classified = _unknown_labels_need_company([c for ln in lines for c in _classify(ln)])
+    has_fields = any(c.field or c.credit for c in classified)
     has_sections = any(c.section for c in classified)
     if not has_fields and not has_sections:
-        return _free_text_review(source, lines)
-    return _structured_review(source, classified, settings)
+        review = _free_text_review(source, [c for c in classified if not c.junk], url)
+    else:
+        review = _structured_review(source, classified, settings, url)
+    return review.replace(url=url) if url else review
 
 
-def _free_text_review(source: ReviewSource, lines: list[str]) -> Review:
+def _heading_title(line: str) -> dict[str, object] | None:
+    """What a heading says when it names its film outright: ``Hero Review``, ``Hero (2002)``."""
+    yh = header.year_heading(line)
+    if yh:
+        out: dict[str, object] = {"title": _tidy_title(header.review_heading(yh[0]) or yh[0]), "year": yh[2]}
+        if yh[1]:
+            out["original_title"] = yh[1].strip()
+        return out
+    rh = header.review_heading(line)
+    if rh:
+        return _heading_title(rh) or {"title": _tidy_title(rh)}
+    return None
+
+
+def _free_text_review(source: ReviewSource, lines: list[_Line], url: str | None = None) -> Review:
+    """Prose with no labelled fields. Headings above the first paragraph name the film when they
+    say so (``Hero Review``, ``Hero (2002)``) or when the text repeats them; the others are kept as
+    candidates for the text stage."""
     reviewer = None
     kept: list[str] = []
+    headings: list[str] = []
+    in_prose = False
     for ln in lines:
-        m = _REVIEW_BY.match(ln)
+        t = ln.text
+        m = _REVIEW_BY.match(t) or (None if in_prose else _BYLINE.match(t))
         if m and reviewer is None:
-            reviewer = _clean_name(m.group("name"))
+            reviewer = _clean_reviewer(m.group("name"))
             continue
-        kept.append(ln)
+        if not in_prose and t.strip():
+            if header.heading_like(t):
+                headings.append(t.strip())
+                continue
+            in_prose = True
+        kept.append(t)
     body = _paragraphs(kept)
+    if not body and headings:
+        body, headings = _paragraphs(headings), []
     if not body:
         raise ReadError(source.name, "no review text found")
-    return Review(source=source.name, sha256=source.sha256, body=body, reviewer=reviewer, has_header=False)
+    changes: dict[str, object] = {}
+    title, headings = header.choose_title(headings, body, url)
+    if title:
+        line = next((h for h in headings if title in header.heading_parts(h)), None)
+        changes = {**(_heading_title(line) or {}), "title": _tidy_title(title)} if line else {"title": _tidy_title(title)}
+    return Review(source=source.name, sha256=source.sha256, body=body, reviewer=reviewer, has_header=False,
+                  headings=tuple(headings), **changes)
 
 
-def _structured_review(source: ReviewSource, lines: list[_Line], settings: Settings) -> Review:
+def _fold(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower().replace("’", "'")).split())
+
+
+def _structured_review(source: ReviewSource, lines: list[_Line], settings: Settings,
+                       url: str | None = None) -> Review:
     fields: dict[str, str] = {}
     sections: dict[str, list[str]] = {"synopsis": [], "body": [], "verdict": []}
     warnings: list[str] = []
     title_line: str | None = None
+    headings: list[str] = []
+    credits: list[tuple[str, str]] = []
+    extra: dict[str, str] = {}
     reviewer: str | None = None
+    director_year: tuple[str, int] | None = None
     current_section: str | None = None
     pending_field: str | None = None  # a header field whose value may come on the next line
     after_blank = False
@@ -215,11 +271,13 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
     while i < len(lines):
         ln = lines[i]
         i += 1
+        if ln.junk:
+            continue
         by = _REVIEW_BY.match(ln.text)
         if by and not ln.field and current_section != "after":
             # "Review by NAME" is a byline in the header, and signs the review off after the text.
-            reviewer = reviewer or _clean_name(by.group("name"))
-            if current_section is not None:
+            reviewer = reviewer or _clean_reviewer(by.group("name"))
+            if current_section not in (None, "header-body"):
                 current_section = "after"
             continue
         if ln.section and current_section != "after":
@@ -227,6 +285,21 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
             pending_field = None
             if ln.value:
                 sections[ln.section].append(ln.value)
+            continue
+        if ln.credit:
+            credits.append(ln.credit)
+            continue
+        if ln.field and current_section in ("body", "synopsis", "header-body"):
+            # a mini-header inside a prose review, or a credits paragraph after it
+            if ln.value:
+                fields.setdefault(ln.field, ln.value)
+            if title_line is None and current_section == "header-body":
+                # the heading right above a mini-header names its film
+                body = sections["body"]
+                while body and not body[-1].strip():
+                    body.pop()
+                if body and header.heading_like(body[-1]):
+                    title_line = body.pop().strip()
             continue
         if current_section is None:
             # In the header.
@@ -238,17 +311,29 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
                 else:
                     pending_field = ln.field
                 continue
+            if ln.label:
+                extra.setdefault(ln.label, ln.value)
+                continue
             if not ln.text.strip():
                 after_blank = True
                 continue
             stripped = ln.text.strip()
+            lead = _leading_label(stripped) if fields else None
+            if lead:  # "Theatre Release December 16, 2011": a label and its value, no colon
+                fields.setdefault(lead[0], lead[1])
+                pending_field = None
+                continue
             if pending_field and pending_field not in fields and len(stripped) <= 150:
                 fields[pending_field] = stripped  # the value sits on the line after its label
                 pending_field = None
                 after_blank = False
                 continue
-            if title_line is None and not fields:
-                title_line = stripped
+            dy = header.DIRECTOR_YEAR.match(stripped)
+            if dy and (headings or title_line) and director_year is None:
+                director_year = (dy.group("name"), int(dy.group("year")))
+                continue
+            if not fields and not credits and header.heading_like(stripped):
+                headings.append(stripped)  # the title is chosen among them below
                 after_blank = False
                 continue
             if fields and not after_blank and len(stripped) <= 150:
@@ -257,20 +342,33 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
                 fields[last] = f"{fields[last]} {stripped}"
                 continue
             # Unlabelled text after the header: the review itself, with no "Movie Review:" label.
-            current_section = "body"
+            current_section = "header-body" if not fields and not credits else "body"
             pending_field = None
             sections["body"].append(ln.text)
             continue
         if current_section == "after":
             continue
-        sections[current_section].append(ln.text)
+        if ln.label and current_section == "header-body":
+            sections["body"].append(ln.text)
+            continue
+        sections["body" if current_section == "header-body" else current_section].append(ln.text)
 
     review = Review(source=source.name, sha256=source.sha256, reviewer=reviewer)
     changes: dict[str, object] = {}
-    if title_line:
-        changes.update(_parse_title_line(title_line))
+    if title_line is None and headings:
+        chosen, headings = header.choose_title(headings, "\n".join(sections["body"] + sections["synopsis"]), url)
+        if chosen:
+            line = next((h for h in headings if chosen in header.heading_parts(h)), chosen)
+            changes.update(_heading_title(line) or {})
+            changes["title"] = _tidy_title(chosen)
+            title_line = line
+        elif len(headings) == 1 and header.title_candidate(headings[0]):
+            title_line = headings[0]  # the one line above the fields: the seed's own layout
+    if title_line and "title" not in changes:
+        found = _heading_title(title_line)
+        changes.update(found if found else _parse_title_line(title_line))
     if "title" in fields:
-        changes.setdefault("title", _tidy_title(fields["title"]))
+        changes["title"] = _tidy_title(fields["title"])
     if "original_title" in fields:
         changes.setdefault("original_title", fields["original_title"].strip())
     if changes.get("original_title"):
@@ -280,24 +378,44 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
         if m:
             changes["year"] = int(m.group(0))
     if "genre" in fields:
-        changes["genres"] = tuple(_split_list(fields["genre"], extra_separators="/"))
+        changes["genres"] = tuple(_split_list(fields["genre"], extra_separators="/|"))
     if "director" in fields:
-        changes["directors"] = tuple(_clean_name(n) for n in _split_list(fields["director"]))
+        changes["directors"] = tuple(_clean_name(n) for n in header.split_names(fields["director"]))
+    elif director_year:
+        changes["directors"] = (_clean_name(director_year[0]),)
+    if director_year and "year" not in changes:
+        changes["year"] = director_year[1]
     if "cast" in fields:
-        changes["cast"] = tuple(_clean_name(n) for n in _split_list(fields["cast"]))
+        credits.extend(header.credit_pairs(fields["cast"]))
+        changes["cast"] = tuple(_clean_name(n) for n in header.split_names(fields["cast"]))
+    if credits:
+        cast = list(changes.get("cast", ()))
+        cast.extend(a for a, _ in credits if a not in cast)
+        changes["cast"] = tuple(cast)
+        changes["credits"] = tuple(dict.fromkeys(credits))
     if "distributor" in fields:
         changes["distributors"] = tuple(_split_list(fields["distributor"], extra_separators="/"))
+    for name in ("producer", "writer"):
+        if name in fields:
+            extra.setdefault(name.capitalize(), fields[name])
     if "runtime" in fields:
         minutes = parse_runtime(fields["runtime"])
         if minutes is None:
             warnings.append(f"unrecognised runtime {fields['runtime']!r}")
         changes["runtime_minutes"] = minutes
+    rating_value = rating_best = None
     if "rating" in fields:
-        rating, advisory = parse_content_rating(fields["rating"])
-        changes["content_rating"], changes["content_advisory"] = rating, advisory
+        score = parse_rating_value(fields["rating"])
+        if score[0] is not None or re.fullmatch(r"[*★☆½\s]+", fields["rating"]):
+            rating_value, rating_best = score  # a score of the review, not the film's certificate
+        else:
+            rating, advisory = parse_content_rating(fields["rating"])
+            changes["content_rating"], changes["content_advisory"] = rating, advisory
     if "opening" in fields:
         day = parse_date(fields["opening"])
-        if day is None:
+        if day is None and re.fullmatch(r"\s*(?:18|19|20)\d\d\s*", fields["opening"]):
+            changes.setdefault("year", int(fields["opening"]))
+        elif day is None:
             warnings.append(f"unrecognised opening day {fields['opening']!r}")
         changes["opening_day"] = day
     if fields.get("website", "").strip():
@@ -307,14 +425,19 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
     country = fields.get("country", "").strip() or settings.release_country
     if country:
         changes["release_country"] = country
+    if extra:
+        changes["extra_fields"] = tuple((k, v) for k, v in extra.items() if v.strip())
     synopsis = _paragraphs(sections["synopsis"])
     body = _paragraphs(sections["body"])
     verdict = _paragraphs(sections["verdict"])
     if verdict.startswith("(") and verdict.endswith(")") and verdict.count("(") == 1:
         verdict = verdict[1:-1].strip()
-    if not body and not synopsis and not changes.get("title"):
+    if not body and not synopsis and not changes.get("title") and not changes.get("directors"):
         raise ReadError(source.name, "no title, synopsis or review text found")
-    rating_value, rating_best = parse_rating_value(verdict)
+    if rating_value is None:
+        rating_value, rating_best = parse_rating_value(verdict)
+    if title_line in headings:
+        headings = [h for h in headings if h != title_line]
     if changes.get("title") is None and title_line is None:
         warnings.append("no title line: the film is unknown until the text names it")
     return review.replace(
@@ -324,8 +447,27 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
         verdict=verdict,
         rating_value=rating_value,
         rating_best=rating_best,
+        headings=tuple(headings),
         warnings=tuple(warnings),
     )
+
+
+def _leading_label(line: str) -> tuple[str, str] | None:
+    """In a header block, a line that starts with a known label of one to three words."""
+    words = line.split()
+    for n in (3, 2, 1):
+        if len(words) > n and all(w[:1].isupper() for w in words[:n]):
+            field = header.FIELD_LABELS.get(header.norm_label(" ".join(words[:n])))
+            if field and len(header.norm_label(" ".join(words[:n]))) >= 4:
+                return field, " ".join(words[n:])
+    return None
+
+
+def _clean_reviewer(name: str) -> str:
+    """``SteelwireMantis on 2003-07-17`` -> ``SteelwireMantis``."""
+    name = re.sub(r"\s+(?:on|,)\s+.*\d{4}.*$", "", name)
+    name = re.sub(r"\s*[|,]\s*.*$", "", name)
+    return _clean_name(name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -403,7 +545,11 @@ def _split_list(value: str, extra_separators: str = "") -> list[str]:
 
 
 def _clean_name(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip(" .,;:\"“”'")
+    """A name as a header gives it: ``Zhang Yimou 张艺谋`` -> ``Zhang Yimou`` (the Latin part of a
+    name written in both scripts)."""
+    name = re.sub(r"\s+", " ", name).strip(" .,;:\"“”'")
+    latin = re.sub(r"\s*[\u3000-\u9fff\uac00-\ud7af]+\s*", " ", name).strip()
+    return latin if latin and latin != name and re.search(r"[A-Za-z]", latin) else name
 
 
 _UNIT_HOURS = r"(?:h|hr|hrs|hour|hours)"

@@ -50,6 +50,19 @@ class FG(DefinedNamespace):
     sentence: URIRef
     extractor: URIRef
     confidence: URIRef
+    # --- real-page extraction (issue 10) ---
+    relation: URIRef
+    ComparisonRelation: URIRef
+    SimilarTo: URIRef
+    Contrast: URIRef
+    AdaptedFrom: URIRef
+    InspiredBy: URIRef
+    reason: URIRef
+    subjectUnknown: URIRef
+    HeaderField: URIRef
+    headerField: URIRef
+    fieldLabel: URIRef
+    fieldValue: URIRef
     # bookkeeping in the meta graph
     buildKey: URIRef
     sourceName: URIRef

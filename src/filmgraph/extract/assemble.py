@@ -9,10 +9,12 @@ works, and infers the subject of a free-text review.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from ..models import Review
+from .film_people import cast_cue, director_cue, performance_sentence, possessive_owner
+from .gazetteer import KnownFacts, person_key, title_key
+from .subject import choose as choose_subject, rank as rank_subject
 from .types import (CastRole, Comparison, Event, Evidence, ExtractionResult, Mention, PersonRole, Subject, Work)
 
 _POSS = re.compile(r"[’']s?$")
@@ -30,6 +32,8 @@ class SectionFacts:
     events: list[tuple[int, int, str]] = field(default_factory=list)
     roles: list[dict] = field(default_factory=list)
     comparisons: list[dict] = field(default_factory=list)
+    #: places, organisations, dates... (start, end, label): never titles
+    others: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def collect(doc, section: str) -> SectionFacts:
@@ -48,6 +52,8 @@ def collect(doc, section: str) -> SectionFacts:
             facts.works.append((*key, dict(fg["works"].get(key, {}))))
         elif e.label_ == "EVENT" and key in fg["events"]:
             facts.events.append((*key, fg["events"][key]))
+        elif e.label_ in ("GPE", "LOC", "NORP", "DATE", "TIME", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "PERCENT"):
+            facts.others.append((*key, e.label_))
     facts.roles = list(fg["roles"])
     facts.comparisons = list(fg["comparisons"])
     return facts
@@ -110,6 +116,42 @@ def _late_comparisons(sections: list[SectionFacts], titles: list[str]) -> None:
                                   "confidence": 0.7})
 
 
+def _add_set_apart_titles(sections: list[SectionFacts], names: "_Names", facts: KnownFacts) -> None:
+    """Titles set apart by quotes, filmographies, list cues and years (``title_spans``) where the
+    NER saw nothing, or saw a person in what the text marks as a title."""
+    from .title_spans import find
+
+    people = {person_key(n) for n in names.full}
+    for f in sections:
+        people |= {person_key(clean_name(f.text[s:e])) for s, e in f.persons}
+    for f in sections:
+        taken = [(s, e) for s, e, _a in f.works] + [(s, e) for s, e, _k in f.events] + \
+                [(s, e) for s, e, _l in f.others]
+        makers = {person_key(n) for n in names.directors} | (facts.directors & people)
+        for s, e, how in find(f.text, people, makers):
+            if any(a < e and s < b for a, b in taken):
+                continue
+            f.persons = [(a, b) for a, b in f.persons if not (a < e and s < b)]
+            f.works.append((s, e, {"extractor": "filmgraph_title_spans", "confidence": 0.6, "how": how}))
+            taken.append((s, e))
+
+
+def _sentence_comparisons(sections: list[SectionFacts], film_title: str | None) -> None:
+    """Another work named in a sentence with a comparison cue (``compare_sentences``), where the
+    rules' fixed patterns found nothing for it."""
+    from .compare_sentences import find
+
+    for f in sections:
+        others = [(s, e) for s, e, _a in f.works if _norm(f.text[s:e]).removeprefix("the ") != film_title]
+        have = {c["work"] for c in f.comparisons}
+        for c in find(f.text, f.sentences, others):
+            if (c.work_start, c.work_end) in have:
+                continue
+            f.comparisons.append({"work": (c.work_start, c.work_end), "cue": c.cue, "polarity": c.polarity,
+                                  "relation": c.relation, "start": c.start, "end": c.end,
+                                  "extractor": "filmgraph_comparisons", "confidence": 0.6})
+
+
 def clean_name(text: str) -> str:
     """``Zhang Yimou’s`` -> ``Zhang Yimou``; ``Cinematographer Zhao Xiaoding`` -> ``Zhao Xiaoding``."""
     text = " ".join(text.split())
@@ -159,7 +201,7 @@ class _Names:
 
 
 def assemble(review: Review, sections: list[SectionFacts], known_people: set[str] | None = None,
-             known_years: dict[str, int] | None = None) -> tuple[Review, ExtractionResult]:
+             known_years: dict[str, int] | None = None, facts: KnownFacts | None = None) -> tuple[Review, ExtractionResult]:
     """One review's result, and the review refined with an inferred subject when it had none."""
     known_years = known_years or {}
     _propagate_titles(sections)
@@ -168,11 +210,16 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
 
     # --- cast roles ---------------------------------------------------------------------------
     roles: dict[tuple[str, str], CastRole] = {}
+    described: set[str] = set()
     cast_set = set(review.cast)
     for f in sections:
         for r in f.roles:
             actor = names.resolve(f.text[slice(*r["actor"])])
             character = r["character"]
+            tail = re.match(r"(?:[-‐][a-z]{1,5})+\b", f.text[r["end"]:])
+            if tail and f.text[r["end"] - len(character):r["end"]] == character:
+                character += tail.group(0)  # "Chow Mo" + "-wan": the character's name whole
+                r = {**r, "end": r["end"] + tail.end()}
             if actor is None:
                 continue
             if r.get("ambiguous"):
@@ -180,6 +227,11 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
                 if other in cast_set and actor not in cast_set:
                     actor, character = other, f.text[slice(*r["actor"])]
             if clean_name(character) in cast_set or clean_name(character) == actor:
+                continue
+            if not re.search(r"[A-Z]", character) and "(" in f.text[r["start"]:r["end"]] and actor not in cast_set:
+                # "his wife (Gong Li)": in the cast, but not a character the text names (unless the
+                # header's cast list confirms the actor: then the description is their part)
+                described.add(actor)
                 continue
             if r.get("weak") and (actor not in cast_set if cast_set else actor in review.directors):
                 continue
@@ -203,10 +255,15 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
                 continue
             keep.append((s, e, attrs))
         f.works = keep
+    # a credits block in the header ("Jet Li as Nameless") says who plays whom outright
+    for actor, character in review.credits:
+        if not any(a == actor and _norm(character) in (c, "") for a, c in roles):
+            roles[(actor, _norm(character))] = CastRole(actor, clean_name(character) or character, ())
     characters = {_norm(r.character) for r in roles.values()}
     actors = {r.actor for r in roles.values()}
 
     # --- works ----------------------------------------------------------------------------------
+    _add_set_apart_titles(sections, names, facts or KnownFacts())
     works: dict[str, dict] = {}
     work_mentions: list[tuple[SectionFacts, int, int, str, dict]] = []
     for f in sections:
@@ -215,23 +272,18 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
             if not title or names.resolve(title) in names.full or _norm(title) in characters:
                 continue
             work_mentions.append((f, s, e, title, attrs))
-    # a review with no title (free text, or a header without a title line) gets one from its
-    # text; the build keeps its review id as read, so its named graph does not move. A header's
-    # directors and cast stay the authority; free text takes the ones the text names.
-    subject = _infer_subject(review, work_mentions, names, roles) if not review.title else None
-    if subject is not None:
-        if review.has_header:
-            review = review.replace(title=subject.title, year=review.year or subject.year,
-                                    directors=review.directors or subject.directors, cast=review.cast or subject.cast)
-        else:
-            review = review.replace(title=subject.title, year=subject.year or review.year,
-                                    directors=subject.directors or review.directors, cast=subject.cast or review.cast)
-    film_title = _norm(review.title) if review.title else None
+    # The film it reviews: a review with no title (free text, or a header without a title line)
+    # gets one from its text, ranked with evidence; the build keeps its review id as read, so its
+    # named graph does not move. Then who directed it and who plays in it, from the words around
+    # each name. A header's directors stay the authority; the text adds cast it names.
+    review, subject = _subject_and_people(review, sections, work_mentions, names, roles, facts or KnownFacts(),
+                                          described)
+    film_title = _norm(review.title).removeprefix("the ") if review.title else None
     for f, s, e, title, attrs in work_mentions:
         kind = attrs.get("kind") or "film"
-        if film_title and _norm(title) == film_title and kind == "film" and attrs.get("year") in (None, review.year):
+        if film_title and _norm(title).removeprefix("the ") == film_title and attrs.get("year") in (None, review.year):
             continue  # the reviewed film itself
-        key = f"{_norm(title)}|{kind}" if film_title and _norm(title) == film_title else _norm(title)
+        key = f"{_norm(title)}|{kind}" if film_title and _norm(title).removeprefix("the ") == film_title else _norm(title)
         w = works.setdefault(key, {"title": title, "kind": kind, "year": None, "maker": None, "evidence": []})
         if attrs.get("year") and not w["year"]:
             w["year"] = attrs["year"]
@@ -247,6 +299,7 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
 
     # --- comparisons ------------------------------------------------------------------------
     _late_comparisons(sections, [w.title for w in work_list])
+    _sentence_comparisons(sections, film_title)
     comps: dict[tuple[str, str], Comparison] = {}
     for f in sections:
         for c in f.comparisons:
@@ -256,7 +309,8 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
             key = (_norm(title), c["cue"])
             ev = _evidence(f, c["start"], c["end"], c["extractor"], c["confidence"])
             old = comps.get(key)
-            comps[key] = Comparison(title, c["cue"], c["polarity"], (old.evidence if old else ()) + (ev,))
+            comps[key] = Comparison(title, c["cue"], c["polarity"], (old.evidence if old else ()) + (ev,),
+                                    relation=c.get("relation", "similar to"))
 
     # --- events -------------------------------------------------------------------------------
     events: dict[str, Event] = {}
@@ -323,60 +377,142 @@ def _event_name(name: str) -> str:
     return re.sub(r"\s*[(®].*$", "", name).strip()
 
 
-#: words that make the next title another work than the one reviewed
-_RELATED_WORK = re.compile(
-    r"\b(?:follow[- ]up|sequel|prequel|successor|predecessor|remake|companion piece|answer|tribute|homage)\s+(?:to|of)\s+[\"“]?$"
-    r"|\b(?:since|after|than|unlike|like|before|echoes|echoing|recalls|recalling|resembles|evokes|"
-    r"reminiscent of|reminds (?:one|us|me) of|vein of|version of|equivalent of|compared (?:to|with)|"
-    r"comparisons with|pales next to|lives up to)\s+[\"“]?$",
-    re.IGNORECASE,
-)
-_NEW_FILM = re.compile(r"\b(?:the\s+)?(?:new|latest)\s+(?:film|movie|feature)\s+(?:from|by)\s+", re.IGNORECASE)
+_MAKING_VERB = re.compile(
+    r"^\s*(?:[’']s\b|,\s+)?\s*(?:(?:has|had|once again|again|finally|now|here|also|then|)\s*)?"
+    r"(?:makes|made|directs|directed|crafts|crafted|shoots|shot|films|filmed|helms|helmed|delivers|delivered|"
+    r"returns|returned|brings|brought|creates|created|stages|staged|turns|turned|paints|painted|gives us|gave us|"
+    r"tells|told|uses|used|captures|captured|fills|frames|keeps|lets|presents|offers|has made|has crafted|"
+    r"solidifies|proves|shows|sets|constructs|builds|choreographs|adapts|adapted|explores|explored|"
+    r"[’']s\s+(?:camera|film|movie|direction|vision|eye|style|latest|new|epic|masterpiece|work|effort|"
+    r"storytelling|approach|images|visuals|use|films))\b", re.IGNORECASE)
 
 
-def _in_opening_paragraph(f, offset: int) -> bool:
-    """In the synopsis, or in the first paragraph of the review."""
-    end = f.text.find("\n\n")
-    return f.section == "synopsis" or offset < (end if end >= 0 else len(f.text))
+_POSSESSIVE_NOUN = re.compile(r"^[’']s\s+(?:[a-z][\w-]*\s+){0,2}(?:letter|foray|film|films|movie|movies|direction|vision|"
+                             r"camera|eye|style|work|career|name|latest|new|effort|take|version|hand|touch|"
+                             r"trademark|signature|best|attempt|masterpiece|epic|drama|picture|images)\b")
 
 
-def _infer_subject(review: Review, work_mentions, names: _Names, roles) -> Subject | None:
-    """The film a review with no title is about: ``Zhang Yimou's "Shadow"``, a title after ``the
-    new film from ...``, or the title the text repeats most. A work the review compares the film to
-    is never the film, nor is a work named after ``follow-up to``, ``sequel to`` and the like. For
-    a header without a title line, one film named in the opening paragraph is also enough."""
-    compared = {_norm(f.text[slice(*c["work"])]) for f, *_ in work_mentions for c in f.comparisons}
-    films = [w for w in work_mentions
-             if w[4].get("kind") in (None, "film") and _norm(w[3]) not in compared
-             and not _RELATED_WORK.search(w[0].text[max(0, w[1] - 40):w[1]])]
-    if not films:
-        return None
-    counts = Counter(_norm(t) for _, _, _, t, _ in films)
-    chosen = None
-    for f, s, e, title, attrs in films[:3]:
-        before = f.text[max(0, s - 80):s]
-        maker = attrs.get("maker")
-        if maker and re.search(re.escape(maker) + r"[’']s\s+[\"“]?$", before) or _NEW_FILM.search(before):
-            chosen = (f, s, e, title, attrs)
-            break
-    if chosen is None:
-        best, n = counts.most_common(1)[0]
-        if n >= 2:
-            chosen = next(w for w in films if _norm(w[3]) == best)
-    if chosen is None and review.has_header:
-        opening = [w for w in films if _in_opening_paragraph(w[0], w[1])]
-        if len(counts) == 1 and opening:
-            chosen = opening[0]
-    if chosen is None:
-        return None
-    f, s, e, title, attrs = chosen
-    director = attrs.get("maker")
-    if director is None:
-        m = _NEW_FILM.search(f.text[max(0, s - 80):s])
-        tail = f.text[s - 80 + m.end():] if m else ""
-        if m:
-            director = next((clean_name(f.text[a:b]) for a, b in f.persons if a >= s - 80 + m.end() - 1), None)
-    directors = (names.resolve(director) or clean_name(director),) if director else ()
-    cast = tuple(dict.fromkeys(r.actor for r in roles.values()))
-    year = next((a.get("year") for _, _, _, t, a in work_mentions if _norm(t) == _norm(title) and a.get("year")), None)
-    return Subject(title, year, directors, cast, (_evidence(f, s, e, "filmgraph_subject", 0.7),))
+def _text_directors(review: Review, sections: list[SectionFacts], work_mentions, names: "_Names", roles: dict,
+                    facts: KnownFacts, said_director: dict, owner) -> list[str]:
+    """Who the text says directed the reviewed film, each name scored on its evidence: a director
+    cue (``director X``, ``directed by X``), the film's own maker (``X's <the film>``), a known
+    director of this film or a known film director at all (the Wikidata snapshot), the subject of
+    a making verb (``X crafts``). The maker of another film named in passing (``Ang Lee's
+    Crouching Tiger``) and anyone with a part loses."""
+    key = _norm(review.title)
+    known_for_film = facts.film_directors.get(title_key(review.title or ""), frozenset())
+    actors = {r.actor for r in roles.values()}
+    scores: dict[str, float] = {}
+
+    def add(name: str | None, points: float) -> None:
+        if name:
+            scores[name] = scores.get(name, 0.0) + points
+
+    for name in said_director:
+        add(name, 3.0)
+    other_makers: set[str] = set()
+    for f, s, e, title, attrs in work_mentions:
+        who = attrs.get("maker") or owner(f, s)
+        who = (names.resolve(who) or clean_name(who)) if who else None
+        if not who:
+            continue
+        if _norm(title) == key or _norm(title).removeprefix("the ") == key.removeprefix("the "):
+            add(who, 3.0)
+        else:
+            other_makers.add(who)
+    seen: dict[str, int] = {}
+    for f in sections:
+        for s, e in f.persons:
+            name = names.resolve(f.text[s:e])
+            if not name:
+                continue
+            k = person_key(name)
+            if name not in seen:
+                if k in known_for_film:
+                    add(name, 4.0)
+                elif k in facts.directors:
+                    add(name, 1.5)
+            seen[name] = seen.get(name, 0) + 1
+            if _MAKING_VERB.match(f.text[e:e + 40]) or _POSSESSIVE_NOUN.match(f.text[e:e + 30]):
+                add(name, 1.0)
+    known_here = [n for n in seen if person_key(n) in facts.directors and n not in other_makers]
+    if len(known_here) == 1:
+        add(known_here[0], 1.0)  # the one film director the review names, outside other films' credits
+    for name, n in seen.items():
+        if name in scores and n > 1:
+            add(name, min(1.5, 0.5 * (n - 1)))
+    for name in list(scores):
+        if name in other_makers and name not in said_director:
+            scores[name] -= 2.0
+        if name in actors or name in review.cast or name == review.reviewer:
+            scores[name] -= 3.0
+    chosen = [n for n, v in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])) if v >= 2.5]
+    if not chosen:
+        return []
+    top = scores[chosen[0]]
+    return [n for n in chosen if n == chosen[0] or n in said_director or scores[n] >= top - 0.5][:3]
+
+
+def _possessive(names: "_Names"):
+    def owner(f, start: int) -> str | None:
+        who = possessive_owner(f.text, start)
+        return (names.resolve(who) or clean_name(who)) if who else None
+    return owner
+
+
+def _subject_and_people(review: Review, sections: list[SectionFacts], work_mentions, names: "_Names",
+                        roles: dict, facts: KnownFacts, described: set[str] = frozenset()) -> tuple[Review, Subject | None]:
+    """The review refined with its film (ranked when no title says it), the film's directors and
+    the cast the text names; and the ``Subject`` with its evidence when the text chose the film."""
+    owner = _possessive(names)
+    # who the text says directed or plays in something, name by name
+    said_director: dict[str, tuple] = {}
+    said_cast: dict[str, tuple] = {}
+    acting: dict[str, tuple] = {}  # named in a sentence about acting: cast unless a director
+    for f in sections:
+        for s, e in f.persons:
+            name = names.resolve(f.text[s:e])
+            if not name:
+                continue
+            cue = director_cue(f.text, s, e)
+            if cue:
+                said_director.setdefault(name, (f, s, e, cue))
+                continue
+            a0, b0 = next(((a, b) for a, b in f.sentences if a <= s < b), (0, len(f.text)))
+            sentence = f.text[a0:b0]
+            cue = cast_cue(f.text, s, e, sentence)
+            if cue:
+                said_cast.setdefault(name, (f, s, e, cue))
+            elif performance_sentence(sentence) and not any(a0 <= ws < b0 for ws, _we, _at in f.works):
+                acting.setdefault(name, (f, s, e, "a sentence about the acting"))
+    header_directors = set(review.directors) | set(said_director)
+    subject = None
+    if not review.title:
+        compared = {_norm(f.text[slice(*c["work"])]) for f in sections for c in f.comparisons}
+        people = {_norm(n) for n in names.full} | {_norm(n) for n in said_director} | {_norm(n) for n in said_cast}
+        ranked = rank_subject(review, work_mentions, compared, header_directors, owner, people)
+        best, confidence = choose_subject(ranked)
+        if best is not None:
+            first = best.mentions[0] if best.mentions else None
+            evidence = (_evidence(first[0], first[1], first[2], "filmgraph_subject", confidence),) if first else ()
+            subject = Subject(best.title, best.year, (), (), evidence, confidence=confidence,
+                              reasons=tuple(best.reasons))
+            review = review.replace(title=best.title, year=review.year or best.year)
+    if not review.title:
+        return review, subject
+    key = _norm(review.title)
+    directors = list(review.directors) or _text_directors(review, sections, work_mentions, names, roles, facts,
+                                                           said_director, owner)
+    cast = list(review.cast)
+    known_cast = facts.film_cast.get(title_key(review.title or ""), frozenset())
+    in_kb = [n for n in names.full if person_key(n) in known_cast]
+    characters = {_norm(r.character) for r in roles.values()}
+    for actor in [*(r.actor for r in roles.values()), *sorted(described), *said_cast, *in_kb,
+                  *(n for n in acting if n not in said_director and person_key(n) not in facts.directors)]:
+        if actor not in cast and actor not in directors and actor != review.reviewer \
+                and (_norm(actor) not in characters or actor in {r.actor for r in roles.values()}):
+            cast.append(actor)
+    if subject is not None:
+        subject = Subject(subject.title, subject.year, tuple(directors), tuple(cast), subject.evidence,
+                          confidence=subject.confidence, reasons=subject.reasons)
+    return review.replace(directors=tuple(directors), cast=tuple(cast)), subject

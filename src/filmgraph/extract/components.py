@@ -18,6 +18,7 @@ from .gazetteer import LABELS, Entry
 #: per-doc known names (this review's header), set on ``doc.user_data`` before the pipeline runs
 DOC_KNOWN = "filmgraph_known"
 COMPONENTS = (
+    "filmgraph_names",
     "filmgraph_gazetteer",
     "filmgraph_events",
     "filmgraph_title_rules",
@@ -28,7 +29,7 @@ COMPONENTS = (
 
 
 def _default_junk() -> list[str]:
-    from ..read import FIELD_LABELS, SECTION_LABELS
+    from ..header import FIELD_LABELS, SECTION_LABELS
 
     return sorted(set(FIELD_LABELS) | set(SECTION_LABELS) | {
         "youmightalsolike", "moviestills", "reviewby", "relatedposts", "sharethis", "advertisement",
@@ -68,6 +69,11 @@ class Gazetteer:
         found = [(s, e, *self.nlp.vocab.strings[mid].split("|", 1)) for mid, s, e in self.matcher(doc)]
         local = doc.user_data.get(DOC_KNOWN) or ()
         found += rules.regex_matches(doc, [(t, LABELS[k], k) for t, k in local if k in LABELS])
+        # a known name inside a longer name the NER found ("Tony Leung" in "Tony Leung Chiu-wai") is
+        # another person: the longer span stands
+        people = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
+        found = [m for m in found if not (m[2] == "PERSON" and any(
+            a <= m[0] and m[1] <= b and (a, b) != (m[0], m[1]) for a, b in people))]
         rules.apply_known(doc, found)
         # "Fan sets up a loop reel": a one-word entity that is part of a known name is that person
         parts = {w for t, k in local if LABELS.get(k) == "PERSON" for w in t.split() if len(w) > 1}
@@ -84,6 +90,13 @@ class Gazetteer:
                   assigns=["doc.ents"], requires=["doc.ents"])
 def make_gazetteer(nlp: Language, name: str, min_single_word: int) -> Gazetteer:
     return Gazetteer(nlp, name, min_single_word)
+
+
+@Language.factory("filmgraph_names", default_config={}, assigns=["doc.ents"], requires=["doc.ents"])
+def make_names(nlp: Language, name: str):
+    from .names import mend_names
+
+    return mend_names
 
 
 @Language.factory("filmgraph_events", default_config={}, assigns=["doc.ents"])

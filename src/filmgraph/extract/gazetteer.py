@@ -7,6 +7,8 @@ Wikidata snapshot (issue 4) can feed it without this module knowing its format.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from collections.abc import Iterable, Iterator
 
 from ..models import Review
@@ -109,3 +111,113 @@ def from_review(review: Review) -> Iterator[Entry]:
 def normalise_entries(entries: Iterable[tuple]) -> list[Entry]:
     """Keep ``(label, kind)`` pairs whose kind we know; ignore the rest."""
     return [(str(e[0]), str(e[1])) for e in entries if len(e) >= 2 and str(e[1]) in LABELS]
+
+
+_WORK_DESCRIPTION = re.compile(
+    r"\b(?:film|movie|animated feature|miniseries|television series|tv series|novel|novella|play|opera|"
+    r"short story|manga|anime)(?:\s+(?:by|directed|starring|from|series|based|adaptation|written|trilogy)\b|\s*[,(]|\s*$)",
+    re.IGNORECASE)
+_PERSON_DESCRIPTION = re.compile(
+    r"\b(?:actor|actress|director|film ?maker|screenwriter|producer|cinematographer|composer|singer|novelist|"
+    r"writer|author|martial artist|choreographer|artist|comedian|musician|model|politician|dancer|poet|painter|"
+    r"presenter|rapper|playwright|photographer|editor|critic|born)\b", re.IGNORECASE)
+_NOVEL = re.compile(r"\b(?:novel|novella|short story|book)\b", re.IGNORECASE)
+
+
+def from_snapshot(snapshot) -> list[Entry]:
+    """Films, novels and people of a Wikidata snapshot, by English label and alias.
+
+    Kinds come from what the snapshot says: films are the subjects of director/cast-member
+    statements or items described as a film; people the objects of those statements or items
+    described by a profession. Only names of two or more words are kept: one-word titles
+    (``Hero``, ``Signs``) and names are too often ordinary words. Static data, so the text stage's
+    result depends only on the review (and the snapshot's version, in its fingerprint).
+    """
+    people_ids: set[str] = set()
+    entries: dict[str, str] = {}
+    for e in snapshot.entities.values():
+        for prop in ("P57", "P161"):
+            people_ids.update(e.items(prop))
+    for e in snapshot.entities.values():
+        description = e.descriptions.get("en", "") or ""
+        if e.id in people_ids or _PERSON_DESCRIPTION.search(description):
+            kind = "person"
+        elif e.items("P57") or e.items("P161") or _WORK_DESCRIPTION.search(description):
+            kind = "novel" if _NOVEL.search(description) and not re.search(r"\bfilm\b", description) else "film"
+        else:
+            continue
+        for text, lang, _how in e.names(("en",)):
+            text = text.strip()
+            if len(text.split()) >= 2 and len(text) <= 60 and text[:1].isupper() and not text.isupper():
+                entries.setdefault(text, kind)
+    return sorted(entries.items())
+
+
+def bundled_entries(settings) -> list[Entry]:
+    """``from_snapshot`` of the snapshot the settings name (the bundled one by default)."""
+    from pathlib import Path
+
+    from ..wikidata.snapshot import Snapshot, bundled_snapshot_dir
+
+    if settings.wikidata_snapshot == Path("none"):
+        return []
+    return from_snapshot(Snapshot.load([settings.wikidata_snapshot or bundled_snapshot_dir()]))
+
+
+def person_key(name: str) -> str:
+    """Order-free, hyphen-free key: ``Yimou Zhang`` = ``Zhang Yimou``; ``Chiu-wai`` = ``Chiu Wai``."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(sorted(re.sub(r"[^\w\s]", " ", text.replace("-", " ")).split()))
+
+
+@dataclass(frozen=True)
+class KnownFacts:
+    """What the Wikidata snapshot says about people and films, for deciding roles in a review:
+    who is a film director at all, and who directed or played in a film of a given title."""
+
+    directors: frozenset[str] = frozenset()
+    film_directors: dict[str, frozenset[str]] = field(default_factory=dict)
+    film_cast: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def title_key(title: str) -> str:
+    t = " ".join(re.sub(r"[^\w\s]", " ", title.lower().replace("’", "'")).split())
+    return re.sub(r"^(?:the|a|an)\s+", "", t)
+
+
+def facts_from_snapshot(snapshot) -> KnownFacts:
+    directors: set[str] = set()
+    film_directors: dict[str, set[str]] = {}
+    film_cast: dict[str, set[str]] = {}
+    by_id = snapshot.entities
+
+    def names_of(ids) -> set[str]:
+        return {person_key(t) for i in ids if i in by_id for t, _l, _h in by_id[i].names(("en",))}
+
+    for e in by_id.values():
+        description = e.descriptions.get("en", "") or ""
+        if re.search(r"\b(?:film ?maker|(?:film |movie )?director)\b", description, re.IGNORECASE):
+            directors.update(person_key(t) for t, _l, _h in e.names(("en",)))
+        d, c = e.items("P57"), e.items("P161")
+        if d or c:
+            for t, _l, _h in e.names(("en",)):
+                if d:
+                    film_directors.setdefault(title_key(t), set()).update(names_of(d))
+                    directors.update(names_of(d))
+                if c:
+                    film_cast.setdefault(title_key(t), set()).update(names_of(c))
+    return KnownFacts(frozenset(directors), {k: frozenset(v) for k, v in film_directors.items()},
+                      {k: frozenset(v) for k, v in film_cast.items()})
+
+
+def bundled_facts(settings) -> KnownFacts:
+    from pathlib import Path
+
+    from ..wikidata.snapshot import Snapshot, bundled_snapshot_dir
+
+    if settings.wikidata_snapshot == Path("none"):
+        return KnownFacts()
+    return facts_from_snapshot(Snapshot.load([settings.wikidata_snapshot or bundled_snapshot_dir()]))

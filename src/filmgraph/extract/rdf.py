@@ -20,6 +20,8 @@ from ..vocab import FG, OA, PROV, SCHEMA
 from .types import Evidence, ExtractionResult
 
 _POLARITY = {"favourable": FG.Favourable, "unfavourable": FG.Unfavourable, "neutral": FG.Neutral}
+_RELATION = {"similar to": FG.SimilarTo, "contrast": FG.Contrast, "adapted from": FG.AdaptedFrom,
+             "inspired by": FG.InspiredBy}
 _EVENT_TYPE = {"festival": SCHEMA.Festival, "award": FG.Award, "period": FG.HistoricalPeriod}
 
 
@@ -133,6 +135,9 @@ def add_extraction(review: Review, result: ExtractionResult, rg, iris: Iris) -> 
             g.add((comp, FG.comparisonSubject, film))
             g.add((comp, FG.comparisonObject, node))
             g.add((comp, FG.polarity, _POLARITY[polarity]))
+            relations = [c.relation for c in comps]
+            relation = max(_RELATION, key=lambda r: (relations.count(r), -list(_RELATION).index(r)))
+            g.add((comp, FG.relation, _RELATION[relation]))
             g.add((comp, FG.inReview, review_iri))
             for c in comps:
                 g.add((comp, FG.cue, Literal(c.cue)))

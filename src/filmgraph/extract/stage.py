@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from ..errors import ExtractionError, FilmGraphError
 from ..models import Review
 from ..settings import Settings
-from .gazetteer import Entry, from_review, normalise_entries
+from .gazetteer import Entry, KnownFacts, bundled_entries, bundled_facts, from_review, normalise_entries
 from .types import SECTIONS, ExtractionResult
 
 #: bump when the extraction's output changes, so stores rebuild their reviews
@@ -42,11 +42,13 @@ class SpacyTextStage:
     """Extracts people, works, roles, comparisons and events from each review's text."""
 
     def __init__(self, settings: Settings, known: Iterable[Entry] = (), store_known: Iterable[Entry] = (),
-                 known_years: dict[str, int] | None = None, batch_size: int = 32) -> None:
+                 known_years: dict[str, int] | None = None, batch_size: int = 32,
+                 facts: KnownFacts | None = None) -> None:
         self.settings = settings
         self.known = tuple(normalise_entries(known))
         self.store_known = tuple(normalise_entries(store_known))
         self.known_years = dict(known_years or {})
+        self.facts = facts or KnownFacts()
         self.batch_size = batch_size
         self._nlp = None
         h = hashlib.sha256()
@@ -124,7 +126,7 @@ class SpacyTextStage:
             facts[n].append(collect(doc, section))
         out = []
         for review, f in zip(reviews, facts):
-            out.append(assemble(review, f, self._people, self.known_years))
+            out.append(assemble(review, f, self._people, self.known_years, self.facts))
         return out
 
     # --- graph ------------------------------------------------------------------------------
@@ -136,10 +138,11 @@ class SpacyTextStage:
 
 
 def make_text_stage(settings: Settings, store=None, known: Iterable[Entry] = ()) -> SpacyTextStage:
-    """The text stage a build (or a worker process) uses. Its gazetteer is the static ``known``
-    entries only (e.g. labels from the bundled Wikidata snapshot, as ``(label, kind)`` pairs) and
-    each review's own header: what a review yields depends on that review alone, never on what the
-    store or the other reviews hold (cross-review matching is the resolve stage's job). ``store``
-    is accepted for old callers and ignored."""
+    """The text stage a build (or a worker process) uses. Its gazetteer is static: ``known``
+    (``(label, kind)`` pairs) and the films and people of the bundled Wikidata snapshot, plus each
+    review's own header. What a review yields depends on that review alone, never on what the
+    store or the other reviews hold (cross-review matching is the resolve stage's job, issue 11).
+    ``store`` is accepted for old callers and ignored."""
     del store
-    return SpacyTextStage(settings, known=known)
+    known = [*known, *bundled_entries(settings)]  # static, so part of the fingerprint
+    return SpacyTextStage(settings, known=known, facts=bundled_facts(settings))

@@ -13,6 +13,7 @@ PERSON_ROLES = ("director", "cast", "reviewer", "filmmaker", "person")
 WORK_KINDS = ("film", "novel", "poem", "other")
 EVENT_KINDS = ("festival", "award", "period")
 POLARITIES = ("favourable", "unfavourable", "neutral")
+RELATIONS = ("similar to", "contrast", "adapted from", "inspired by")
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ class Comparison:
     cue: str
     polarity: str = "neutral"
     evidence: tuple[Evidence, ...] = ()
+    #: similar to / contrast / adapted from / inspired by
+    relation: str = "similar to"
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,9 @@ class Subject:
     directors: tuple[str, ...] = ()
     cast: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    #: how sure the ranking is (0-1), and what spoke for and against the choice
+    confidence: float = 0.0
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,81 @@
+"""Who directed and who plays in the reviewed film, from the words around each name in prose.
+
+A name is the film's director when the text says so of it: ``director X``, ``directed by X``,
+``filmmaker X``, ``X's new film``, ``X-directed``, or ``X's <the reviewed film>``. A director of
+another film named in passing (``Ang Lee's Crouching Tiger``) is not. A name is in the cast when the
+text gives it a part: ``starring X``, ``X stars``, ``X plays``, ``X's performance``, ``actress X``,
+a character beside it. Each decision keeps the words that made it.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DIRECTOR_BEFORE = re.compile(
+    r"(?:\b(?:director|filmmaker|film-maker|helmer|auteur|master|maestro|writer-director|writer/director|"
+    r"co-director)s?(?:\s+and\s+(?:co-?)?writer)?|\bdirected\s+by|\bhelmed\s+by|\bfrom\s+(?:director|filmmaker)|"
+    r"\bby\s+(?:director|filmmaker)|\bdirector[’']s\s+chair,?|\bfifth[- ]generation\s+(?:director|filmmaker)|"
+    r"(?:chinese|korean|japanese|taiwanese|hong kong|mainland|american|british|french|acclaimed|celebrated|"
+    r"veteran|legendary|renowned|famed|great)\s+(?:director|filmmaker)|\bdirector,|"
+    r"\b(?:new|latest|newest|recent|last)\s+(?:film|movie|feature|work|effort|offering|picture|epic)\s+(?:from|by))"
+    r"\s*[\"“]?$", re.IGNORECASE)
+_NOT_DIRECTOR_BEFORE = re.compile(
+    r"\b(?:director\s+of\s+photography|art\s+director|music\s+director|casting\s+director|action\s+director|"
+    r"assistant\s+director|photography\s+director|martial[- ]arts\s+director|fight\s+director|"
+    r"stunt\s+director|second[- ]unit\s+director)\s*$", re.IGNORECASE)
+_DIRECTOR_AFTER = re.compile(
+    r"^(?:[’']s?\s+(?:(?:brand[- ])?new|latest|newest|recent|current|upcoming|last)\s+(?:film|movie|feature|work|"
+    r"effort|offering|outing|epic|picture|project)|-directed\b|\s*,?\s+(?:who\s+)?(?:directs|directed|helms|helmed)\b"
+    r"|\s*\(\s*director\s*\)|\s*,\s+(?:the|its)\s+(?:film[’']s\s+)?director\b)", re.IGNORECASE)
+_CAST_BEFORE = re.compile(
+    r"(?:\bstarring|\bstars|\bco-?starring|\bfeaturing|\bactor|\bactress|\bactors|\bactresses|\bplayed\s+by|"
+    r"\bportrayed\s+by|\bco-?star|\bleads?|\blead\s+actor|\blead\s+actress|\bnewcomer|\bheroine|\bhero|"
+    r"\bperformances?\s+(?:from|by)|\bcast\s+(?:includes|members?)|\bthe\s+(?:great|lovely|beautiful|luminous|"
+    r"always\s+reliable|wonderful)|\bwith)"
+    r"\s*(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
+_CAST_AFTER = re.compile(
+    r"^(?:[’']s?\s+(?:performance|portrayal|turn|character|role|acting|expressive|luminous|face)|"
+    r"\s*,?\s+(?:who\s+)?(?:stars|star|co-stars|plays|played|portrays|portrayed|gives|gave|delivers|delivered|"
+    r"is\s+(?:superb|excellent|wonderful|terrific|great|good|fine|brilliant|magnificent|convincing|luminous|"
+    r"stunning|outstanding|solid|moving|marvell?ous)|shines|excels|embodies|"
+    r"makes\s+(?:the\s+most|an?\s+appearance)|appears|turns\s+in|is\s+cast|was\s+cast|reprises)\b"
+    r"|\s*\(\s*as\s+)", re.IGNORECASE)
+_POSSESSIVE_BEFORE = re.compile(r"([A-Z][\w’'.-]*(?:[\s-]+[A-Z][\w’'.-]*){0,3})[’']s?\s+(?:own\s+)?(?:new\s+|latest\s+)?[\"“‘]?$")
+_PERFORMANCE_SENTENCE = re.compile(r"\b(?:performance|performances|portrays|portrayal|plays|played|stars|starring|"
+                                   r"co-stars|role|roles|acting|actor|actress|cast)\b", re.IGNORECASE)
+
+
+def possessive_owner(text: str, start: int) -> str | None:
+    """``Zhang Yimou's Hero`` -> ``Zhang Yimou`` for the mention of Hero at ``start``."""
+    m = _POSSESSIVE_BEFORE.search(text[max(0, start - 60):start])
+    return m.group(1) if m else None
+
+
+def director_cue(text: str, start: int, end: int) -> str | None:
+    """The words that make the name at ``text[start:end]`` a director, if any."""
+    before = text[max(0, start - 60):start]
+    if _NOT_DIRECTOR_BEFORE.search(before):
+        return None
+    m = _DIRECTOR_BEFORE.search(before)
+    if m:
+        return " ".join(m.group(0).split())
+    a = _DIRECTOR_AFTER.match(text[end:end + 50])
+    if a:
+        return " ".join(a.group(0).split())
+    return None
+
+
+def cast_cue(text: str, start: int, end: int, sentence: str) -> str | None:
+    """The words that give the name at ``text[start:end]`` a part in the film, if any."""
+    m = _CAST_BEFORE.search(text[max(0, start - 40):start])
+    if m and m.group(0).strip().lower() != "with":
+        return " ".join(m.group(0).split())
+    a = _CAST_AFTER.match(text[end:end + 50])
+    if a:
+        return " ".join(a.group(0).split())
+    return None
+
+
+def performance_sentence(sentence: str) -> bool:
+    """A sentence about acting (``performance``, ``plays``, ``role``): its names are likely cast."""
+    return bool(_PERFORMANCE_SENTENCE.search(sentence))

@@ -1,0 +1,252 @@
+"""Which film a review is about, when no title line says so: candidates ranked with evidence.
+
+Every work the text names is a candidate, and so is each short heading above the text. Each gets
+points for what speaks for it (named in a heading, named often, the subject of an opening sentence,
+``Zhang Yimou's X`` by the header's director, ``his latest film, X``, in quotes, the header's year)
+and loses points for what speaks against it (a work the review compares the film to, a work after
+``follow-up to`` / ``previous film``, another kind of work). The best candidate wins only with
+enough points and a clear lead; otherwise the subject stays unknown rather than guessed. The
+reasons travel with the choice, so the graph can say why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..header import fold, heading_parts, in_url_path, url_parts
+
+#: words right before a title that make it another work than the one reviewed
+RELATED_BEFORE = re.compile(
+    r"\b(?:follow[- ]up|sequel|prequel|successor|predecessor|remake|companion piece|answer|tribute|homage)\s+(?:to|of)\s+"
+    r"(?:(?:the|his|her|their|its)\s+)?(?:[\w-]+[’']s\s+)?(?:own\s+)?[\"“‘]?$"
+    r"|\b(?:since|after|than|unlike|like|before|echoes|echoing|recalls|recalling|resembles|evokes|"
+    r"reminiscent of|reminds (?:one|us|me) of|vein of|version of|equivalent of|compared? (?:to|with)|"
+    r"comparisons? (?:with|to)|pales next to|lives up to|by way of|cross between|mix of|meets|"
+    r"(?:previous|earlier|last|past|prior|other|former)\s+"
+    r"(?:film|movie|feature|work|effort|outing|epic|picture|films|movies|features|works|efforts|epics|pictures)"
+    r"(?:\s+(?:like|such as|including))?,?|films? (?:like|such as|including)|(?:he|she) (?:made|directed)|"
+    r"known for|famous for|best known for|director of|maker of|star of|helmer of|who (?:made|directed|gave us))"
+    r"\s+(?:(?:the|his|her|their|its)\s+)?(?:[\w-]+[’']s\s+)?(?:own\s+)?[\"“‘(]?$",
+    re.IGNORECASE,
+)
+#: ``the new film from``, ``his latest,`` right before a title: the reviewed film
+LATEST_BEFORE = re.compile(
+    r"\b(?:new|latest|newest|current|upcoming)\s+(?:film|movie|feature|work|effort|offering|outing|epic|picture)"
+    r"\s+(?:from|by)\s+[^.!?]{0,40}?[,:]\s*[\"“‘]?$"
+    r"|\b(?:new|latest|newest|current|upcoming)(?:\s+(?:film|movie|feature|work|effort|offering|outing|epic|picture))?"
+    r"\s*[,:]?\s*[\"“‘]?$", re.IGNORECASE)
+LATEST_AFTER = re.compile(r"^[\"”’]?\s*,?\s*(?:is|was)?\s*(?:his|her|their|the director[’']s)\s+(?:new|latest|newest)\b",
+                          re.IGNORECASE)
+#: a verb right after a title at a sentence's start: the title is what the sentence is about
+SUBJECT_VERB = re.compile(
+    r"^[\"”’]?\s*(?:\(\d{4}\)\s*)?(?:is|was|isn[’']t|wasn[’']t|has|had|tells|follows|opens|begins|arrives|marks|"
+    r"stars|sees|takes|offers|centers|centres|revolves|unfolds|plays|proves|remains|features|presents|"
+    r"delivers|gives|brings|shows|depicts|explores|returns|manages|succeeds|fails|lacks|boasts|"
+    r"[a-z]+s)\b")
+_QUOTE_BEFORE = re.compile(r"[\"“‘'*_]$")
+
+_SMALL_WORDS = {"of", "the", "a", "an", "in", "on", "to", "for", "and", "or", "at", "by", "with", "from"}
+MIN_SCORE = 2.0
+MIN_LEAD = 1.0
+
+
+@dataclass
+class Candidate:
+    """One title that may be the reviewed film, and why (or why not)."""
+
+    title: str
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+    mentions: list[tuple] = field(default_factory=list)  # (facts, start, end, attrs)
+    year: int | None = None
+    maker: str | None = None
+
+    def add(self, points: float, reason: str) -> None:
+        self.score += points
+        self.reasons.append(f"{reason} ({points:+g})")
+
+
+def norm(text: str) -> str:
+    text = re.sub(r"[^\w\s]", " ", text.lower().replace("’", "'"))
+    return re.sub(r"^(?:the|a|an)\s+", "", " ".join(text.split()))
+
+
+_OWNER_LEAD = re.compile(r"^\s*(?:[A-Z][\w-]+\s+){0,3}[A-Z][\w-]+[’']s\s+(?:own\s+|new\s+|latest\s+)?[\"“‘'*_]?$")
+
+
+def _sentence_start(f, offset: int) -> bool:
+    """At the start of its sentence, or right after an owner there (``Bong Joon-ho's Parasite is``)."""
+    s0 = next((a for a, b in f.sentences if a <= offset < b), 0)
+    lead = f.text[s0:offset]
+    return not lead.strip(" \"“‘'*_(") or bool(_OWNER_LEAD.match(lead))
+
+
+def _in_opening(f, offset: int) -> bool:
+    end = f.text.find("\n\n")
+    return f.section == "synopsis" or offset < (end if end >= 0 else len(f.text)) or offset < 300
+
+
+def is_title_case(text: str) -> bool:
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text)]
+    small = {"of", "the", "a", "an", "in", "on", "to", "for", "and", "or", "at", "by", "with", "from", "de", "la"}
+    caps = [w for w in words if w.lower() not in small]
+    return bool(caps) and all(w[0].isupper() for w in caps)
+
+
+def rank(review, work_mentions, compared: set[str], directors: set[str], possessive_of,
+         people: set[str] = frozenset()) -> list[Candidate]:
+    """Every candidate with its score, best first.
+
+    ``work_mentions``: ``(facts, start, end, title, attrs)`` for each work the text names;
+    ``compared``: normalised titles the review compares its film to; ``directors``: the header's
+    directors (and the text's, ``directed by``); ``possessive_of(f, start)``: the person whose
+    possessive stands right before a mention (``Zhang Yimou's``), if any.
+    """
+    cands: dict[str, Candidate] = {}
+    texts = sections_of(work_mentions, review)
+    for f, s, e, title, attrs in work_mentions:
+        key = norm(title)
+        if not key:
+            continue
+        c = cands.setdefault(key, Candidate(title))
+        c.mentions.append((f, s, e, attrs))
+        if attrs.get("year") and c.year is None:
+            c.year = attrs["year"]
+        if attrs.get("maker") and c.maker is None:
+            c.maker = attrs["maker"]
+    headings = [h for h in review.headings if h.strip()]
+    for h in headings:
+        hk = norm(re.sub(r"\s*[(\[].*?[)\]]\s*", " ", h))
+        matched = False
+        for key, c in cands.items():
+            if hk == key or re.search(rf"\b{re.escape(key)}\b", hk) and len(key) >= 4:
+                c.add(4.0, f"named in the heading {h!r}")
+                matched = True
+        if matched:
+            continue
+        for part in heading_parts(h):
+            pk = norm(part)
+            inner = [k for k in cands if len(k) >= 4 and re.search(rf"\b{re.escape(k)}\b", pk) and k != pk]
+            if inner and pk and fold(part) in fold(" ".join(texts)):
+                # the heading writes whole a title the NER clipped ("Mood For Love"): take the whole
+                whole = cands.setdefault(pk, Candidate(part))
+                for k in inner:
+                    whole.mentions.extend(cands.pop(k).mentions)
+                whole.add(4.0, f"named in the heading {h!r}")
+                break
+            if pk and pk not in people and is_title_case(part) and len(pk.split()) <= 8 and pk not in cands:
+                cands[pk] = Candidate(part)
+                cands[pk].add(2.0, f"the heading {h!r}, in title case")
+                break
+    if review.url:
+        for key, c in cands.items():
+            if in_url_path(c.title, review.url):
+                c.add(3.0, "the page's address spells it")
+        _url_candidates(review, cands, texts, people)
+    for key, c in cands.items():
+        kinds = {m[3].get("kind") for m in c.mentions} - {None}
+        if kinds and kinds != {"film"}:
+            c.add(-5.0, f"a {'/'.join(sorted(kinds))}, not a film")
+        n = len(c.mentions)
+        if n > 1:
+            c.add(min(4.0, 1.0 * (n - 1)), f"named {n} times")
+        if key in compared:
+            c.add(-4.0, "the review compares the film to it")
+        related = latest = subject = opening = quoted = by_director = by_other = 0
+        for f, s, e, attrs in c.mentions:
+            before = f.text[max(0, s - 60):s]
+            after = f.text[e:e + 40]
+            if RELATED_BEFORE.search(before):
+                related += 1
+            if LATEST_BEFORE.search(before) or LATEST_AFTER.match(after):
+                latest += 1
+            if _sentence_start(f, s) and SUBJECT_VERB.match(after.lstrip(" ,")):
+                subject += 1
+            if _in_opening(f, s):
+                opening += 1
+            if _QUOTE_BEFORE.search(before):
+                quoted += 1
+            owner = possessive_of(f, s)
+            if owner:
+                if owner in directors:
+                    by_director += 1
+                elif directors:
+                    by_other += 1
+        if related:
+            c.add(-2.5 * min(related, 2) / max(1, n - related + 1) if related < n else -3.0,
+                  "named after 'follow-up to', 'previous film', 'like' and the like")
+        if latest:
+            c.add(3.0, "named as the new or latest film")
+        if subject:
+            c.add(1.5, "the subject of a sentence ('X is ...')")
+        if opening:
+            c.add(1.0, "named in the opening")
+        if quoted:
+            c.add(0.5, "in quotes or italics")
+        if by_director:
+            c.add(2.0, "the header's director's film")
+        if by_other and not by_director:
+            c.add(-1.5, "another director's film")
+        if review.year and c.year:
+            c.add(1.0 if c.year == review.year else -2.0,
+                  "the header's year" if c.year == review.year else f"a year ({c.year}) other than the header's")
+    return sorted(cands.values(), key=lambda c: (-c.score, c.title))
+
+
+def sections_of(work_mentions, review) -> list[str]:
+    return [t for t in (review.synopsis, review.body, review.verdict) if t]
+
+
+def _url_candidates(review, cands: dict[str, Candidate], texts: list[str], people: set[str]) -> None:
+    """Words of the page's address that the text writes as a capitalised phrase (``/yellow-earth``
+    and "Yellow Earth") name a candidate the NER may not have seen: one-word and common-word
+    titles (``Burning``, ``Happy Times``) most of all."""
+    _, path = url_parts(review.url)
+    words = [w for w in path.split() if w]
+    if not words:
+        return
+    text = "\n".join(texts)
+    name_words = {w for p in people for w in p.split()}
+    seen = set()
+    for n in range(min(7, len(words)), 0, -1):
+        for i in range(len(words) - n + 1):
+            gram = words[i:i + n]
+            if gram[0] in ("review", "reviews", "movie", "film", "html", "htm", "php", "www") or gram[-1].isdigit():
+                continue
+            if len("".join(gram)) < 4 or all(w in name_words for w in gram) or gram[-1] in _SMALL_WORDS:
+                continue
+            pattern = r"(?<![\w-])" + r"[\s\-:,]+(?:(?:of|the|a|an|and|in|on|for|to|at)[\s\-]+)*".join(
+                re.escape(w) for w in gram) + r"(?![\w-])"
+            hits = [m for m in re.finditer(pattern, text, re.IGNORECASE) if is_title_case(m.group(0))
+                    and not re.match(r"\s+[A-Z]", text[m.end():m.end() + 2])]
+            if n == 1:  # one word: only where the text uses it as a title (quoted, or "X is ...")
+                hits = [m for m in hits if _QUOTE_BEFORE.search(text[max(0, m.start() - 1):m.start()])
+                        or (m.start() == 0 or text[m.start() - 1] == "\n" or text[max(0, m.start() - 2):m.start()] in (". ", "! ", "? "))
+                        and SUBJECT_VERB.match(text[m.end():m.end() + 30].lstrip(" ,"))]
+            if not hits:
+                continue
+            phrase = hits[0].group(0)
+            key = norm(phrase)
+            if key in people or key in seen or any(key in k.split() or key in k for k in seen):
+                continue
+            seen.add(key)
+            if key in cands:
+                continue
+            c = cands[key] = Candidate(phrase)
+            c.add(3.0, "the page's address spells it")
+            if len(hits) > 1:
+                c.add(min(4.0, 1.0 * (len(hits) - 1)), f"named {len(hits)} times")
+            if hits[0].start() < 300:
+                c.add(1.0, "named in the opening")
+
+
+def choose(cands: list[Candidate]) -> tuple[Candidate | None, float]:
+    """The winner and a confidence in [0, 1], or ``(None, ...)`` when nothing is clear enough."""
+    if not cands or cands[0].score < MIN_SCORE:
+        return None, 0.0
+    lead = cands[0].score - (cands[1].score if len(cands) > 1 else 0.0)
+    if len(cands) > 1 and lead < MIN_LEAD:
+        return None, 0.0
+    confidence = min(0.95, 0.5 + 0.05 * cands[0].score + 0.05 * min(lead, 4))
+    return cands[0], round(confidence, 2)

@@ -1,0 +1,124 @@
+"""Titles the statistical NER misses, found by how reviewers write them rather than by what they are.
+
+Reviewers set titles apart: in quotes of every kind (``‘Hero’``, ``''Ju Dou''``, ``”Brief
+Encounter.”``), in a parenthesised filmography after a name (``Zhang Yimou (Ju Dou, Raise the Red
+Lantern, To Live)``), in lists after ``films such as``, ``the director of``, ``seen in``, and with a
+year (``1990's Ju Dou``, ``Ju Dou (1990)``). Each pattern gives title-case spans; names of people,
+characters, periods and events are left to the other rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SMALL = r"(?:of|the|a|an|and|in|on|for|to|at|with|from|by|&|de|la|le|du|or|is|are|my|your|his|her|no|not)"
+_WORD = r"(?:[A-Z0-9][\w'’-]*[!?]?|[\u4e00-\u9fff]+)"
+TITLE = rf"{_WORD}(?:[ \t]+(?:{_SMALL}[ \t]+)*{_WORD})*"
+_TITLE_RX = re.compile(TITLE)
+#: one item of a list of titles: "and" / "or" separate items rather than join words
+_ITEM_RX = re.compile(TITLE.replace("and|", "").replace("&|", "").replace("|or|", "|"))
+#: quotes that set a title apart (opening, closing)
+_QUOTED = re.compile(
+    r"(?:‘|''|``|“|”|\"|(?<![\w])'|\*|_)(?P<t>[A-Z0-9][^‘’“”\"\n*_]{0,80}?)[,.!?]?(?:’|''|”|\"|'(?![\w])|\*|_)")
+#: a parenthesised list of titles after a name: "Zhang Yimou (Ju Dou, Raise the Red Lantern)"
+_PAREN_LIST = re.compile(r"\((?P<list>[^()\n]{2,160})\)")
+#: words after which a list of titles follows
+_LIST_CUE = re.compile(
+    r"(?:films?|movies?|works?|pictures?|projects?|epics?|efforts?|features?|dramas?|classics?|outings?)\s+"
+    r"(?:such\s+as|like|including|as)\s+|such\s+as\s+|(?:the\s+)?(?:director|maker|star|helmer|auteur)\s+(?:of|behind)\s+|"
+    r"(?:seen|starred|appeared|featured)\s+in\s+|(?:since|like|than|unlike)\s+(?=(?:the\s+)?[A-Z])|"
+    r"(?:cross|mix|blend)\s+(?:between|of)\s+|comparisons?\s+(?:to|with)\s+|equivalent\s+of\s+|successor\s+to\s+|"
+    r"version\s+of\s+|vein\s+of\s+|reminiscent\s+of\s+|(?:recalls|echoes|evokes)\s+|owes\s+(?:more\s+|much\s+)?to\s+|"
+    r"(?:based|adapted)\s+(?:on|from)\s+(?:[\w-]+[’']s\s+)?(?:(?:novel|novella|play|book|story|memoir)\s+)?|"
+    r"(?:first|last|latest|previous|earlier|debut|next|new|breakthrough)\s+(?:film|movie|feature|picture|work|effort)s?,?\s+",
+    re.IGNORECASE)
+_YEAR_TITLE = re.compile(rf"\b(?:18|19|20)\d\d[’']s\s+(?P<t>{TITLE})|(?P<u>{TITLE})\s+\((?:18|19|20)\d\d\)")
+_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bor\b|&|/)\s*")
+#: words that make a title-case run something else than a work
+NOT_WORK = re.compile(
+    r"\b(?:dynasty|war|wars|revolution|festival|award|awards|academy|oscar|oscars|prize|empire|kingdom|era|"
+    r"period|province|city|street|university|studios?|pictures|films|entertainment|inc|ltd|company|"
+    r"china|chinese|japan|japanese|korea|korean|hong kong|taiwan|america|american|british|france|french|"
+    r"english|mandarin|cantonese|dvd|blu-ray|imdb|netflix|amazon)\b", re.IGNORECASE)
+_BAD_START = re.compile(r"^(?:I|We|He|She|It|They|You|This|That|These|Those|There|Here|But|And|Or|So|If|When|"
+                        r"While|As|In|On|At|By|For|From|With|After|Before|Since|Mr|Mrs|Ms|Dr|Also|Even|Yet|Then|"
+                        r"Now|Just|Only|Still|Though|Although|Because|What|Who|How|Why|Where|Yes|No|Oh|"
+                        r"\d+(?:\s|$))\b")
+
+
+def _person_key(name: str) -> str:
+    return " ".join(sorted(re.sub(r"[^\w\s]", " ", name.lower().replace("-", " ")).split()))
+
+
+def _title_like(t: str, people: set[str]) -> bool:
+    t = t.strip(" ,.;:!?")
+    words = t.split()
+    if _person_key(t) in people or any(_person_key(p) in people for p in re.split(r"\s+and\s+|,\s*", t) if p):
+        return False
+    if not words or len(words) > 9 or len(t) < 2:
+        return False
+    if _BAD_START.match(t) or NOT_WORK.search(t) or t.lower() in people:
+        return False
+    if re.fullmatch(r"[\d\s,./:-]+", t) or t.isupper() and len(t) <= 3:
+        return False
+    caps = [w for w in words if not re.fullmatch(_SMALL, w, re.IGNORECASE)]
+    return bool(caps) and all(w[0].isupper() or w[0].isdigit() or ord(w[0]) > 0x2e80 for w in caps)
+
+
+def find(text: str, people: set[str], makers: set[str] = frozenset()) -> list[tuple[int, int, str]]:
+    """``(start, end, how)`` for each title span; ``people``: the names the text names, as
+    order-free keys (``_person_key``)."""
+    spans: list[tuple[int, int, str]] = []
+
+    def add(start: int, end: int, how: str) -> None:
+        t = text[start:end]
+        lead = len(t) - len(t.lstrip(" ,.;:!?"))
+        t = t.strip(" ,.;:!?")
+        start += lead
+        end = start + len(t)
+        if _title_like(t, people) and not any(a <= start < b or start <= a < end for a, b, _ in spans):
+            spans.append((start, end, how))
+
+    for m in _QUOTED.finditer(text):
+        t = m.group("t")
+        if len(t.split()) <= 8 and not re.search(r"[.!?]\s+[A-Z]", t):
+            add(m.start("t"), m.end("t"), "quoted")
+    # "Bong Joon-ho's Parasite": a title after the possessive of a known director
+    for m in re.finditer(r"((?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+)[’']s\s+(?:own\s+|new\s+|latest\s+)?(" + TITLE + r")", text):
+        after = text[m.end(2):m.end(2) + 12]
+        if _person_key(m.group(1)) in makers or m.start() < 300 and re.match(r"\s+(?:is|was)\b", after):
+            add(m.start(2), m.end(2), "after its director's name")
+    for m in _YEAR_TITLE.finditer(text):
+        g = "t" if m.group("t") else "u"
+        add(m.start(g), m.end(g), "with its year")
+    for m in _PAREN_LIST.finditer(text):
+        inner = m.group("list")
+        if re.fullmatch(r"\s*(?:18|19|20)\d\d\s*", inner) or not re.search(r"[A-Z]", inner):
+            continue
+        before = text[max(0, m.start() - 40):m.start()]
+        owner = re.search(r"((?:[A-Z][\w’'-]+\s+){0,3}[A-Z][\w’'-]+)\s*$", before)
+        if not (owner and _person_key(owner.group(1)) in people
+                or re.search(r"(?:films?|movies?|works?|credits|filmography|director)\s*$", before, re.IGNORECASE)):
+            continue
+        parts = [p for p in _SPLIT.split(inner) if p.strip() and p.strip().lower() not in ("etc", "et al")]
+        if len(parts) < 1 or not all(_title_like(p, people) or p.strip().lower() in ("etc", "et al") for p in parts):
+            continue
+        pos = m.start("list")
+        for p in parts:
+            k = text.find(p.strip(), pos)
+            if k >= 0:
+                add(k, k + len(p.strip()), "in a filmography")
+                pos = k + len(p.strip())
+    for m in _LIST_CUE.finditer(text):
+        pos = m.end()
+        for n in range(6):
+            t = _ITEM_RX.match(text, pos)
+            if not t:
+                break
+            add(t.start(), t.end(), "after a list cue")
+            sep = re.match(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*;\s*)(?:(?:his|her|their|the)\s+"
+                           r"(?:last|latest|first|next|new|previous)\s+(?:film|movie),?\s+)?", text[t.end():])
+            if not sep or not sep.group(0):
+                break
+            pos = t.end() + sep.end()
+    return spans

@@ -1,0 +1,385 @@
+"""What a line near the top of a review page is: a labelled field, a credit, a heading, site junk.
+
+Review pages label their facts in many ways (``Director:``, ``Directed by``, ``Run time:``,
+``In Theaters:``, ``Chinese:``, ``Cast & Crew``), put them anywhere in the first part of the page
+(a mini-header inside a prose review, a credits paragraph at its end), and wrap them in site
+navigation, share buttons and star-rating lines. This module only classifies lines and splits
+values; ``read`` decides what the review is.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: header labels, normalised (lower case, letters only) -> field name
+FIELD_LABELS = {
+    "genre": "genre", "genres": "genre", "category": "genre",
+    "director": "director", "directors": "director", "directedby": "director", "direction": "director",
+    "writtenanddirectedby": "director", "writerdirector": "director", "filmmaker": "director",
+    "cast": "cast", "starring": "cast", "stars": "cast", "castcrew": "cast", "castandcrew": "cast",
+    "actors": "cast", "maincast": "cast", "leadcast": "cast", "featuring": "cast", "with": "cast",
+    "runtime": "runtime", "runningtime": "runtime", "duration": "runtime", "length": "runtime",
+    "running": "runtime",
+    "rated": "rating", "classification": "rating", "certification": "rating", "certificate": "rating",
+    "mpaarating": "rating", "mpaa": "rating", "contentrating": "rating", "censorship": "rating",
+    "rating": "rating",
+    "releasedby": "distributor", "distributor": "distributor", "distributors": "distributor",
+    "distributedby": "distributor", "distribution": "distributor", "studio": "distributor",
+    "studios": "distributor", "production": "distributor", "productioncompany": "distributor",
+    "officialwebsite": "website", "website": "website", "officialsite": "website",
+    "openingday": "opening", "openingdate": "opening", "releasedate": "opening", "release": "opening",
+    "incinemas": "opening", "intheaters": "opening", "intheatres": "opening", "released": "opening",
+    "opens": "opening", "theatricalrelease": "opening", "dvdrelease": "opening",
+    "country": "country", "countries": "country", "countryoforigin": "country", "origin": "country",
+    "language": "language", "languages": "language",
+    "year": "year", "releaseyear": "year", "yearofrelease": "year", "yearreleased": "year",
+    "title": "title", "film": "title", "movie": "title", "englishtitle": "title", "filmtitle": "title",
+    "originaltitle": "original_title", "chinese": "original_title", "chinesetitle": "original_title",
+    "mandarin": "original_title", "cantonese": "original_title", "korean": "original_title",
+    "japanese": "original_title", "aka": "original_title", "alsoknownas": "original_title",
+    "producer": "producer", "producers": "producer", "producedby": "producer",
+    "writer": "writer", "writers": "writer", "screenplay": "writer", "writtenby": "writer",
+    "screenwriter": "writer", "script": "writer",
+}
+#: section labels -> section name
+SECTION_LABELS = {
+    "synopsis": "synopsis", "plot": "synopsis", "storyline": "synopsis", "story": "synopsis",
+    "plotsummary": "synopsis", "summary": "synopsis",
+    "moviereview": "body", "filmreview": "body", "review": "body", "ourreview": "body",
+    "movierating": "verdict", "filmrating": "verdict", "verdict": "verdict", "ourrating": "verdict",
+    "thebottomline": "verdict", "bottomline": "verdict",
+}
+#: a line that starts the site's boilerplate: nothing after it belongs to the review
+BOILERPLATE = re.compile(
+    r"^\s*(you might also like|movie stills|related (posts|articles|reviews|stories)|share this( article)?|"
+    r"leave a (comment|reply)|comments?( \(\d+\))?|tags?|more reviews|advertisement|read more|"
+    r"what do you think\??|got something to say\??|recently viewed|like this:?|"
+    r"post navigation|about the author|you may also like|more from .{1,40}|sign up for .{1,60}|"
+    r"\d+ comments?|\d+ responses?( to .*)?|subscribe( to .*)?)\s*:?\s*$",
+    re.IGNORECASE,
+)
+#: lines of site furniture that carry no review fact: skipped wherever they stand
+_JUNK = re.compile(
+    r"^\s*(?:"
+    r"[•·|»>*-]?\s*(?:home|menu|search|login|log in|sign in|register|subscribe|newsletter|share|tweet|"
+    r"email|print|facebook|twitter|pinterest|reddit|whatsapp|linkedin|permalink|top|back to top|"
+    r"skip to (?:main )?content|toggle navigation|close|next|previous|more)\b\s*[|•·»]?\s*$"
+    r"|.*\b(?:official\s+trailer|watch\s+(?:the\s+)?trailer|trailer\s*:?\s*$)"
+    r"|[•·]?\s*post (?:category|last modified|author|date|published)\s*:.*"
+    r"|posted (?:by|in|on)\b.{0,80}"
+    r"|.*\b(?:was this review helpful|found this helpful|people found the following review useful|"
+    r"sign in to vote|vote count|votes?:\s*\d|\d+ out of \d+ (?:people )?found)\b.*"
+    r"|.*\bthis site uses akismet\b.*|(?:published|updated|last updated|posted)(?: on)?\s*:?\s*[\w ,:/.-]{0,40}"
+    r"|\(?\s*(?:[\w ]{0,20}rating|our score|score|grade|stars?)\s*:?\s*[*★☆✩✭✮½\d./\s]+(?:out of [*★\d]+)?\s*\)?"
+    r"|[*★☆✩✭✮½\s]{2,}(?:out of\s*[*★\d]+)?\s*\.?"
+    r"|[\d.]+\s*(?:/|out of)\s*\d+\s*(?:stars?)?"
+    r"|(?:reviewer score|user rating|critic rating|imdb rating|our rating)\s*:?\s*[\d./ ]*\s*(?:stars?)?"
+    r"|(?:\w+\s+){0,2}(?:\d+\s+)?(?:comments?|shares?|views?)\s*$"
+    r")\s*$",
+    re.IGNORECASE,
+)
+#: ``Label: value`` (no space needed after the colon)
+LABEL_LINE = re.compile(r"^\s*[•·*-]?\s*(?P<label>[A-Za-z][A-Za-z .'/&-]{0,30}?)\s*[:：]\s*(?P<value>.*?)\s*$")
+#: ``Directed by Zhang Yimou``, ``Starring Jet Li, Zhang Ziyi``, ``Director Zhang Yimou``: a label
+#: without a colon (the short forms only on a short line that is not a sentence)
+_UNCOLONED = re.compile(
+    r"^\s*(?P<label>(?:written and )?directed by|starring|produced by|written by|distributed by|released by)"
+    r"\s+(?P<value>[A-Z\u4e00-\u9fff].{0,150}?)\s*\.?\s*$"
+    r"|^\s*(?P<short>directors?|cast|stars|writers?|producers?|studio|genres?|runtime|running time|language|"
+    r"country|distributor)\s+(?P<svalue>[A-Z\u4e00-\u9fff][^.!?]{0,80}?)\s*$", re.IGNORECASE)
+#: several ``Label: value`` pairs in one line: ``114 min. Color. Written and directed by X. Cast: A, B.``
+_INLINE_PAIR = re.compile(
+    r"(?:^|(?<=[.;|]\s)|(?<=\s\|))\s*(?P<label>[A-Z][A-Za-z &'/-]{1,30}?)\s*:\s*(?P<value>[^:|]+?)"
+    r"(?=\s*(?:[.;|]\s+[A-Z][A-Za-z &'/-]{1,30}?\s*:|[.;]?\s*$))")
+_INLINE_DIRECTED = re.compile(r"\b(?:written and )?directed by\s+(?P<value>[A-Z][^.;:()]{2,60}?)(?=[.;,]|\s*$)")
+_INLINE_RUNTIME = re.compile(r"(?:^|[.\s])(?P<value>\d{2,3}\s*min(?:ute)?s?)\b\.?", re.IGNORECASE)
+#: a credit line: ``Jet Li as Nameless``, ``Jet Li ... Nameless``, ``Jet Li - Nameless``
+_NAME = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|da|di|le|la))*"
+CREDIT_LINE = re.compile(
+    rf"^\s*[•·*-]?\s*(?P<actor>{_NAME})\s+(?:as|\.{{2,}}|…+|–|—|-{{1,2}}|:)\s+(?P<character>(?:the\s+)?[A-Z][^.!?]{{0,50}}?)\s*$")
+#: ``Zhang Yimou (2004)``: the director and year under a title line
+DIRECTOR_YEAR = re.compile(rf"^\s*(?:dir(?:ected)?\.?\s*(?:by)?\s*:?\s*)?(?P<name>{_NAME})\s*[,(]\s*(?P<year>(?:18|19|20)\d\d)\s*\)?\s*$")
+#: ``Review: Hero``, ``Hero Review``, ``Hero Movie Review``, ``Film review - Hero (2002)``
+_REVIEW_HEADING = re.compile(
+    r"^\s*(?:(?:movie|film|dvd|blu-?ray)\s+)?review\s*[:\-–—|]\s*(?P<a>.+?)\s*$"
+    r"|^\s*(?P<b>.+?)\s*[:\-–—|]?\s*(?:\((?:movie|film)\)\s*)?(?:(?:movie|film|dvd|blu-?ray)\s+)?review\s*$",
+    re.IGNORECASE)
+_YEAR_HEADING = re.compile(
+    r"^(?P<title>.+?)\s*(?:\((?P<original>[^()\d]+)\)\s*)?[(\[](?:[A-Za-z][\w ,/-]*?[\s,/]\s*)?(?P<year>(?:18|19|20)\d\d)"
+    r"(?:\s*[,/][^()\[\]]*)?[)\]]\s*$")
+_STARS = re.compile(r"\s*[*★☆✩✭✮½]+(?:\s*[*★☆✩✭✮½]+)*\s*")
+#: words of site navigation: a line made only of them is furniture
+_NAV_WORDS = {"home", "menu", "search", "login", "log", "in", "sign", "register", "subscribe", "newsletter", "share",
+              "tweet", "email", "print", "facebook", "twitter", "pinterest", "reddit", "whatsapp", "linkedin",
+              "instagram", "youtube", "tumblr", "permalink", "top", "back", "to", "skip", "content", "main", "close",
+              "next", "previous", "more", "news", "reviews", "review", "movies", "films", "film", "tv", "music",
+              "features", "interviews", "about", "contact", "us", "blog", "archive", "archives", "video", "videos",
+              "photos", "breaking", "latest", "trending", "popular", "sections", "categories", "category", "tags",
+              "x", "copy", "link", "comments", "comment", "reply", "whatsapp", "the", "and", "&", "|", "•", "·", "»"}
+_SENTENCE_END = re.compile(r"[.!?…]\s*$")
+_STOP_START = re.compile(r"^(?:I|We|It|This|The film|In|On|A|An|As|If|When|While|By|For)\b")
+SOURCE_LINE = re.compile(r"^\s*(?:SOURCE|URL)\s*:\s*(?P<url>https?://\S+)\s*$", re.IGNORECASE)
+
+
+def norm_label(label: str) -> str:
+    return re.sub(r"[^a-z]", "", label.lower())
+
+
+def is_junk(line: str) -> bool:
+    """Site furniture (navigation, share buttons, vote counts, star-rating lines, trailer links)."""
+    if not line.strip():
+        return False
+    words = re.findall(r"[\w&|•·»]+", line.lower())
+    if words and len(words) <= 12 and all(w in _NAV_WORDS for w in words):
+        return True
+    return bool(_JUNK.match(line))
+
+
+def known_field(label: str) -> str | None:
+    return FIELD_LABELS.get(norm_label(label))
+
+
+def uncoloned_field(line: str) -> tuple[str, str] | None:
+    """``Directed by Zhang Yimou`` -> ``("director", "Zhang Yimou")``."""
+    m = _UNCOLONED.match(line)
+    if not m:
+        return None
+    if m.group("short"):
+        value = m.group("svalue")
+        if len(value.split()) > 10 or re.search(r"\b(?:is|was|has|had|are|were|who|that)\b", value):
+            return None
+        return FIELD_LABELS.get(norm_label(m.group("short"))), value
+    field = FIELD_LABELS.get(norm_label(m.group("label")))
+    label = norm_label(m.group("label"))
+    field = field or {"producedby": "producer", "writtenby": "writer", "distributedby": "distributor",
+                      "releasedby": "distributor"}.get(label)
+    return (field, m.group("value")) if field else None
+
+
+_SEGMENT_BREAK = re.compile(r"\s*(?:…{2,}|\.{4,}|\s\|\s)\s*")
+
+
+def inline_fields(line: str) -> list[tuple[str, str]]:
+    """The known fields of a credits paragraph, when the line holds two or more of them."""
+    if _SEGMENT_BREAK.search(line):
+        segs: list[tuple[str, str]] = []
+        for seg in _SEGMENT_BREAK.split(line):
+            m = LABEL_LINE.match(seg)
+            field = known_field(m.group("label")) if m else None
+            if field:
+                segs.append((field, m.group("value")))
+            elif segs and seg.strip():
+                segs[-1] = (segs[-1][0], f"{segs[-1][1]}, {seg.strip()}")
+        if len(segs) >= 2:
+            return segs
+    found: list[tuple[str, str]] = []
+    for m in _INLINE_PAIR.finditer(line):
+        field = known_field(m.group("label"))
+        if field:
+            found.append((field, m.group("value").strip()))
+    d = _INLINE_DIRECTED.search(line)
+    if d and found:
+        found.append(("director", d.group("value").strip()))
+    if found and not any(f == "runtime" for f, _ in found):
+        r = _INLINE_RUNTIME.search(line)
+        if r:
+            found.append(("runtime", r.group("value")))
+    return found if len(found) >= 2 else []
+
+
+def credit(line: str) -> tuple[str, str] | None:
+    """``Jet Li as Nameless`` -> ``("Jet Li", "Nameless")`` for a short credit-shaped line."""
+    if len(line) > 90 or _SENTENCE_END.search(line.rstrip()) and not line.rstrip().endswith("...") \
+            or review_heading(line) or line.isupper():
+        return None
+    m = CREDIT_LINE.match(line)
+    if not m:
+        return None
+    actor, character = m.group("actor").strip(), m.group("character").strip()
+    if len(actor.split()) < 2 or len(actor.split()) > 5 or len(character.split()) > 6:
+        return None
+    return actor, character
+
+
+def review_heading(line: str) -> str | None:
+    """The title a heading names with a review marker: ``Hero Review`` -> ``Hero``."""
+    m = _REVIEW_HEADING.match(line)
+    if not m:
+        return None
+    title = (m.group("a") or m.group("b") or "").strip(" -–—:|\"“”'")
+    return title if title and len(title.split()) <= 12 else None
+
+
+def year_heading(line: str) -> tuple[str, str | None, int] | None:
+    """``Hero (2002)`` / ``HERO (英雄) (2002)`` -> title, original title, year."""
+    m = _YEAR_HEADING.match(_STARS.sub(" ", line).strip())
+    if not m or len(m.group("title").split()) > 12:
+        return None
+    return m.group("title").strip(" -–—:|\"“”'"), (m.group("original") or None), int(m.group("year"))
+
+
+def heading_like(line: str) -> bool:
+    """A short line that reads as a heading, not as a sentence of the review."""
+    s = line.strip()
+    if not s or len(s) > 100 or len(s.split()) > 12:
+        return False
+    if _SENTENCE_END.search(s) and not s.endswith(("...", "…")) or s.endswith(","):
+        return False
+    if LABEL_LINE.match(s) and known_field(LABEL_LINE.match(s).group("label")):
+        return False
+    letters = [c for c in s if c.isalpha()]
+    if not letters:
+        return False
+    return True
+
+
+def split_names(value: str) -> list[str]:
+    """``A, B and C`` / ``A & B`` / ``A; B`` / ``A / B`` to ``[A, B, C]``; a credit's character in
+    parentheses (``Chow Yun-Fat (Ping)``) is dropped here and read by ``credit_pairs``."""
+    value = re.sub(r"\s*\([^()]*\)", "", value)
+    items = [re.sub(r"\s+", " ", part).strip(" .\"“”'") for part in
+             re.split(r",|;|\s+&\s+|\s+and\s+|\s+/\s+|\s*\|\s*", value, flags=re.IGNORECASE)]
+    return [i for i in items if i and not i.lower().startswith(("more", "etc", "others"))]
+
+
+def credit_pairs(value: str) -> list[tuple[str, str]]:
+    """``Chow Yun-Fat (Ping), Gong Li (Phoenix)`` or ``Jet Li as Nameless, ...`` -> actor, character."""
+    pairs = []
+    for part in re.split(r",|;|\s+&\s+", value):
+        part = part.strip(" .")
+        m = re.fullmatch(rf"(?P<actor>{_NAME})\s*\((?:as\s+)?(?P<character>[^()]+)\)", part)
+        if not m:
+            m = re.fullmatch(rf"(?P<actor>{_NAME})\s+(?:as|\.{{2,}}|…)\s+(?P<character>.+)", part)
+        if m:
+            pairs.append((m.group("actor").strip(), m.group("character").strip()))
+    return pairs
+
+
+_GENERIC_TITLES = {"movie", "film", "review", "reviews", "movie review", "film review", "dvd review", "home",
+                   "news", "entertainment", "movies", "films", "cinema", "trailer", "synopsis", "cast", "credits",
+                   "details", "overview", "summary", "about", "archive", "blog"}
+
+
+def fold(text: str) -> str:
+    """Lower case, punctuation to spaces: ``‘Hero’: A Review`` -> ``hero a review``."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower().replace("’", "'").replace("'", "")).split())
+
+
+def _slug(text: str) -> str:
+    return "-".join(fold(text).split())
+
+
+def url_parts(url: str | None) -> tuple[str, str]:
+    """The folded host name (``bestmoviesbyfarr``) and path words (``movies the road home 2001``)."""
+    if not url:
+        return "", ""
+    m = re.match(r"^[a-z]+://(?:www\d?\.|m\.|en\.)?([^/:?#]+)[^/?#]*(/[^?#]*)?", url, re.IGNORECASE)
+    if not m:
+        return "", ""
+    host = m.group(1).lower().rsplit(".", 1)[0] if "." in m.group(1) else m.group(1).lower()
+    host = re.sub(r"\.(?:co|com|org|net|blogspot|wordpress)$", "", host)
+    return re.sub(r"[^a-z0-9]", "", host.split(".")[-1]), " ".join(re.split(r"[^a-z0-9]+", (m.group(2) or "").lower()))
+
+
+def is_site_label(line: str, url: str | None) -> bool:
+    """``Best Movies by Farr`` on bestmoviesbyfarr.com: the site's name, not the film's."""
+    host, _ = url_parts(url)
+    letters = re.sub(r"[^a-z0-9]", "", fold(line))
+    return bool(host) and len(letters) >= 4 and (letters == host or letters in host and len(letters) >= 0.6 * len(host)
+                                                 or host in letters and len(host) >= 0.6 * len(letters))
+
+
+_SMALL = {"the", "a", "an", "of", "and", "in", "on", "for", "to", "at", "by", "with", "from"}
+
+
+def in_url_path(title: str, url: str | None) -> bool:
+    """The page's address spells the title (``/movies/the-road-home/2001``; small words may be left out)."""
+    _, path = url_parts(url)
+    words = [w for w in fold(title).split() if w not in _SMALL]
+    path_words = " ".join(w for w in path.split() if w not in _SMALL)
+    return bool(words) and len("".join(words)) >= 4 and f" {' '.join(words)} " in f" {path_words} "
+
+
+_TRAILING = re.compile(
+    r"\s*(?:\((?:[^()]*\d[^()]*|[A-Z]{1,4}\d{0,2}|[A-Z][\w.-]+(?:\s+[A-Z][\w.-]+){1,3})\)|\[[^\]]*\]|"
+    r"\b(?:18|19|20)\d\d|[\d.]+\s*(?:/\s*\d+\s*)?stars?|[*★☆½]+)\s*$")
+_NOT_A_TITLE = re.compile(
+    r"^(?:published|posted|updated|written|reviewed|by|on|at|in|director|directed|starring|cast|date|watch|"
+    r"watches|share|read|image|photo|poster|trailer|home|menu)\b"
+    r"|^(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}$"
+    r"|^\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?(?:\s+\d{4})?$|^[\d\s/.,:-]+$"
+    r"|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?$"
+    r"|^\d+\s*(?:min|mins|minutes|hrs?|hours?)\b|^(?:what|how|why|who|when|where|is|are|does|do)\b.*$",
+    re.IGNORECASE)
+
+
+def clean_title(text: str) -> str:
+    """``The Flowers of War (15)``, ``One Second 2020``, ``Shanghai Triad (Zhang Yimou)``,
+    ``Happy Times 4.0 stars`` -> the bare title; ``Story of Qiu Ju, The`` -> ``The Story of Qiu Ju``."""
+    t = text.strip(" \"“”‘’'*_")
+    for _ in range(3):
+        cut = _TRAILING.sub("", t).strip(" -–—:|,")
+        if not cut or cut == t:
+            break
+        t = cut
+    m = re.fullmatch(r"(.+?),\s*(The|A|An)", t)
+    t = f"{m.group(2)} {m.group(1)}" if m else t
+    # "Zhang Yimou's Cliff Walkers": the maker's possessive is not part of the title
+    m = re.fullmatch(r"(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*[’']s\s+(?P<rest>[A-Z0-9“\"‘'].+)", t)
+    return m.group("rest").strip(" \"“”‘’'") if m else t
+
+
+def title_candidate(text: str, raw: str | None = None) -> bool:
+    """Could this heading part be a title at all (not a date, a byline, a label)?"""
+    return bool(text.strip()) and not _NOT_A_TITLE.search(text.strip()) and fold(text) not in _GENERIC_TITLES \
+        and (raw is None or not _NOT_A_TITLE.search(raw.strip()))
+
+
+def heading_parts(line: str) -> list[str]:
+    """A heading and its parts around ``:``, `` - ``, ``|``: ``Shadow: Zhang Yimou returns`` gives
+    the whole line, ``Shadow`` and ``Zhang Yimou returns``; review markers dropped from each."""
+    s = line.strip()
+    parts = [s] + [p for p in re.split(r"\s*(?::|\s[-–—|]\s|\|)\s*", s) if p and p != s]
+    out = []
+    for p in parts:
+        p = p.strip(" \"“”‘’'*_")
+        p = review_heading(p) or p
+        yh = year_heading(p)
+        if yh:
+            p = yh[0]
+        p = re.sub(r"^(?:(?:movie|film|dvd)\s+)?review\s+", "", p, flags=re.IGNORECASE).strip(" \"“”‘’'*_")
+        raw, p = p, clean_title(p)
+        if p and title_candidate(p, raw) and p not in out:
+            out.append(p)
+    return out
+
+
+def choose_title(headings: list[str], body: str, url: str | None) -> tuple[str | None, list[str]]:
+    """The film the page's headings name, and the headings left as candidates for the text stage.
+
+    A heading part wins with a review or year marker (``Hero Review``, ``Hero (2002)``), when the
+    page's address spells it, or when the text repeats it; a heading that is the site's own name
+    never does. Without such evidence no title is chosen: the text stage ranks the candidates.
+    """
+    kept = [h for h in headings if not is_site_label(h, url)]
+    folded_body = f" {fold(body)} "
+    best: tuple[float, int, str] | None = None
+    for n, h in enumerate(kept):
+        marked = bool(year_heading(h) or review_heading(h) or re.search(r"\breview\b", h, re.IGNORECASE))
+        for part in heading_parts(h):
+            words = fold(part)
+            if not words or len(words.split()) > 10 or not (part[0].isupper() or part[0].isdigit() or ord(part[0]) > 0x2e80):
+                continue
+            score = 0.0
+            if marked and (year_heading(h) or review_heading(h)) and part == heading_parts(h)[0]:
+                score += 3
+            if in_url_path(part, url):
+                score += 3
+            repeats = folded_body.count(f" {words} ")
+            if repeats:
+                score += 2 + min(repeats - 1, 2) * 0.5 + (1 if n == 0 and part == heading_parts(h)[0] else 0)
+            if marked:
+                score += 0.5
+            if score >= 3 and (best is None or (score, -n) > (best[0], best[1])):
+                best = (score, -n, part)
+    return (best[2] if best else None), kept
