@@ -142,6 +142,8 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
             for i in range(len(toks)):
                 by_shape[(len(toks), i, toks[:i] + toks[i + 1:])].append(key)
     for (_n, i, _rest), keys in sorted(by_shape.items()):
+        if len(keys) > 50:  # "Actor 1", "Actor 2", ...: many names differ in one word; no slip is told from them
+            continue
         for x, a in enumerate(keys):
             for b in keys[x + 1:]:
                 ta, tb = name_tokens(_name(forms[a])), name_tokens(_name(forms[b]))
@@ -174,6 +176,11 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
         reasons[union.find(a)].append(why)
 
     # short names: the one longer name of the same review that contains them
+    by_token: dict[str, set[str]] = defaultdict(set)  # word -> forms with a name that has it
+    for key, f in forms.items():
+        for n in f.names:
+            for t in split_tokens(n):
+                by_token[t].add(key)
     members: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)  # root -> (review, name) -> form key
     short_reasons: dict[str, list[str]] = defaultdict(list)
     ambiguous: list[tuple[str, str, list[str]]] = []
@@ -193,7 +200,8 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
                 # not in its own review: a longer name credited on, or named about, this review's film
                 here = (subjects[rm.review_id] or {title_key(w.title) for w in rm.works if w.kind == "film"}) \
                     | {title_key(t) for t in p.films}
-                longer = sorted({union.find(k) for k in forms
+                holders = set.intersection(*(by_token.get(t, set()) for t in mine))
+                longer = sorted({union.find(k) for k in sorted(holders)
                                  if k != key and union.find(k) != union.find(key)
                                  and (forms[k].films | forms[k].context) & here
                                  and any(_extends(split_tokens(n), mine) for n in forms[k].names)})
@@ -220,7 +228,7 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
     root_iri: dict[str, str] = {}
     merges: list[Merge] = []
     for root in sorted(r for r in members if members[r]):
-        keys = sorted({k for k in members[root].values()} | {k for k in forms if union.find(k) == root})
+        keys = sorted({k for k in members[root].values()} | set(_keys_of(forms, union).get(root, [])))
         names = Counter()
         header = Counter()
         for k in keys:
@@ -287,7 +295,7 @@ def _near_misses(forms, union, root_iri, refused, ambiguous, members) -> list[Ne
 
 
 def _name_of(root, forms, union, members) -> str:
-    keys = sorted(k for k in forms if union.find(k) == root)
+    keys = _keys_of(forms, union).get(root, [])
     names = Counter()
     header = Counter()
     for k in keys:
@@ -295,6 +303,17 @@ def _name_of(root, forms, union, members) -> str:
         header.update(forms[k].header)
     written = Counter(name for (_rid, name) in members.get(root, {})) or names
     return _canonical(written, header, names)
+
+
+def _keys_of(forms, union) -> dict[str, list[str]]:
+    """Root -> its form keys, computed once per resolution (cached on the union)."""
+    cached = getattr(union, "_keys", None)
+    if cached is None or cached[0] != len(union.parent):
+        groups: dict[str, list[str]] = defaultdict(list)
+        for k in sorted(forms):
+            groups[union.find(k)].append(k)
+        union._keys = cached = (len(union.parent), dict(groups))
+    return cached[1]
 
 
 def _canonical(written: Counter, header: Counter, names: Counter) -> str:
