@@ -20,7 +20,7 @@ song tang han feng deng cao peng zeng xiao tian dong yuan pan cai jiang yu du ye
 ren shen yao jin fu zhong cui tan shi kong gong jia xia qian qiu fan bai mao hao kang ning niu jiao
 duan lei fang hou long zou xiong qin wan gu meng mo yin
 wong leung cheung chan lau chow tsui yeoh ng ho lam kwan chiu kam tse chu lai tsang siu yip fung cheng
-mak kwok szeto tong yuen lo ko choi chung hui lui law lee
+mak kwok szeto tong yuen lo ko choi chung hui lui law lee yam koo tsang shek yau
 kim park choi jung jeong kang cho jo yoon yun jang lim im han oh seo shin kwon hwang ahn an song yoo
 ryu hong jeon moon mun son bae baek heo nam shim sim noh ha kwak sung cha joo woo min na bong chang
 nguyen tran le pham hoang huynh phan vu vo dang bui do ngo duong ly

@@ -195,7 +195,7 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
             mine = split_tokens(p.name)
             longer = sorted({union.find(k) for k in keys
                              if k != key and union.find(k) != union.find(key)
-                             and any(_extends(split_tokens(n), mine) for n in forms[k].names)})
+                             and any(_extends(split_tokens(n), mine, n) for n in forms[k].names)})
             if not longer and len(mine) >= 2:
                 # not in its own review: a longer name credited on, or named about, this review's film
                 here = (subjects[rm.review_id] or {title_key(w.title) for w in rm.works if w.kind == "film"}) \
@@ -204,7 +204,7 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
                 longer = sorted({union.find(k) for k in sorted(holders)
                                  if k != key and union.find(k) != union.find(key)
                                  and (forms[k].films | forms[k].context) & here
-                                 and any(_extends(split_tokens(n), mine) for n in forms[k].names)})
+                                 and any(_extends(split_tokens(n), mine, n) for n in forms[k].names)})
                 if len(longer) == 1 and not has_cjk(p.name):
                     root = longer[0]
                     members[root][(rm.review_id, p.name)] = key
@@ -356,7 +356,7 @@ def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     return any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
 
 
-def _extends(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+def _extends(longer: tuple[str, ...], shorter: tuple[str, ...], longer_name: str | None = None) -> bool:
     """Whether ``longer`` is ``shorter`` completed into a fuller name: a surname or given name alone
     inside a name of several words, or a name of two or more words followed by a short given name
     (``Tony Leung`` -> ``Tony Leung Chiu-wai``) or preceded by one first name (``Leung Chiu-wai`` ->
@@ -366,11 +366,13 @@ def _extends(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
     if len(shorter) == 1:
         return True
     n = len(shorter)
-    if longer[:n] == shorter:
+    if longer[:n] == shorter:  # Tony Leung + Chiu-wai: a Chinese given name after the family name
         extra = longer[n:]
-        return 1 <= len(extra) <= 2 and all(len(t) <= 4 for t in extra)
-    if longer[-n:] == shorter:
-        return len(longer) - n == 1
+        return shorter[-1] in CJK_FAMILY_NAMES and 1 <= len(extra) <= 2 and all(len(t) <= 4 for t in extra)
+    if longer[-n:] == shorter:  # Tony + Leung Chiu-wai: an English first name before the family name
+        first = (longer_name or "").split()[:1]
+        shouting = bool(first) and first[0].isupper() and len(first[0]) > 1  # GODDESS Gong Li, CH Gong Li
+        return len(longer) - n == 1 and shorter[0] in CJK_FAMILY_NAMES and not shouting
     return False
 
 

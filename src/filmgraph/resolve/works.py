@@ -1,10 +1,10 @@
 """Films and other works: which mentions, across all reviews, are one work.
 
 Mentions are grouped by kind (film, novel, poem, other) and title key (case, accents,
-punctuation, a leading article ignored). Within a group, dated mentions are one work per year
-(years one apart join when they share a director), split again when two directors that never
-meet claim the same year. A yearless mention joins the dated work when exactly one fits (its
-director, when it names one, agrees); with none it is one yearless work, with several it stays
+punctuation, a leading *The* ignored). Within a group, dated mentions are one work per year
+(years one apart join when they share a director; makers read from text are too noisy to split a
+year). A yearless mention joins the dated work when exactly one fits (its director, when it names
+one, agrees); with none it is one yearless work, with several it stays
 yearless and is reported as a near-miss. A novel and the film named after it differ by kind;
 *Coming Home* 1978 and 2014 by year.
 """
@@ -133,38 +133,11 @@ def resolve_works(reviews: list[ReviewMentions], iris: Iris, person: Callable[[s
 
 
 def _split_by_director(kind, key, year, ms, makers) -> list[_Work]:
-    """One work per set of directors that meet; undirected mentions join when only one set exists."""
-    clusters: list[tuple[set, list]] = []
-    undirected = []
-    for rid, w in sorted(ms, key=lambda m: (m[0], m[1].title)):
-        mine = makers(rid, w)
-        if not mine:
-            undirected.append((rid, w))
-            continue
-        hit = [c for c in clusters if c[0] & mine]
-        if hit:
-            first = hit[0]
-            for other in hit[1:]:
-                first[0].update(other[0])
-                first[1].extend(other[1])
-                clusters.remove(other)
-            first[0].update(mine)
-            first[1].append((rid, w))
-        else:
-            clusters.append((set(mine), [(rid, w)]))
-    if len(clusters) <= 1:
-        work = _Work(kind, key, year, (clusters[0][1] if clusters else []) + undirected,
-                     set(clusters[0][0]) if clusters else set())
-        return [work]
-    out = []
-    clusters.sort(key=lambda c: sorted(c[0]))
-    for directors, members in clusters:
-        d = sorted(directors)[0]
-        out.append(_Work(kind, key, year, list(members), set(directors), suffix="-" + d.rsplit("/", 1)[-1]))
-    if undirected:
-        out.append(_Work(kind, key, year, undirected, set()))
-        out[-1].suffix = ""
-    return out
+    """One work per title and year, with every director its mentions name: makers read from text
+    are too noisy (a character, a novelist) to split a year on; same-titled works of one year are
+    left to Wikidata linking."""
+    ordered = sorted(ms, key=lambda m: (m[0], m[1].title))
+    return [_Work(kind, key, year, list(ordered), {d for rid, w in ordered for d in makers(rid, w)})]
 
 
 def _join_adjacent_years(found: list[_Work]) -> list[_Work]:
