@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from filmgraph.extract.stage import SpacyTextStage, load_model
+from filmgraph.extract.stage import load_model, make_text_stage
 from filmgraph.read import _read_path, read_review
 from filmgraph.settings import Settings
 
@@ -38,7 +38,7 @@ def main() -> None:
     reviews = corpus(n)
     texts = [t for r in reviews for t in (r.synopsis, r.body, r.verdict) if t.strip()]
     bare = load_model(Settings().spacy_model)
-    stage = SpacyTextStage(Settings())
+    stage = make_text_stage(Settings())  # as a build runs it: with the Wikidata snapshot's gazetteer
     stage.nlp  # load outside the timing
     list(bare.pipe(texts[:30]))
     list(stage.analyse(reviews[:10]))

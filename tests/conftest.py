@@ -51,3 +51,9 @@ def sample_dir(tmp_path: Path) -> Path:
     target = tmp_path / "reviews"
     shutil.copytree(SAMPLES, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def blank_en():
+    """``spacy.blank("en")``: a tokenizer and no trained parts, for the rule components' unit tests."""
+    return pytest.importorskip("spacy").blank("en")

@@ -45,8 +45,20 @@ def review_id(review: Review) -> str:
     return slugify(PurePath(review.source).stem)
 
 
-def film_iri(review: Review, iris: Iris) -> URIRef | None:
-    return iris.film(review.title, review.year) if review.title else None
+def film_iri(review: Review, iris: Iris, rid: str | None = None) -> URIRef | None:
+    """The reviewed film's IRI: from its title; for a header that never names its film but states
+    its director, cast, year or runtime, a film of its own (``film/untitled-<review id>``), so no
+    header fact is lost; None when nothing at all is known of the film."""
+    if review.title:
+        return iris.film(review.title, review.year)
+    if rid and _has_film_facts(review):
+        return iris.entity("film", f"untitled-{rid}")
+    return None
+
+
+def _has_film_facts(review: Review) -> bool:
+    return bool(review.directors or review.cast or review.credits or review.runtime_minutes or review.genres
+                or review.year or review.original_title or review.distributors or review.opening_day)
 
 
 def new_graph(base_iri: str) -> Graph:
@@ -83,17 +95,27 @@ def review_graph(review: Review, iris: Iris, rid: str | None = None) -> ReviewGr
             g.add((rating, SCHEMA.ratingValue, Literal(review.rating_value)))
             g.add((rating, SCHEMA.bestRating, Literal(review.rating_best)))
 
-    film = film_iri(review, iris)
+    if review.url:
+        g.add((r, SCHEMA.url, Literal(review.url, datatype=XSD.anyURI)))
+    for n, (label, value) in enumerate(review.extra_fields, 1):
+        field = URIRef(f"{iris.base}field/{rid}/{n}")
+        g.add((r, FG.headerField, field))
+        g.add((field, RDF.type, FG.HeaderField))
+        g.add((field, FG.fieldLabel, Literal(label)))
+        g.add((field, FG.fieldValue, Literal(value)))
+    film = film_iri(review, iris, rid)
     if film is not None:
         _add_film(g, iris, review, film)
         g.add((r, SCHEMA.itemReviewed, film))
+    if not review.title:
+        g.add((r, FG.subjectUnknown, Literal(True)))
     return ReviewGraph(rid, r, iris.review_graph(rid), g, film)
 
 
 def _add_film(g: Graph, iris: Iris, review: Review, film: URIRef) -> None:
-    assert review.title
     g.add((film, RDF.type, SCHEMA.Movie))
-    g.add((film, SCHEMA.name, Literal(review.title, lang="en")))
+    if review.title:
+        g.add((film, SCHEMA.name, Literal(review.title, lang="en")))
     if review.original_title and review.original_title != review.title:
         original = Literal(review.original_title, lang=review.original_language)
         g.add((film, SCHEMA.name, original))

@@ -89,8 +89,11 @@ _UNCOLONED = re.compile(
     r"country|distributor)\s+(?P<svalue>[A-Z\u4e00-\u9fff][^.!?]{0,80}?)\s*$", re.IGNORECASE)
 #: several ``Label: value`` pairs in one line: ``114 min. Color. Written and directed by X. Cast: A, B.``
 _INLINE_PAIR = re.compile(
-    r"(?:^|(?<=[.;|]\s)|(?<=\s\|))\s*(?P<label>[A-Z][A-Za-z &'/-]{1,30}?)\s*:\s*(?P<value>[^:|]+?)"
-    r"(?=\s*(?:[.;|]\s+[A-Z][A-Za-z &'/-]{1,30}?\s*:|[.;]?\s*$))")
+    r"(?:^|(?<=[.;|]\s)|(?<=\s\|))\s*(?P<label>[A-Z][A-Za-z &'/-]{0,30}?)\s*:\s*(?P<value>[^:|]+?)"
+    r"(?=\s*(?:[.;|]\s+[A-Z][A-Za-z &'/-]{0,30}?\s*:|[.;]\s+\d|[.;]?\s*$))")
+#: the one- and two-letter labels of capsule credits (``D: Ang Lee. W: ... C: ...``): only in a line
+#: of several fields
+_ABBREVIATED = {"d": "director", "dir": "director", "w": "writer", "c": "cast", "s": "cast", "p": "producer"}
 _INLINE_DIRECTED = re.compile(r"\b(?:written and )?directed by\s+(?P<value>[A-Z][^.;:()]{2,60}?)(?=[.;,]|\s*$)")
 _INLINE_RUNTIME = re.compile(r"(?:^|[.\s])(?P<value>\d{2,3}\s*min(?:ute)?s?)\b\.?", re.IGNORECASE)
 #: a credit line: ``Jet Li as Nameless``, ``Jet Li ... Nameless``, ``Jet Li - Nameless``
@@ -130,7 +133,8 @@ def is_junk(line: str) -> bool:
     if not line.strip():
         return False
     words = re.findall(r"[\w&|•·»]+", line.lower())
-    if words and len(words) <= 12 and all(w in _NAV_WORDS for w in words):
+    if words and len(words) <= 12 and all(w in _NAV_WORDS for w in words) and not line.rstrip().endswith(":") \
+            and norm_label(line) not in SECTION_LABELS:
         return True
     return bool(_JUNK.match(line))
 
@@ -174,7 +178,7 @@ def inline_fields(line: str) -> list[tuple[str, str]]:
             return segs
     found: list[tuple[str, str]] = []
     for m in _INLINE_PAIR.finditer(line):
-        field = known_field(m.group("label"))
+        field = known_field(m.group("label")) or _ABBREVIATED.get(norm_label(m.group("label")))
         if field:
             found.append((field, m.group("value").strip()))
     d = _INLINE_DIRECTED.search(line)
@@ -185,6 +189,14 @@ def inline_fields(line: str) -> list[tuple[str, str]]:
         if r:
             found.append(("runtime", r.group("value")))
     return found if len(found) >= 2 else []
+
+
+def abbreviated_field(label: str, value: str) -> str | None:
+    """``D: Ang Lee`` on a line of its own: a capsule's director (short names only)."""
+    field = _ABBREVIATED.get(norm_label(label)) if len(label.strip()) <= 3 else None
+    if field and value and len(value.split()) <= 12 and value[:1].isupper():
+        return field
+    return None
 
 
 def credit(line: str) -> tuple[str, str] | None:
@@ -304,7 +316,7 @@ _TRAILING = re.compile(
     r"\s*(?:\((?:[^()]*\d[^()]*|[A-Z]{1,4}\d{0,2}|[A-Z][\w.-]+(?:\s+[A-Z][\w.-]+){1,3})\)|\[[^\]]*\]|"
     r"\b(?:18|19|20)\d\d|[\d.]+\s*(?:/\s*\d+\s*)?stars?|[*★☆½]+)\s*$")
 _NOT_A_TITLE = re.compile(
-    r"^(?:published|posted|updated|written|reviewed|by|on|at|in|director|directed|starring|cast|date|watch|"
+    r"^(?:published|posted|updated|written|reviewed|by|director|directed|starring|cast|date|watch|"
     r"watches|share|read|image|photo|poster|trailer|home|menu)\b"
     r"|^(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}$"
     r"|^\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?(?:\s+\d{4})?$|^[\d\s/.,:-]+$"

@@ -138,9 +138,15 @@ def _classify(line: str) -> list[_Line]:
     inline = header.inline_fields(line)
     if inline:
         return [_Line(line, field=f, value=v) for f, v in inline]
+    pairs = header.credit_pairs(line) if line.count("(") >= 2 else []
+    if len(pairs) >= 2 and len(pairs) >= line.count(",") * 0.8:
+        return [_Line(line, credit=p) for p in pairs]  # "Chow Yun-fat (Li Mu Bai), Michelle Yeoh (Yu Shu Lien)"
     m = header.LABEL_LINE.match(line)
     if m:
         key = header.norm_label(m.group("label"))
+        abbreviated = header.abbreviated_field(m.group("label"), m.group("value"))
+        if abbreviated:
+            return [_Line(line, field=abbreviated, value=m.group("value"))]
         if key in header.SECTION_LABELS:
             value = m.group("value")
             if header.SECTION_LABELS[key] == "body" and value and header.heading_like(value) and len(value.split()) <= 8:
@@ -154,7 +160,8 @@ def _classify(line: str) -> list[_Line]:
     if unc:
         return [_Line(line, field=unc[0], value=unc[1])]
     bare = header.norm_label(line)
-    if bare in header.FIELD_LABELS and len(line.split()) <= 3 and line.strip()[:1].isupper():
+    if bare in header.FIELD_LABELS and len(line.split()) <= 3 and line.strip()[:1].isupper() \
+            and re.fullmatch(r"[A-Za-z &/.'-]+", line.strip()):
         return [_Line(line, field=header.FIELD_LABELS[bare], value="")]  # "Run Time" alone: its value follows
     c = header.credit(line)
     if c:
@@ -336,9 +343,12 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
                 headings.append(stripped)  # the title is chosen among them below
                 after_blank = False
                 continue
-            if fields and not after_blank and len(stripped) <= 150:
+            sentence = re.search(r"[.!?]\s*$", stripped) and len(stripped.split()) > 6
+            last = next(reversed(fields)) if fields else None
+            names_only = last not in ("director", "cast") or re.fullmatch(
+                r"[A-Z][\w'’.-]*(?:(?:\s+|\s*[,&]\s*|\s+and\s+)[A-Z][\w'’.-]*)*,?", stripped)
+            if fields and not after_blank and len(stripped) <= 150 and not sentence and names_only:
                 # An unlabelled line straight under a field continues that field's value.
-                last = next(reversed(fields))
                 fields[last] = f"{fields[last]} {stripped}"
                 continue
             # Unlabelled text after the header: the review itself, with no "Movie Review:" label.

@@ -52,7 +52,7 @@ def collect(doc, section: str) -> SectionFacts:
             facts.works.append((*key, dict(fg["works"].get(key, {}))))
         elif e.label_ == "EVENT" and key in fg["events"]:
             facts.events.append((*key, fg["events"][key]))
-        elif e.label_ in ("GPE", "LOC", "NORP", "DATE", "TIME", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "PERCENT"):
+        elif e.label_ in ("GPE", "LOC", "NORP", "DATE", "TIME", "MONEY", "PERCENT"):
             facts.others.append((*key, e.label_))
     facts.roles = list(fg["roles"])
     facts.comparisons = list(fg["comparisons"])
@@ -91,7 +91,7 @@ _TITLES = re.compile(r"^(?:cinematographer|director|filmmaker|producer|composer|
 def _late_comparisons(sections: list[SectionFacts], titles: list[str]) -> None:
     """A cue followed by a title the review names elsewhere (``echoes Ju Dou``, where the NER saw a
     person) is a comparison too: the cue list again, on plain text, with the review's own titles."""
-    from .rules import _CUE_RX, _INEVITABLE, CUES, cue_case_ok
+    from .comparisons import _CUE_RX, _INEVITABLE, CUES, cue_case_ok
 
     if not titles:
         return
@@ -116,24 +116,30 @@ def _late_comparisons(sections: list[SectionFacts], titles: list[str]) -> None:
                                   "confidence": 0.7})
 
 
-def _add_set_apart_titles(sections: list[SectionFacts], names: "_Names", facts: KnownFacts) -> None:
+def _add_set_apart_titles(sections: list[SectionFacts], names: "_Names", facts: KnownFacts) -> bool:
     """Titles set apart by quotes, filmographies, list cues and years (``title_spans``) where the
     NER saw nothing, or saw a person in what the text marks as a title."""
     from .title_spans import find
 
+    known = {person_key(n) for n in (*names.directors, *names.cast)} | {person_key(n) for n in names.known}
     people = {person_key(n) for n in names.full}
+    changed = False
     for f in sections:
         people |= {person_key(clean_name(f.text[s:e])) for s, e in f.persons}
     for f in sections:
         taken = [(s, e) for s, e, _a in f.works] + [(s, e) for s, e, _k in f.events] + \
                 [(s, e) for s, e, _l in f.others]
         makers = {person_key(n) for n in names.directors} | (facts.directors & people)
-        for s, e, how in find(f.text, people, makers):
+        for s, e, how in find(f.text, people, makers, known):
             if any(a < e and s < b for a, b in taken):
                 continue
+            before = len(f.persons)
             f.persons = [(a, b) for a, b in f.persons if not (a < e and s < b)]
+            changed = changed or len(f.persons) != before
+            f.roles = [r for r in f.roles if not (r["actor"][0] < e and s < r["actor"][1])]
             f.works.append((s, e, {"extractor": "filmgraph_title_spans", "confidence": 0.6, "how": how}))
             taken.append((s, e))
+    return changed
 
 
 def _sentence_comparisons(sections: list[SectionFacts], film_title: str | None) -> None:
@@ -142,7 +148,8 @@ def _sentence_comparisons(sections: list[SectionFacts], film_title: str | None) 
     from .compare_sentences import find
 
     for f in sections:
-        others = [(s, e) for s, e, _a in f.works if _norm(f.text[s:e]).removeprefix("the ") != film_title]
+        others = [(s, e) for s, e, a in f.works
+                  if _norm(f.text[s:e]).removeprefix("the ") != film_title or a.get("kind") not in (None, "film")]
         have = {c["work"] for c in f.comparisons}
         for c in find(f.text, f.sentences, others):
             if (c.work_start, c.work_end) in have:
@@ -207,6 +214,11 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     _propagate_titles(sections)
     text_names = [clean_name(f.text[s:e]) for f in sections for s, e in f.persons]
     names = _Names(review, text_names, known_people or set())
+    # titles the text sets apart (quotes, filmographies, cues) before names are settled: a title
+    # the NER took for a person ("Ju Dou") is no person, and no actor
+    if _add_set_apart_titles(sections, names, facts or KnownFacts()):
+        text_names = [clean_name(f.text[s:e]) for f in sections for s, e in f.persons]
+        names = _Names(review, text_names, known_people or set())
 
     # --- cast roles ---------------------------------------------------------------------------
     roles: dict[tuple[str, str], CastRole] = {}
@@ -263,7 +275,6 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     actors = {r.actor for r in roles.values()}
 
     # --- works ----------------------------------------------------------------------------------
-    _add_set_apart_titles(sections, names, facts or KnownFacts())
     works: dict[str, dict] = {}
     work_mentions: list[tuple[SectionFacts, int, int, str, dict]] = []
     for f in sections:
@@ -281,7 +292,8 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     film_title = _norm(review.title).removeprefix("the ") if review.title else None
     for f, s, e, title, attrs in work_mentions:
         kind = attrs.get("kind") or "film"
-        if film_title and _norm(title).removeprefix("the ") == film_title and attrs.get("year") in (None, review.year):
+        if film_title and _norm(title).removeprefix("the ") == film_title and kind == "film" \
+                and attrs.get("year") in (None, review.year):
             continue  # the reviewed film itself
         key = f"{_norm(title)}|{kind}" if film_title and _norm(title).removeprefix("the ") == film_title else _norm(title)
         w = works.setdefault(key, {"title": title, "kind": kind, "year": None, "maker": None, "evidence": []})

@@ -33,7 +33,8 @@ CUES: list[tuple[str, str, str]] = [
                             r"different\s+from|differs?\s+from|compared\s+to\s+(?:the\s+)?(?:\w+\s+)?(?:of\s+)?|"
                             r"as\s+opposed\s+to|rather\s+than|less\s+\w+\s+than|than|after\s+(?:the\s+)?(?:\w+\s+){0,2}"
                             r"(?:of|failure|success|disappointment|misfire|flop|bombast|excess)|"
-                            r"following\s+(?:his|her|their|the)\s+(?:[\w-]+\s+){0,3}|(?<!first time )since|"
+                            r"following\s+(?:his|her|their|the)\s+(?:[\w-]+,?\s+){0,5}|(?<!first time )since|"
+                            r"(?:not\s+long|shortly|soon|right|years|months)\s+after|makes\s+up\s+for|"
                             r"(?:his|her|their)\s+(?:previous|earlier|last|latest|prior|past|other|former)\s+"
                             r"(?:film|films|movie|movies|work|works|effort|efforts|epic|epics|outing|outings|picture|pictures)"),
     ("similar to", "neutral", r"in\s+the\s+vein\s+of|(?:[\w]+[’']s\s+)?(?:own\s+)?(?:answer|version|equivalent)\s+(?:to|of)|"
@@ -48,7 +49,12 @@ CUES: list[tuple[str, str, str]] = [
                               r"kind\s+of|type\s+of|sort\s+of|spiritual\s+(?:sequel|successor)|remake\s+of|"
                               r"along\s+the\s+lines\s+of|on\s+par\s+with|in\s+the\s+same\s+(?:league|class|breath)\s+as|"
                               r"think|trilogy|cycle|also\s+(?:did|made|directed)|continu(?:es|ing)|"
-                              r"goes\s+on\s+to|as\s+(?:he|she|they)\s+did\s+(?:in|with)|again"),
+                              r"goes\s+on\s+to|as\s+(?:he|she|they)\s+did\s+(?:in|with)|again|"
+                              r"(?:a\s+)?(?:better|obvious|apt|fair|closer|natural)?\s*comparisons?(?:\s+(?:may|might|would|is|are)\s+be)?|"
+                              r"look-?alike|(?:a\s+)?(?:dash|hint|hints|touch|touches|trace|traces|echo|echoes|whiff)\s+of|"
+                              r"as\s+in|alongside|up\s+there\s+with|ranks?\s+(?:with|among|alongside)|"
+                              r"aligning\s+it\s+with|classics\s+(?:such\s+as|like)|hark(?:s|ens|ened|ening)?\s+back\s+to|"
+                              r"(?:the\s+)?(?:director|maker|helmer)\s+(?:of|behind)|in\s+the\s+mould\s+of"),
 ]
 _CUE_RX = re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<c{i}>{rx})" for i, (_, _, rx) in enumerate(CUES)) +
                      r")(?![\w-])", re.IGNORECASE)

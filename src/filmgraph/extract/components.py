@@ -1,7 +1,10 @@
 """filmgraph's spaCy pipeline components, registered as factories with a ``default_config``.
 
 They run after the trained ``ner`` and correct it with what we know (the gazetteer) and how
-reviews are written (the rules in ``rules.py``). Add them with ``add_components(nlp)``.
+reviews are written. Each is a thin shell over the rules of one concern, plain functions of a ``Doc``
+in their own module: ``names`` (names whole), ``titles`` (the gazetteer and the title rules),
+``events``, ``junk``, ``roles`` and ``comparisons`` (with the helpers they share in ``spans``). Add
+them with ``add_components(nlp)``.
 """
 
 from __future__ import annotations
@@ -12,8 +15,12 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from . import rules
+from .comparisons import find_comparisons
+from .events import find_events
 from .gazetteer import LABELS, Entry
+from .junk import filter_junk
+from .roles import find_roles
+from .titles import apply_known, find_titles, regex_matches
 
 #: per-doc known names (this review's header), set on ``doc.user_data`` before the pipeline runs
 DOC_KNOWN = "filmgraph_known"
@@ -68,13 +75,13 @@ class Gazetteer:
     def __call__(self, doc: Doc) -> Doc:
         found = [(s, e, *self.nlp.vocab.strings[mid].split("|", 1)) for mid, s, e in self.matcher(doc)]
         local = doc.user_data.get(DOC_KNOWN) or ()
-        found += rules.regex_matches(doc, [(t, LABELS[k], k) for t, k in local if k in LABELS])
+        found += regex_matches(doc, [(t, LABELS[k], k) for t, k in local if k in LABELS])
         # a known name inside a longer name the NER found ("Tony Leung" in "Tony Leung Chiu-wai") is
         # another person: the longer span stands
         people = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
         found = [m for m in found if not (m[2] == "PERSON" and any(
             a <= m[0] and m[1] <= b and (a, b) != (m[0], m[1]) for a, b in people))]
-        rules.apply_known(doc, found)
+        apply_known(doc, found)
         # "Fan sets up a loop reel": a one-word entity that is part of a known name is that person
         parts = {w for t, k in local if LABELS.get(k) == "PERSON" for w in t.split() if len(w) > 1}
         if parts:
@@ -102,7 +109,7 @@ def make_names(nlp: Language, name: str):
 @Language.factory("filmgraph_events", default_config={}, assigns=["doc.ents"])
 def make_events(nlp: Language, name: str):
     def events(doc: Doc) -> Doc:
-        rules.find_events(doc)
+        find_events(doc)
         return doc
 
     return events
@@ -111,7 +118,7 @@ def make_events(nlp: Language, name: str):
 @Language.factory("filmgraph_title_rules", default_config={}, assigns=["doc.ents"])
 def make_title_rules(nlp: Language, name: str):
     def title_rules(doc: Doc) -> Doc:
-        rules.find_titles(doc)
+        find_titles(doc)
         return doc
 
     return title_rules
@@ -122,7 +129,7 @@ def make_junk_filter(nlp: Language, name: str, labels: list[str] | None):
     junk = set(labels if labels is not None else _default_junk())
 
     def junk_filter(doc: Doc) -> Doc:
-        rules.filter_junk(doc, junk)
+        filter_junk(doc, junk)
         return doc
 
     return junk_filter
@@ -131,7 +138,7 @@ def make_junk_filter(nlp: Language, name: str, labels: list[str] | None):
 @Language.factory("filmgraph_role_rules", default_config={}, requires=["doc.ents"])
 def make_role_rules(nlp: Language, name: str):
     def role_rules(doc: Doc) -> Doc:
-        rules.find_roles(doc)
+        find_roles(doc)
         return doc
 
     return role_rules
@@ -140,7 +147,7 @@ def make_role_rules(nlp: Language, name: str):
 @Language.factory("filmgraph_comparisons", default_config={"max_gap": 4}, requires=["doc.ents"])
 def make_comparisons(nlp: Language, name: str, max_gap: int):
     def comparisons(doc: Doc) -> Doc:
-        rules.find_comparisons(doc, max_gap=max_gap)
+        find_comparisons(doc, max_gap=max_gap)
         return doc
 
     return comparisons

@@ -70,6 +70,9 @@ def add_extraction(review: Review, result: ExtractionResult, rg, iris: Iris) -> 
     if result.subject is not None and film is not None:
         for ev in result.subject.evidence:
             annotate(film, ev, OA.identifying)
+            a = URIRef(f"{iris.base}annotation/{rg.review_id}/{counter[0]}")
+            for reason in result.subject.reasons:  # why this film: the ranking's evidence, in words
+                g.add((a, FG.reason, Literal(reason)))
 
     # people
     for pr in result.people:

@@ -139,16 +139,19 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
                 cands[pk] = Candidate(part)
                 cands[pk].add(2.0, f"the heading {h!r}, in title case")
                 break
-    if review.url:
+    address = review.url or _file_address(review.source)
+    if address:
         for key, c in cands.items():
-            if in_url_path(c.title, review.url):
+            if in_url_path(c.title, address):
                 c.add(3.0, "the page's address spells it")
-        _url_candidates(review, cands, texts, people)
+        _url_candidates(address, cands, texts, people)
     for key, c in cands.items():
         kinds = {m[3].get("kind") for m in c.mentions} - {None}
         if kinds and kinds != {"film"}:
             c.add(-5.0, f"a {'/'.join(sorted(kinds))}, not a film")
-        n = len(c.mentions)
+        # how often the text writes the title, whether or not the NER saw each one
+        written = sum(len(re.findall(rf"(?<![\w-]){re.escape(c.title)}(?![\w-])", t)) for t in texts)
+        n = max(len(c.mentions), written)
         if n > 1:
             c.add(min(4.0, 1.0 * (n - 1)), f"named {n} times")
         if key in compared:
@@ -177,7 +180,7 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
             c.add(-2.5 * min(related, 2) / max(1, n - related + 1) if related < n else -3.0,
                   "named after 'follow-up to', 'previous film', 'like' and the like")
         if latest:
-            c.add(3.0, "named as the new or latest film")
+            c.add(2.0, "named as the new or latest film")
         if subject:
             c.add(1.5, "the subject of a sentence ('X is ...')")
         if opening:
@@ -198,11 +201,20 @@ def sections_of(work_mentions, review) -> list[str]:
     return [t for t in (review.synopsis, review.body, review.verdict) if t]
 
 
-def _url_candidates(review, cands: dict[str, Candidate], texts: list[str], people: set[str]) -> None:
+def _file_address(source: str) -> str | None:
+    """A saved page's file name is its address too (``raise-the-red-lantern-1991.txt``)."""
+    if not source or source.startswith("<"):
+        return None
+    from pathlib import PurePath
+
+    return "file://local/" + PurePath(source).stem
+
+
+def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str], people: set[str]) -> None:
     """Words of the page's address that the text writes as a capitalised phrase (``/yellow-earth``
     and "Yellow Earth") name a candidate the NER may not have seen: one-word and common-word
     titles (``Burning``, ``Happy Times``) most of all."""
-    _, path = url_parts(review.url)
+    _, path = url_parts(address)
     words = [w for w in path.split() if w]
     if not words:
         return

@@ -65,26 +65,28 @@ def _title_like(t: str, people: set[str]) -> bool:
     return bool(caps) and all(w[0].isupper() or w[0].isdigit() or ord(w[0]) > 0x2e80 for w in caps)
 
 
-def find(text: str, people: set[str], makers: set[str] = frozenset()) -> list[tuple[int, int, str]]:
+def find(text: str, people: set[str], makers: set[str] = frozenset(),
+         known_people: set[str] = frozenset()) -> list[tuple[int, int, str]]:
     """``(start, end, how)`` for each title span; ``people``: the names the text names, as
-    order-free keys (``_person_key``)."""
+    order-free keys (``_person_key``); ``known_people``: names known for certain (the header, the
+    gazetteer): only these veto a title the text sets apart in quotes or after a comparison cue."""
     spans: list[tuple[int, int, str]] = []
 
-    def add(start: int, end: int, how: str) -> None:
+    def add(start: int, end: int, how: str, veto: set[str] = people) -> None:
         t = text[start:end]
         lead = len(t) - len(t.lstrip(" ,.;:!?"))
         t = t.strip(" ,.;:!?")
         start += lead
         end = start + len(t)
-        if _title_like(t, people) and not any(a <= start < b or start <= a < end for a, b, _ in spans):
+        if _title_like(t, veto) and not any(a <= start < b or start <= a < end for a, b, _ in spans):
             spans.append((start, end, how))
 
     for m in _QUOTED.finditer(text):
         t = m.group("t")
         if len(t.split()) <= 8 and not re.search(r"[.!?]\s+[A-Z]", t):
-            add(m.start("t"), m.end("t"), "quoted")
+            add(m.start("t"), m.end("t"), "quoted", known_people)
     # "Bong Joon-ho's Parasite": a title after the possessive of a known director
-    for m in re.finditer(r"((?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+)[’']s\s+(?:own\s+|new\s+|latest\s+)?(" + TITLE + r")", text):
+    for m in re.finditer(r"((?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+)[’']s\s+(?:own\s+|new\s+|latest\s+)?(" + _ITEM_RX.pattern + r")", text):
         after = text[m.end(2):m.end(2) + 12]
         if _person_key(m.group(1)) in makers or m.start() < 300 and re.match(r"\s+(?:is|was)\b", after):
             add(m.start(2), m.end(2), "after its director's name")
@@ -100,22 +102,37 @@ def find(text: str, people: set[str], makers: set[str] = frozenset()) -> list[tu
         if not (owner and _person_key(owner.group(1)) in people
                 or re.search(r"(?:films?|movies?|works?|credits|filmography|director)\s*$", before, re.IGNORECASE)):
             continue
-        parts = [p for p in _SPLIT.split(inner) if p.strip() and p.strip().lower() not in ("etc", "et al")]
-        if len(parts) < 1 or not all(_title_like(p, people) or p.strip().lower() in ("etc", "et al") for p in parts):
+        parts = [p for p in _SPLIT.split(inner) if p.strip() and p.strip().lower() not in ("etc", "et al", "etc.")]
+        quoted = bool(re.search(r"[“”\"‘’]", inner)) or bool(re.search(r"\b(?:18|19|20)\d\d\b", inner))
+        if not parts or len(parts) < 2 and not quoted:
+            continue  # "Chow Yun-fat (Li Mu Bai)" is an actor and a character
+        if not all(_title_like(p.strip(" “”\"‘’"), known_people) for p in parts):
             continue
         pos = m.start("list")
         for p in parts:
-            k = text.find(p.strip(), pos)
+            p = p.strip(" “”\"‘’")
+            k = text.find(p, pos)
             if k >= 0:
-                add(k, k + len(p.strip()), "in a filmography")
-                pos = k + len(p.strip())
+                add(k, k + len(p), "in a filmography", known_people)
+                pos = k + len(p)
     for m in _LIST_CUE.finditer(text):
         pos = m.end()
+        comparing = not re.match(r"(?:since|like|than|unlike|from|in|seen|starred|appeared|featured|films?|movies?|"
+                                 r"works?|such|the|first|last|latest|previous|earlier|debut|next|new)\b",
+                                 m.group(0).strip(), re.IGNORECASE)
         for n in range(6):
             t = _ITEM_RX.match(text, pos)
             if not t:
                 break
-            add(t.start(), t.end(), "after a list cue")
+            owner = re.match(r"[’']s\s+", text[t.end():])
+            if owner or re.search(r"[’']s$", t.group(0)):  # "recalls Akira Kurosawa's Kagemusha": owner, then title
+                pos = t.end() + (owner.end() if owner else 0)
+                pos += len(text[pos:]) - len(text[pos:].lstrip())
+                kind = re.match(r"(?:(?:novel|novella|play|book|story|memoir|film|movie|classic|masterpiece)\s+)+",
+                                text[pos:])
+                pos += kind.end() if kind else 0
+                continue
+            add(t.start(), t.end(), "after a list cue", known_people if comparing else people)
             sep = re.match(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*;\s*)(?:(?:his|her|their|the)\s+"
                            r"(?:last|latest|first|next|new|previous)\s+(?:film|movie),?\s+)?", text[t.end():])
             if not sep or not sep.group(0):

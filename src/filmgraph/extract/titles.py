@@ -1,0 +1,306 @@
+"""Titles: known titles and names over the NER's guesses, and the titles the NER misses.
+
+``apply_known`` (the ``filmgraph_gazetteer`` component) trims and splits the NER's spans and marks
+known titles and names; ``find_titles`` (``filmgraph_title_rules``) finds titles by how reviews
+write them, with their years, kinds and makers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .spans import (EVENT, KIND_NOUNS, PERSON, SMALL_WORDS, TITLE_LIKE, WORK, YEAR, doc_text, ent_at,
+                    is_cap, make_work, overlaps_label, put_ents, run_ending_at, sentence_of, state,
+                    title_run_end, title_runs, token_at_char, tokens_matching, work_attrs)
+
+APOS = "'’"
+_ARTICLE = re.compile(r"\b(?:The|A)\b")
+
+
+# --- known titles and names (the gazetteer) -----------------------------------------------------
+
+
+def tidy_ents(doc: Doc) -> None:
+    """The NER sometimes takes in a bracket or quote (``The Great Wall (``): trim them."""
+    ents, changed = [], False
+    for e in doc.ents:
+        a, b = e.start, e.end
+        while b > a and doc[b - 1].is_punct and doc[b - 1].text not in {"’s", "'s", "."}:
+            b -= 1
+        while a < b and doc[a].is_punct:
+            a += 1
+        if (a, b) != (e.start, e.end):
+            changed = True
+            if b > a:
+                ents.append(Span(doc, a, b, label=e.label_))
+        else:
+            ents.append(e)
+    if changed:
+        doc.ents = ents
+
+
+def split_possessives(doc: Doc) -> None:
+    """``Ang Lee's Crouching Tiger`` tagged as one entity: it ends at the possessive, and a short
+    capitalised phrase before a possessive is the person who owns what follows."""
+    changed, ents = False, []
+    for e in doc.ents:
+        cut = next((t.i for t in e[:-1] if t.text in {"’s", "'s"}), None) if len(e) > 1 else None
+        if cut is not None and cut > e.start:
+            head = doc[e.start:cut]
+            label = PERSON if e.label_ == PERSON or (len(head) <= 3 and all(is_cap(t) for t in head)) else e.label_
+            ents.append(Span(doc, e.start, cut, label=label))
+            changed = True
+        else:
+            ents.append(e)
+    if changed:
+        doc.ents = ents
+
+
+def apply_known(doc: Doc, matches: Iterable[tuple[int, int, str, str]]) -> None:
+    """Known titles and names (token ranges with label and kind) override the NER.
+
+    A known title inside a longer NER span (``Red Sorghum`` in ``Red Sorghum Raise``) splits it.
+    """
+    tidy_ents(doc)
+    split_possessives(doc)
+    spans = []
+    kinds: dict[tuple[int, int], str] = {}
+    for start, end, label, kind in matches:
+        sp = Span(doc, start, end, label=label)
+        spans.append(sp)
+        kinds[(start, end)] = kind
+    spans = filter_spans(spans)
+    put_ents(doc, spans)
+    fg = state(doc)
+    for sp in spans:
+        kind = kinds[(sp.start, sp.end)]
+        if sp.label_ == WORK:
+            work_attrs(doc, sp, kind=kind, extractor="filmgraph_gazetteer", confidence=0.9)
+        elif sp.label_ == EVENT:
+            fg["events"][(sp.start_char, sp.end_char)] = kind
+        fg.setdefault("known", set()).add((sp.start_char, sp.end_char))
+
+
+@lru_cache(maxsize=4096)
+def _whole_word(text: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w])" + re.escape(text) + r"(?![\w])")
+
+
+def regex_matches(doc: Doc, entries: Sequence[tuple[str, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Token ranges where a few (text, label, kind) entries occur as whole words (case-sensitive)."""
+    out = []
+    text_all = doc_text(doc)
+    for text, label, kind in entries:
+        if not text.strip() or text not in text_all:
+            continue
+        for m in _whole_word(text).finditer(text_all):
+            sp = doc.char_span(m.start(), m.end(), alignment_mode="strict")
+            if sp is not None:
+                out.append((sp.start, sp.end, label, kind))
+    return out
+
+
+# --- titles by how reviews write them ----------------------------------------------------------
+
+_YEAR_POSS = re.compile(rf"\b({YEAR})[{APOS}]s\s+")
+_PAREN_YEAR = re.compile(rf"\s*\(({YEAR})\)")
+_QUOTED = re.compile(r"[“\"]([^”\"\n]{1,100}?)[”\"]")
+_FILMOGRAPHY = re.compile(
+    r"(?:[’']s\s+(?:early\s+|earlier\s+|later\s+|recent\s+|previous\s+|other\s+|best\s+)?(?:films|movies|works|filmography|oeuvre|pictures)"
+    r"|\b(?:films|movies|works)\s+(?:such\s+as|like|including)|\bfrom\s+the\s+early\s+days\s+of)\b",
+    re.IGNORECASE,
+)
+
+
+def is_title_case(text: str) -> bool:
+    words = text.split()
+    if not words or len(words) > 10 or not words[0][:1].isupper():
+        return False
+    if text.rstrip()[-1:] in ".,;:!?":
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in SMALL_WORDS or w in {"and", "&"} for w in words)
+
+
+def find_titles(doc: Doc) -> None:
+    """Titles the NER misses or mislabels, found by how reviews write them.
+
+    ``1994's To Live``, ``Cinema Paradiso (1988)``, a quoted title-case phrase, the titles listed
+    after ``X's films``, and ``X, Giuseppe Tornatore's masterpiece`` / ``Zhang Yimou's "Shadow"``
+    (which also give the maker).
+    """
+    text = doc_text(doc)
+    # 1994's To Live
+    for m in _YEAR_POSS.finditer(text):
+        i = token_at_char(doc, m.end())
+        if i is None:
+            continue
+        j = title_run_end(doc, i)
+        if j > i and not overlaps_label(doc, i, j, {PERSON, EVENT}):
+            make_work(doc, i, j, "filmgraph_title_rules", 0.85, year=int(m.group(1)))
+    # "Shadow", ‘Shadow’
+    for m in _QUOTED.finditer(text):
+        if is_title_case(m.group(1)):
+            sp = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+            if sp is not None and not overlaps_label(doc, sp.start, sp.end, {EVENT}):
+                make_work(doc, sp.start, sp.end, "filmgraph_title_rules", 0.8)
+    # titles listed after "Zhang's films", "films such as", ...
+    for m in _FILMOGRAPHY.finditer(text):
+        i = token_at_char(doc, m.end() - 1)
+        if i is None:
+            continue
+        s0, s1 = sentence_of(doc, i)
+        owner = None
+        q = token_at_char(doc, m.start())
+        if q is not None and q > 0:
+            ent = next((e for e in doc.ents if e.label_ == PERSON and e.end in (q, q + 1)), None)
+            owner = _person_text(ent) if ent is not None else (doc[q - 1].text if is_cap(doc[q - 1]) else None)
+        for a, b in title_runs(doc, i + 1, s1):
+            ent = next((e for e in doc.ents if e.start < b and a < e.end and e.label_ in {PERSON, EVENT, "GPE", "NORP"}), None)
+            if ent is None:
+                make_work(doc, a, b, "filmgraph_title_rules", 0.75, maker=owner)
+    # "who went on to make The Legend of 1900 and Malena": the subject made them
+    for m in _MADE.finditer(text):
+        i = token_at_char(doc, m.end())
+        if i is None:
+            continue
+        s0, s1 = sentence_of(doc, i)
+        maker = _person_before(doc, i, s0)
+        k = i
+        while k < s1:
+            j = title_run_end(doc, k, s1)
+            if j == k or overlaps_label(doc, k, j, {PERSON, EVENT, "GPE", "NORP"}):
+                break
+            make_work(doc, k, j, "filmgraph_title_rules", 0.7, maker=maker)
+            if j < s1 and doc[j].lower_ in {"and", ","}:
+                k = j + 1
+                continue
+            break
+    # mid-sentence "The Wedding Banquet": a capitalised article starts a title
+    for t in tokens_matching(doc, _ARTICLE):
+        if t.i > 0 and not doc[t.i - 1].is_sent_start and not doc[t.i - 1].text in {".", "!", "?", "“", '"', ":"} \
+                and not t.is_sent_start:
+            j = title_run_end(doc, t.i)
+            if j > t.i + 1 and not overlaps_label(doc, t.i, j, {PERSON, EVENT, "GPE", "NORP", WORK}):
+                make_work(doc, t.i, j, "filmgraph_title_rules", 0.55)
+    # Cinema Paradiso (1988)
+    for m in _PAREN_YEAR.finditer(text):
+        i = token_at_char(doc, m.start() if not text[m.start()].isspace() else m.start() + len(m.group(0)) - len(m.group(0).lstrip()))
+        if i is None or i == 0:
+            continue
+        before = ent_at(doc, end=i)
+        start = before.start if before is not None else run_ending_at(doc, i)
+        if start is None:
+            continue
+        # "Ang Lee's Lust, Caution (2007)": a comma inside a title the possessive opens
+        if start > 2 and doc[start - 1].text == ",":
+            s2 = run_ending_at(doc, start - 1)
+            if s2 is not None and s2 > 0 and doc[s2 - 1].text in {"’s", "'s"}:
+                start, before = s2, None
+        if before is not None and before.label_ in {PERSON, EVENT, "DATE", "NORP", "CARDINAL"}:
+            # a person the NER guessed, right before a year in brackets, is a title (Ju Dou (1990))
+            if not (before.label_ == PERSON and (before.start_char, before.end_char) not in state(doc).get("known", ())):
+                continue
+        sp = make_work(doc, start, i, "filmgraph_title_rules", 0.85, year=int(m.group(1)))
+        if sp is not None:
+            _appositive_maker(doc, sp)
+    # Zhang Yimou's "Shadow" / Giuseppe Tornatore's Cinema Paradiso / Yan Geling's novel The Flowers
+    for e in list(doc.ents):
+        if e.label_ != PERSON or e.end >= len(doc):
+            continue
+        k = e.end
+        if e[-1].text in {"’s", "'s"}:
+            k = e.end
+        elif doc[k].text in {"’s", "'s"}:
+            k += 1
+        else:
+            continue
+        kind, year = None, None
+        while k < len(doc) and (doc[k].lower_ in KIND_NOUNS or doc[k].lower_ in {"new", "latest", "early", "own",
+                                                                                 "acclaimed", "famous", "classic"}
+                                or re.fullmatch(YEAR, doc[k].text)):
+            if re.fullmatch(YEAR, doc[k].text):
+                year = int(doc[k].text)
+            kind = KIND_NOUNS.get(doc[k].lower_, kind)
+            k += 1
+        if k < len(doc) and doc[k].text in {"“", '"', "‘"}:
+            k += 1
+        j = title_run_end(doc, k)
+        if j > k and not overlaps_label(doc, k, j, {PERSON, EVENT}):
+            existing = ent_at(doc, start=k)
+            end = existing.end if existing is not None and existing.label_ in TITLE_LIKE else j
+            # "Su Tong's novella Wives and Concubines," : "and" inside a title that ends the phrase
+            if end + 1 < len(doc) and doc[end].lower_ == "and":
+                j2 = title_run_end(doc, end + 1)
+                if j2 > end + 1 and (j2 >= len(doc) or doc[j2].is_punct):
+                    end = j2
+            sp = make_work(doc, k, end, "filmgraph_title_rules", 0.8, maker=_person_text(e), kind=kind, year=year)
+            if sp is not None and kind is not None:  # "Yu Hua's novel To Live": the words say the kind
+                state(doc)["works"][(sp.start_char, sp.end_char)]["kind"] = kind
+    # existing title-like spans followed by ", Giuseppe Tornatore's masterpiece"
+    for e in list(doc.ents):
+        if e.label_ in TITLE_LIKE - {PERSON, EVENT}:
+            _appositive_maker(doc, e)
+    # "his own Hero (2002)": the maker is the person the sentence is about
+    for e in list(doc.ents):
+        if e.label_ != WORK:
+            continue
+        k = e.start - 1
+        while k >= 0 and doc[k].lower_ in {"own", "early", "earlier", "intimate", "new", "latest", "last", "recent",
+                                           "previous", "first", "debut", "film", "movie"}:
+            k -= 1
+        if k >= 0 and doc[k].lower_ in {"his", "her"}:
+            s0, _ = sentence_of(doc, k)
+            maker = _person_before(doc, k, s0)
+            if maker is not None:
+                work_attrs(doc, e, maker=maker)
+
+
+_MADE = re.compile(r"\b(?:went\s+on\s+to\s+)?(?:make|made|direct|directed)\s+(?=[A-Z])")
+
+
+def _person_before(doc: Doc, i: int, floor: int) -> str | None:
+    """The last person named before token ``i`` in the sentence (the subject of ``his``, ``made``)."""
+    best = None
+    for e in doc.ents:
+        if e.label_ == PERSON and floor <= e.start and e.end <= i:
+            best = e
+    return _person_text(best) if best is not None else None
+
+
+def _person_text(span: Span) -> str:
+    text = span.text
+    for suffix in ("’s", "'s"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    return text.strip()
+
+
+def _appositive_maker(doc: Doc, work: Span) -> None:
+    """``Cinema Paradiso (1988), Giuseppe Tornatore's masterpiece``: the maker of the work."""
+    k = work.end
+    if k + 3 < len(doc) and doc[k].text == "(" and doc[k + 2].text == ")":
+        k += 3
+    if k >= len(doc) or doc[k].text != ",":
+        return
+    k += 1
+    if k < len(doc) and doc[k].lower_ in {"the", "a"}:
+        k += 1
+    person = ent_at(doc, start=k)
+    if person is None or person.label_ != PERSON:
+        return
+    k = person.end
+    if person[-1].text not in {"’s", "'s"}:
+        if k >= len(doc) or doc[k].text not in {"’s", "'s"}:
+            return
+        k += 1
+    for t in doc[k:k + 4]:
+        if t.lower_ in KIND_NOUNS:
+            if work.label_ != WORK:
+                work = make_work(doc, work.start, work.end, "filmgraph_title_rules", 0.8) or work
+            work_attrs(doc, work, maker=_person_text(person), kind=KIND_NOUNS[t.lower_])
+            return

@@ -1,0 +1,186 @@
+"""The shapes real review pages take, each in a sentence of our own (real films, true facts).
+
+Every test here stands for a phenomenon seen on third-party pages of the development set
+(``benchmarks/realworld``); the pages themselves are never copied into the repository.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from filmgraph.models import ReviewSource
+from filmgraph.read import read_review
+from filmgraph.settings import Settings
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def stage():
+    from filmgraph.extract import make_text_stage
+
+    return make_text_stage(Settings())
+
+
+def analyse(stage, text: str, name: str = "page.txt"):
+    review = read_review(ReviewSource(name, text.encode("utf-8")))
+    return stage.analyse_one(review)
+
+
+# --- the reviewed film -------------------------------------------------------------------------
+
+
+def test_subject_is_the_film_the_text_is_about_not_the_first_film_named(stage):
+    refined, result = analyse(stage, (
+        "After the noisy spectacle of The Great Wall, Zhang Yimou's Shadow is a return to the ink-wash "
+        "restraint he does best. Shadow is set in the Three Kingdoms era, and Shadow never raises its voice."))
+    assert refined.title == "Shadow"
+    assert "The Great Wall" in {w.title for w in result.works}
+
+
+def test_subject_from_a_review_heading(stage):
+    refined, _ = analyse(stage, "Raise the Red Lantern Review\n\nA young woman becomes the fourth wife of a rich man.")
+    assert refined.title == "Raise the Red Lantern"
+
+
+def test_subject_from_the_page_address_when_the_ner_misses_a_one_word_title(stage):
+    refined, _ = analyse(stage, (
+        "SOURCE: https://example.org/reviews/burning-2018\n"
+        "Burning is a slow mystery about a young man, a woman he knew as a child and a rich stranger. "
+        "Lee Chang-dong adapts a short story by Haruki Murakami."))
+    assert refined.title == "Burning"
+    assert refined.url == "https://example.org/reviews/burning-2018"
+
+
+def test_a_site_name_heading_is_never_the_subject(stage):
+    refined, _ = analyse(stage, (
+        "SOURCE: https://www.silverscreennotes.example/the-road-home\n"
+        "Silver Screen Notes\n\nThe Road Home\n\n"
+        "The Road Home tells of a village girl who falls for the new teacher. Zhang Ziyi plays Zhao Di."))
+    assert refined.title == "The Road Home"
+
+
+def test_subject_stays_unknown_rather_than_guessed(stage):
+    refined, _ = analyse(stage, "A quiet film about a family. The acting is fine and the music is lovely.")
+    assert refined.title is None
+
+
+# --- directors ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    "Hero, directed by Zhang Yimou, follows a nameless warrior who comes before the King of Qin.",
+    "Director Zhang Yimou's Hero follows a nameless warrior who comes before the King of Qin.",
+    "Hero is the new film from Zhang Yimou, and it follows a nameless warrior before the King of Qin.",
+])
+def test_director_of_the_reviewed_film_from_prose(stage, sentence):
+    refined, _ = analyse(stage, f"Hero Review\n\n{sentence}")
+    assert refined.directors == ("Zhang Yimou",)
+
+
+def test_western_order_director_name_is_found(stage):
+    refined, _ = analyse(stage, (
+        "House of Flying Daggers Review\n\nYimou Zhang's House of Flying Daggers is set in the Tang dynasty."))
+    assert refined.directors == ("Yimou Zhang",)
+
+
+def test_the_maker_of_another_film_named_in_passing_is_not_the_director(stage):
+    refined, _ = analyse(stage, (
+        "Hero Review\n\nDirector Zhang Yimou's Hero invites comparison with Ang Lee's Crouching Tiger, "
+        "Hidden Dragon, which Ang Lee made two years earlier."))
+    assert refined.directors == ("Zhang Yimou",)
+    assert "Ang Lee" not in refined.directors
+
+
+# --- cast and characters -----------------------------------------------------------------------
+
+
+def test_cast_and_characters_in_several_shapes(stage):
+    refined, result = analyse(stage, (
+        "In the Mood for Love Review\n\n"
+        "Tony Leung Chiu-wai stars as Chow Mo-wan, a journalist, and Maggie Cheung Man-yuk plays Su Li-zhen. "
+        "Their landlady, Mrs. Suen (Rebecca Pan), watches them closely."))
+    roles = {(r.actor, r.character) for r in result.cast_roles}
+    assert ("Tony Leung Chiu-wai", "Chow Mo-wan") in roles
+    assert ("Maggie Cheung Man-yuk", "Su Li-zhen") in roles
+    assert {"Tony Leung Chiu-wai", "Maggie Cheung Man-yuk"} <= set(refined.cast)
+    assert "Chow Mo-wan" not in refined.cast  # a character is never a cast member
+
+
+def test_a_description_beside_a_name_gives_cast_not_a_character(stage):
+    refined, result = analyse(stage, (
+        "Raise the Red Lantern Review\n\nA 19-year-old girl (Gong Li) becomes the fourth wife of a wealthy man."))
+    assert "Gong Li" in refined.cast
+    assert not result.cast_roles
+
+
+def test_hyphenated_names_stay_whole(stage):
+    refined, result = analyse(stage, (
+        "Parasite Review\n\nBong Joon-ho's Parasite follows a poor family. Song Kang-ho plays Kim Ki-taek, the father."))
+    assert refined.directors == ("Bong Joon-ho",)
+    assert ("Song Kang-ho", "Kim Ki-taek") in {(r.actor, r.character) for r in result.cast_roles}
+
+
+def test_a_known_short_name_never_splits_a_longer_one(stage):
+    refined, _ = analyse(stage, "Hero Review\n\nTony Leung Chiu-wai is Broken Sword, and Maggie Cheung is Flying Snow.")
+    assert "Tony Leung Chiu-wai" in refined.cast
+    assert "Tony Leung" not in refined.cast
+
+
+# --- works -------------------------------------------------------------------------------------
+
+
+def test_a_known_title_with_a_comma_is_one_work(stage):
+    _, result = analyse(stage, "Hero Review\n\nHero owes its global release to Crouching Tiger, Hidden Dragon.")
+    assert "Crouching Tiger, Hidden Dragon" in {w.title for w in result.works}
+    assert "Crouching Tiger" not in {w.title for w in result.works}
+
+
+def test_a_filmography_in_parentheses_names_works(stage):
+    _, result = analyse(stage, (
+        "Shanghai Triad Review\n\nZhang Yimou (Ju Dou, Raise the Red Lantern, To Live) turns to a gangster story."))
+    assert {"Ju Dou", "Raise the Red Lantern", "To Live"} <= {w.title for w in result.works}
+
+
+def test_x_and_y_after_a_cue_are_two_works(stage):
+    _, result = analyse(stage, (
+        "In the Mood for Love Review\n\nIn the Mood for Love plays like a cross between Brief Encounter and Vertigo."))
+    titles = {w.title for w in result.works}
+    assert {"Brief Encounter", "Vertigo"} <= titles
+    assert "Brief Encounter and Vertigo" not in titles
+
+
+def test_quoted_titles_in_any_quote_style(stage):
+    _, result = analyse(stage, (
+        "Not One Less Review\n\nUnlike ‘Ju Dou’ or ''Shanghai Triad,'' Not One Less uses a cast of villagers."))
+    assert {"Ju Dou", "Shanghai Triad"} <= {w.title for w in result.works}
+
+
+# --- comparisons -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence, work, relation", [
+    ("Hero is the Chinese equivalent of Seven Samurai.", "Seven Samurai", "similar to"),
+    ("Comparisons to Crouching Tiger, Hidden Dragon are inevitable.", "Crouching Tiger, Hidden Dragon", "similar to"),
+    ("Hero owes more to Rashomon than to any martial arts film.", "Rashomon", "inspired by"),
+    ("Hero is a worthy successor to Ashes of Time.", "Ashes of Time", "contrast"),
+    ("Unlike House of Flying Daggers, Hero keeps its lovers apart.", "House of Flying Daggers", "contrast"),
+])
+def test_comparisons_in_reviewer_language(stage, sentence, work, relation):
+    _, result = analyse(stage, f"Hero Review\n\n{sentence}")
+    found = {c.work: c for c in result.comparisons}
+    assert work in found
+    assert found[work].relation == relation
+
+
+def test_an_adaptation_source_is_a_comparison_adapted_from(stage):
+    _, result = analyse(stage, (
+        "To Live Review\n\nTo Live is based on Yu Hua's novel To Live, yet Zhang Yimou's film is "
+        "adapted from the novel Lifetimes in its English edition."))
+    assert any(c.relation == "adapted from" for c in result.comparisons)
+
+
+def test_the_reviewed_film_is_never_compared_to_itself(stage):
+    refined, result = analyse(stage, "Shadow Review\n\nShadow recalls Kagemusha, and Shadow is all grey.")
+    assert refined.title == "Shadow"
+    assert {c.work for c in result.comparisons} == {"Kagemusha"}

@@ -1,0 +1,142 @@
+"""No header fact is lost, whatever the layout: one test per layout of the real-page development
+set (``benchmarks/realworld``), each written in our own words with real films and true facts."""
+
+from __future__ import annotations
+
+from filmgraph.models import ReviewSource
+from filmgraph.read import read_review
+
+
+def read(text: str, name: str = "page.txt"):
+    return read_review(ReviewSource(name, text.encode("utf-8")))
+
+
+def test_credits_block_actor_as_character():
+    r = read("Hero Review\n\nJet Li as Nameless\nTony Leung Chiu-wai as Broken Sword\nMaggie Cheung as Flying Snow\n\n"
+             "A nameless warrior tells the King of Qin how he defeated three assassins.")
+    assert r.title == "Hero"
+    assert r.credits == (("Jet Li", "Nameless"), ("Tony Leung Chiu-wai", "Broken Sword"), ("Maggie Cheung", "Flying Snow"))
+    assert r.cast == ("Jet Li", "Tony Leung Chiu-wai", "Maggie Cheung")
+    assert r.body.startswith("A nameless warrior")
+
+
+def test_inline_credits_paragraph_after_a_short_review():
+    r = read("Curse of the Golden Flower\n\nA poisoned empress plots against her husband in a palace of gold.\n\n"
+             "2006. China. 114 min. Written and directed by Zhang Yimou. Cast: Chow Yun-fat (Emperor Ping), "
+             "Gong Li (Empress Phoenix), Jay Chou (Prince Jai).")
+    assert r.title == "Curse of the Golden Flower"
+    assert r.directors == ("Zhang Yimou",)
+    assert r.runtime_minutes == 114
+    assert r.cast == ("Chow Yun-fat", "Gong Li", "Jay Chou")
+    assert ("Gong Li", "Empress Phoenix") in r.credits
+    assert "114 min" not in r.body
+
+
+def test_user_review_mini_header_with_reviewer_and_date():
+    r = read("Hero (2002)\nReviewed by: PaperTiger on 2004-09-02\nSummary: Worth the wait\n"
+             "Jet Li plays Nameless, and the colours are the real stars.")
+    assert (r.title, r.year, r.reviewer) == ("Hero", 2002, "PaperTiger")
+    assert "Jet Li plays Nameless" in r.synopsis + r.body
+
+
+def test_blog_labelled_header_with_grade():
+    r = read("House of Flying Daggers (2004)\nDirector: Yimou Zhang\nWriters: Feng Li, Bin Wang, Yimou Zhang\n"
+             "Stars: Takeshi Kaneshiro, Andy Lau, Ziyi Zhang\nRuntime: 119 min\nGrade: B+\n\n"
+             "Two police captains hunt a rebel in the last years of the Tang dynasty.")
+    assert (r.title, r.year, r.runtime_minutes) == ("House of Flying Daggers", 2004, 119)
+    assert r.directors == ("Yimou Zhang",)
+    assert r.cast == ("Takeshi Kaneshiro", "Andy Lau", "Ziyi Zhang")
+    assert ("Writer", "Feng Li, Bin Wang, Yimou Zhang") in r.extra_fields
+    assert ("Grade", "B+") in r.extra_fields
+
+
+def test_release_details_block_after_the_review():
+    r = read("House of Flying Daggers\n\nZhang's follow-up to Hero trades politics for romance.\n\n"
+             "Release details\nCertificate: 15\nRunning time: 119 mins\nDirector: Zhang Yimou\n"
+             "Cast: Andy Lau, Zhang Ziyi, Takeshi Kaneshiro")
+    assert r.directors == ("Zhang Yimou",)
+    assert r.cast == ("Andy Lau", "Zhang Ziyi", "Takeshi Kaneshiro")
+    assert r.runtime_minutes == 119 and r.content_rating == "15"
+
+
+def test_mini_header_above_the_prose():
+    r = read("Raise the Red Lantern (China 1991)\n\nRating: ***\nDirector: Zhang Yimou\nCast: Gong Li\n\n"
+             "A young woman becomes the fourth wife of a master who never shows his face.")
+    assert (r.title, r.year, r.directors, r.cast) == ("Raise the Red Lantern", 1991, ("Zhang Yimou",), ("Gong Li",))
+    assert r.content_rating is None  # "***" scores the review; it is no certificate
+
+
+def test_dvd_capsule_with_studio_and_rated():
+    r = read("Raise the Red Lantern\nStudio: MGM\nRated: PG\n"
+             "Zhang Yimou's film follows a concubine in a walled household in the 1920s.")
+    assert r.title == "Raise the Red Lantern"
+    assert r.distributors == ("MGM",) and r.content_rating == "PG"
+
+
+def test_abbreviated_credits():
+    r = read("Crouching Tiger, Hidden Dragon\n\nD: Ang Lee. W: Wang Hui-ling, James Schamus. "
+             "C: Chow Yun-fat, Michelle Yeoh, Zhang Ziyi. 120 min.\n\nTwo warriors search for a stolen sword.")
+    assert r.directors == ("Ang Lee",)
+    assert r.cast == ("Chow Yun-fat", "Michelle Yeoh", "Zhang Ziyi")
+    assert r.runtime_minutes == 120
+
+
+def test_labels_and_values_on_separate_lines():
+    r = read("The Flowers of War\n\nDirected By\nZhang Yimou\nRun Time\n2 hours 26 minutes\nCast\n"
+             "Christian Bale, Ni Ni, Zhang Xinyi\n\nNanjing, 1937: a mortician shelters schoolgirls in a church.")
+    assert r.directors == ("Zhang Yimou",)
+    assert r.runtime_minutes == 146
+    assert r.cast == ("Christian Bale", "Ni Ni", "Zhang Xinyi")
+
+
+def test_labels_without_colons():
+    r = read("Cliff Walkers (2021)\n\nDirector Zhang Yimou\nStarring Zhang Yi, Qin Hailu, Yu Hewei\n\n"
+             "Four agents parachute into Manchukuo in the winter of 1931.")
+    assert (r.title, r.year) == ("Cliff Walkers", 2021)
+    assert r.directors == ("Zhang Yimou",)
+    assert r.cast == ("Zhang Yi", "Qin Hailu", "Yu Hewei")
+
+
+def test_names_given_in_both_scripts_keep_their_latin_form():
+    r = read("Snipers\n\nDirectors: Zhang Yimou 张艺谋, Zhang Mo 张末\n\nA sniper duel on the Korean front in 1952.")
+    assert r.directors == ("Zhang Yimou", "Zhang Mo")
+
+
+def test_title_and_director_mini_header_inside_a_prose_page():
+    r = read("My favourite film of the year so far, and a long way from the city.\n\nNot One Less\n"
+             "Director: Zhang Yimou\nRelease Date: 1999\n\nA thirteen-year-old substitute teacher goes to the city "
+             "to bring back a pupil.")
+    assert r.title == "Not One Less"
+    assert r.directors == ("Zhang Yimou",)
+    assert r.year == 1999
+
+
+def test_newspaper_capsule_with_certificate_runtime_and_stars():
+    r = read("SOURCE: https://news.example.com/life/full-river-red-review\nFull River Red (NC16)\n\n"
+             "159 minutes, opens on Thursday\n\n4 stars\n\nThe story: An envoy is found dead in a Song dynasty camp. "
+             "Full River Red keeps its twists coming for two and a half hours.")
+    assert r.title == "Full River Red"
+    assert "4 stars" not in r.body
+
+
+def test_starring_line_and_chinese_title_label():
+    r = read("The Flowers of War\nChinese: 金陵十三钗\nYear: 2011\nStarring: Christian Bale, Ni Ni\nDuration: 146 min\n\n"
+             "A mortician shelters schoolgirls and courtesans in a Nanjing church.")
+    assert (r.title, r.original_title, r.original_language, r.year) == ("The Flowers of War", "金陵十三钗", "zh", 2011)
+    assert r.cast == ("Christian Bale", "Ni Ni") and r.runtime_minutes == 146
+
+
+def test_header_without_a_title_line_keeps_every_fact():
+    r = read("Genre: Drama\nDirector: Zhang Yimou\nCast: Gong Li, Chen Daoming\nRun time: 111 mins\n"
+             "In Theaters: 16 May 2014\nDistributed by: Sony Pictures Classics\n\nA man returns home after years in a camp.")
+    assert r.title is None
+    assert r.directors == ("Zhang Yimou",) and r.cast == ("Gong Li", "Chen Daoming")
+    assert r.runtime_minutes == 111 and r.distributors == ("Sony Pictures Classics",)
+    assert r.opening_day.isoformat() == "2014-05-16"
+
+
+def test_site_navigation_share_and_trailer_lines_are_not_review_text():
+    r = read("Home | Reviews | News | Contact\nShadow (2018)\nShare\nTweet\nWatch the Official Trailer\n\n"
+             "Deng Chao plays a commander and his double in a kingdom of rain.\n\nWas this review helpful?")
+    assert (r.title, r.year) == ("Shadow", 2018)
+    assert r.body == "Deng Chao plays a commander and his double in a kingdom of rain."
