@@ -248,7 +248,7 @@ def heading_like(line: str) -> bool:
 def split_names(value: str) -> list[str]:
     """``A, B and C`` / ``A & B`` / ``A; B`` / ``A / B`` to ``[A, B, C]``; a credit's character in
     parentheses (``Chow Yun-Fat (Ping)``) is dropped here and read by ``credit_pairs``."""
-    value = re.sub(r"\s*\([^()]*\)", "", value)
+    value = re.sub(r"\s+\([^()]*\)", "", value)
     items = [re.sub(r"\s+", " ", part).strip(" .\"“”'") for part in
              re.split(r",|;|\s+&\s+|\s+and\s+|\s+/\s+|\s*\|\s*", value, flags=re.IGNORECASE)]
     return [i for i in items if i and not i.lower().startswith(("more", "etc", "others"))]
