@@ -57,6 +57,7 @@ def test_build_with_export_and_stats_prints_counts(run, tmp_path, sample_dir):
     assert "reviews" in result.stdout and "films" in result.stdout
     again = run("build", str(sample_dir))  # a review's graph depends on the review alone: nothing to redo
     assert "0 added, 0 replaced, 10 unchanged" in again.stderr
+    assert "wrote 0 graph(s)" in again.stderr
 
 
 def test_export_formats_from_cli(run, tmp_path, sample_dir):

@@ -179,6 +179,31 @@ def test_header_without_title_line_never_takes_a_compared_or_earlier_work_as_its
     assert "Ju Dou" in {w.title for w in result.works}
 
 
+def test_what_the_stage_reads_from_a_review_does_not_depend_on_the_store(tmp_path):
+    """Raise the Red Lantern's page has no title line; "Zhang Yimou's follow-up to Ju Dou" and
+    "echoes Ju Dou" name another film, which must never become the subject. What the stage reads
+    from the review is the same before and after the store holds every other review (issue 11)."""
+    from filmgraph.extract import make_text_stage
+    from filmgraph.pipeline import build
+    from filmgraph.store import FilmStore
+
+    path = ROOT / "data" / "reviews" / "raise-the-red-lantern-1991.txt"
+    settings = Settings(store_path=tmp_path / "store")
+    with FilmStore.open(settings.store_path, Iris(settings.base_iri)) as store:
+        stage = make_text_stage(settings, store)
+        before = stage.analyse_one(_review(path))
+        assert before[0].title != "Ju Dou"
+        build([ROOT / "data" / "reviews"], store, settings, text_stage=stage)
+        after = make_text_stage(settings, store).analyse_one(_review(path))
+        assert after == before
+        report = build([path], store, settings, text_stage=stage)
+        assert [o.status for o in report.outcomes] == ["unchanged"]  # nothing to retry: nothing else decides
+        rows = list(store.query(
+            "SELECT ?g WHERE { GRAPH ?g { ?r a <https://schema.org/Review> } "
+            "FILTER(STRENDS(STR(?g), 'raise-the-red-lantern-1991')) }"))
+    assert len(rows) == 1  # the review keeps the id it was read with
+
+
 def test_a_film_mentioned_before_its_own_review_is_built_gets_the_year_its_header_gives(tmp_path):
     """a-note.txt mentions "Shadow" without a year and is built first; shadow.txt's header says
     2018. Both reviews must talk about one node, film/shadow-2018."""

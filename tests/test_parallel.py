@@ -103,16 +103,16 @@ def test_cli_build_with_workers_runs_the_configured_text_stage(tmp_path):
 
 
 def test_a_stage_built_in_the_main_process_is_shipped_to_the_workers(tmp_path, store, settings):
-    """``text_stage_for`` builds the stage once with the store, then pickles it to each worker."""
+    """``text_stage_for`` builds the stage once in the main process, then pickles it to each worker."""
     from filmgraph.parallel import text_stage_for
 
     generate_corpus(5, tmp_path / "corpus")
-    stage = text_stage_for(make_capitalised_words_stage, settings.replace(workers=2), store)
+    stage = text_stage_for(make_capitalised_words_stage, settings.replace(workers=2))
     with stage:
         assert isinstance(stage, ParallelTextStage) and stage.stage is not None
         report = build([tmp_path / "corpus"], store, settings, text_stage=stage)
     assert report.count("added") == 5
-    assert text_stage_for(make_capitalised_words_stage, settings, store).__class__ is CapitalisedWordsStage
+    assert text_stage_for(make_capitalised_words_stage, settings).__class__ is CapitalisedWordsStage
 
 
 @pytest.mark.model
@@ -125,7 +125,7 @@ def test_parallel_extraction_gives_the_same_dataset_as_serial_extraction(tmp_pat
     for workers in (1, 2):
         settings = Settings(store_path=tmp_path / f"w{workers}", workers=workers)
         with FilmStore.open(settings.store_path, Iris(settings.base_iri)) as st:
-            stage = text_stage_for(make_text_stage, settings, st)
+            stage = text_stage_for(make_text_stage, settings)
             try:
                 report = build([sample_dir], st, settings, text_stage=stage)
             finally:

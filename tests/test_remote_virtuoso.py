@@ -78,7 +78,7 @@ def test_push_puts_every_graph_on_the_server_with_the_same_triples(virtuoso, loc
     with RemoteStore(RemoteClient(endpoint(virtuoso)), local.iris) as remote:
         report = push(local, remote)
     expected = local_counts(local)
-    assert report.graphs == len(expected) == 13  # 12 reviews + the ontology
+    assert report.graphs == len(expected) == 14  # 12 reviews, the ontology and the resolution
     remote_counts = virtuoso.graphs(base)
     meta = str(local.iris.meta_graph)
     assert remote_counts.pop(meta) == 2 * len(local.stored_graphs())  # bookkeeping went along
@@ -299,7 +299,7 @@ def test_push_changed_only_sends_just_the_reviews_that_changed(virtuoso, local, 
         changed.write_text(changed.read_text().replace("Review by", "One more line.\n\nReview by"))
         build([tmp_path / "corpus"], local, Settings(base_iri=base))
         report = push(local, remote, changed_only=True)
-    assert (report.graphs, report.unchanged) == (1, 12)
+    assert (report.graphs, report.unchanged) == (1, 13)  # the resolution graph did not change either
     counts = virtuoso.graphs(base)
     counts.pop(str(local.iris.meta_graph))
     assert counts == local_counts(local)

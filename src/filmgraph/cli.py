@@ -79,6 +79,9 @@ class App:
 
         return FilmStore.open(self.settings.store_path, Iris(self.settings.base_iri), read_only=read_only)
 
+    def replace_workers(self, workers: int) -> "App":
+        return App(self.settings.replace(workers=workers), self.quiet)
+
     def say(self, message: str) -> None:
         if not self.quiet:
             click.echo(message, err=True)
@@ -204,7 +207,7 @@ def build(app: App, paths: tuple[str, ...], urls_file: Path | None, columns: str
     if target is not None and not remote:
         app.settings = app.settings.replace(store_path=Path(target))
     with (_remote_store(app, target) if remote else app.store()) as store, \
-            _text_stage(app, store, no_text, paths, fetcher) as stage:
+            _text_stage(app, no_text) as stage:
         bar = _progress(app, total, "reviews")
 
         def on_outcome(outcome) -> None:
@@ -231,6 +234,10 @@ def build(app: App, paths: tuple[str, ...], urls_file: Path | None, columns: str
         )
         if fetcher is not None:
             app.say(f"web pages: {fetcher.requests} HTTP request(s), {fetcher.cache_hits} read from the page cache")
+        r = report.render
+        if r is not None:
+            app.say(f"resolved {r.reviews} review(s) in the store: {r.merges} merge(s), {r.near_misses} "
+                    f"near-miss(es) kept apart; wrote {r.written} graph(s)")
         if remote:
             if link_mode != "off":
                 app.say("not linked to Wikidata: linking needs a local store (build locally, link, then push)")
@@ -261,19 +268,6 @@ def _fetcher(settings: Settings, paths: tuple[str, ...]):
     from .inputs.urls import Fetcher
 
     return Fetcher(settings)
-
-
-def _headers(paths: tuple[str, ...], settings: Settings, fetcher=None):
-    """The headers of the reviews about to be built (standard input cannot be read twice)."""
-    from .errors import ReadError
-    from .read import iter_sources, read_review
-
-    for item in iter_sources([p for p in paths if p != "-"], settings, fetcher=fetcher):
-        if not isinstance(item, ReadError):
-            try:
-                yield read_review(item, settings)
-            except FilmGraphError:
-                continue  # reported once, by the build itself
 
 
 def _count_inputs(paths: tuple[str, ...], suffixes: tuple[str, ...]) -> int | None:
@@ -463,29 +457,77 @@ def _tsv_field(text: str | None) -> str:
 
 @main.command()
 @click.argument("names", nargs=-1, required=True)
+@click.option("--no-text", is_flag=True, help="The store was built with --no-text.")
 @pass_app
-def remove(app: App, names: tuple[str, ...]) -> None:
+def remove(app: App, names: tuple[str, ...], no_text: bool) -> None:
     """Remove reviews from the store, by review id or by the file they were built from.
+
+    The rest are resolved again, so the store equals a build without the removed reviews: their
+    mentions no longer hold merges together.
 
     \b
     Examples:
       filmgraph remove hero-2002-by-benedict-ong
       filmgraph remove data/reviews/hero-2002.txt
     """
-    from rdflib import URIRef
+    from .pipeline import remove_reviews
 
-    from .errors import StoreError
+    from .wikidata.merge import links_graph
 
-    with app.store() as store:
-        entries = [e for e in store.stored_graphs() if store.iris.is_review_graph(e.graph_iri)]
-        prefix = str(store.iris.review_graph(""))
-        for name in names:
-            matches = [e for e in entries if name in (e.graph_iri, e.graph_iri[len(prefix):], e.source)]
-            if not matches:
-                raise StoreError(f"no review {name!r} in the store (see `filmgraph reviews`)")
-            for e in matches:
-                store.remove_graph(URIRef(e.graph_iri))
-                app.say(f"removed {e.graph_iri[len(prefix):]} ({e.source})")
+    with app.store() as store, _text_stage(app.replace_workers(1), no_text) as stage:
+        for rid, source in remove_reviews(store, app.settings, names, stage):
+            app.say(f"removed {rid} ({source})")
+        if str(links_graph(store.iris)) in store.named_graphs():  # linked before: link what is left
+            _link_after_build(app, store, _link_mode(app.settings.link_on_build))
+
+
+@main.command(name="resolve")
+@click.option("--report", "show_report", is_flag=True, help="List the merges and the near-misses kept apart.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="How to print the report.")
+@pass_app
+def resolve_command(app: App, show_report: bool, fmt: str) -> None:
+    """Show how the store's people, films and works were resolved across reviews.
+
+    Every build resolves the whole store: names that are one person (name order, hyphens,
+    short names, Chinese characters and their romanisation, Wikidata aliases) and mentions that
+    are one film (a yearless title and its dated film) get one IRI; the other IRIs get
+    owl:sameAs to it, and each merge a fg:Merge record in {base}graph/resolution. Near-misses
+    (Zhang Yi and Zhang Yimou; Coming Home 1978 and 2014) are kept apart and listed too.
+
+    \b
+    Examples:
+      filmgraph resolve --report
+      filmgraph resolve --report --format json > resolution.json
+    """
+    from .pipeline import resolve_store
+    from .query import display_prefixes
+
+    with app.store(read_only=True) as store:
+        resolution = resolve_store(store, app.settings)
+    if fmt == "json":
+        click.echo(json.dumps(resolution.to_json(), indent=2, ensure_ascii=False))
+        return
+    prefixes = display_prefixes(app.settings.base_iri)
+
+    def short(iri: str) -> str:
+        for p, ns in sorted(prefixes.items(), key=lambda kv: -len(kv[1])):
+            if iri.startswith(ns):
+                return f"{p}:{iri[len(ns):]}"
+        return f"<{iri}>"
+
+    if show_report:
+        click.echo(f"merges ({len(resolution.merges)})")
+        for m in resolution.merges:
+            click.echo(f"  {m.kind:<6} {short(m.iri)}  <- {', '.join(short(v) for v in m.variants) or '(same IRI)'}")
+            click.echo(f"         names: {', '.join(m.names)}")
+            for why in m.reasons:
+                click.echo(f"         - {why}")
+        click.echo(f"near-misses kept apart ({len(resolution.near_misses)})")
+        for n in resolution.near_misses:
+            click.echo(f"  {n.kind:<6} {short(n.iris[0])} | {short(n.iris[1])}  (similarity {n.score:.0f})")
+            click.echo(f"         - {n.reason}")
+    app.say(f"{len(resolution.merges)} merge(s), {len(resolution.near_misses)} near-miss(es) kept apart")
 
 
 # --- wikidata ----------------------------------------------------------------------------------
@@ -894,20 +936,17 @@ def _remote_store(app: App, url: str | None = None):
 
 
 @contextmanager
-def _text_stage(app: App, store, no_text: bool = False, paths: tuple[str, ...] = (), fetcher=None):
+def _text_stage(app: App, no_text: bool = False):
     """The build's text stage: the spaCy extraction (or the ``text_stage`` setting's factory),
-    in-process or over ``workers`` processes; none with ``--no-text``."""
+    in-process or over ``workers`` processes; none with ``--no-text``. What it yields for a review
+    depends on that review alone: the store and the other reviews are the resolve stage's."""
     if no_text:
         yield None
         return
     from .parallel import load_factory, text_stage_for
-    from .store import FilmStore
 
     factory = load_factory(app.settings.text_stage or "filmgraph.extract:make_text_stage")
-    # the extraction's gazetteer: a local store's names (a remote build has only the headers) and
-    # the headers of the reviews about to be built
-    extra = {} if app.settings.text_stage else {"headers": _headers(paths, app.settings, fetcher)}
-    stage = text_stage_for(factory, app.settings, store if isinstance(store, FilmStore) else None, **extra)
+    stage = text_stage_for(factory, app.settings)
     try:
         yield stage
     finally:

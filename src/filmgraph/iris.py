@@ -1,7 +1,8 @@
 """Deterministic, readable IRIs: ``{base}film/one-second-2021``, ``{base}person/zhang-yimou``.
 
-The same name always mints the same IRI, so the same person named in two reviews is one node and
-building twice gives the same graph.
+The same name always mints the same IRI. These are the *name-minted* IRIs; the build's resolve
+stage (``resolve/``) decides which of them name one real thing, gives each thing one canonical
+IRI, and links every other variant to it with ``owl:sameAs``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,16 @@ class Iris:
 
     def person(self, name: str) -> URIRef:
         return URIRef(f"{self.base}person/{slugify(name)}")
+
+    def work(self, title: str, kind: str = "film", year: int | None = None, maker: str | None = None) -> URIRef:
+        """A work a review names: a film by title and year, any other work (novel, poem) by title.
+
+        ``maker`` is not part of a name-minted IRI; a resolution (``resolve.ResolvedIris``) uses it
+        to tell same-titled works apart.
+        """
+        if kind == "film":
+            return self.film(title, year)
+        return self.entity("work", title)
 
     def organization(self, name: str) -> URIRef:
         return URIRef(f"{self.base}organization/{slugify(name)}")

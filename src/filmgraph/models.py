@@ -98,6 +98,8 @@ class BuildReport:
     """The outcome of one build: per-review results, in input order."""
 
     outcomes: list[ReviewOutcome] = field(default_factory=list)
+    #: what resolving and rendering the whole store did (``pipeline.RenderReport``)
+    render: object | None = field(default=None, repr=False)
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)

@@ -4,9 +4,9 @@
 build does not know the difference. Each worker builds its own stage once, from a factory (a
 spaCy pipeline is loaded once per process, never pickled). Reviews stream through in chunks with
 a bounded number of chunks in flight, so memory stays flat however many reviews there are, and
-results come back in input order. Workers also turn their results into triples (``add_to_graph``
-on a scratch copy of the review's header graph), so the main process, which alone writes the
-store, only adds ready-made triples.
+results come back in input order. Workers read and extract; the main process, which alone
+writes the store, caches the results, resolves the whole store and renders the graphs
+(``add_to_graph`` needs the resolution, which only it has).
 """
 
 from __future__ import annotations
@@ -14,38 +14,27 @@ from __future__ import annotations
 import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from .errors import ExtractionError, FilmGraphError
-from .graph import ReviewGraph, review_graph, review_id
+from .errors import ExtractionError
+from .graph import ReviewGraph
 from .iris import Iris
 from .models import Review
 from .pipeline import TextStage
 from .settings import Settings
 
-#: ``make_text_stage(settings, store=None)``: must be a module-level function (it is pickled by name)
+#: ``make_text_stage(settings)``: must be a module-level function (it is pickled by name)
 StageFactory = Callable[..., TextStage]
-
-
-@dataclass(frozen=True)
-class _Statements:
-    """What a worker's stage added to (and removed from) a review's header graph."""
-
-    added: tuple[tuple[Any, Any, Any], ...]
-    removed: tuple[tuple[Any, Any, Any], ...]
 
 
 # --- in the worker processes --------------------------------------------------------------------
 _STAGE: TextStage | None = None
-_IRIS: Iris | None = None
 
 
 def _init_worker(factory: StageFactory | None, stage: TextStage | None, settings: Settings) -> None:
-    global _STAGE, _IRIS
+    global _STAGE
     _STAGE = stage if stage is not None else factory(settings)  # type: ignore[misc]
-    _IRIS = Iris(settings.base_iri)
 
 
 def _fingerprint() -> str:
@@ -54,21 +43,8 @@ def _fingerprint() -> str:
 
 
 def _run_chunk(chunk: list[Review]) -> list[tuple[Review, object]]:
-    assert _STAGE is not None and _IRIS is not None
-    out: list[tuple[Review, object]] = []
-    for original, (review, result) in zip(chunk, _STAGE.analyse(chunk)):
-        if not isinstance(result, FilmGraphError):
-            try:
-                # the review keeps the id it was read with, as in the main process
-                rg = review_graph(review, _IRIS, review_id(original))
-                before = set(rg.graph)
-                _STAGE.add_to_graph(review, result, rg, _IRIS)
-                after = set(rg.graph)
-                result = _Statements(tuple(after - before), tuple(before - after))
-            except FilmGraphError as exc:
-                result = exc
-        out.append((review, _portable(result)))
-    return out
+    assert _STAGE is not None
+    return [(review, _portable(result)) for review, result in _STAGE.analyse(chunk)]
 
 
 def _portable(result: object) -> object:
@@ -86,9 +62,8 @@ def _portable(result: object) -> object:
 class ParallelTextStage:
     """A ``TextStage`` running ``factory(settings)`` in ``workers`` processes.
 
-    Or, with ``stage=``, a stage built in the main process (with what only it can see, such as
-    the store) and pickled to each worker: it must pickle cheaply (load models lazily, drop them
-    in ``__getstate__``). ``chunk_size`` reviews go to a worker at a time; at most ``in_flight``
+    Or, with ``stage=``, a stage built in the main process and pickled to each worker: it must
+    pickle cheaply (load models lazily, drop them in ``__getstate__``). ``chunk_size`` reviews go to a worker at a time; at most ``in_flight``
     chunks (default: two per worker) are queued or running, which bounds memory. Use as a context
     manager, or call ``close()``, to stop the workers.
     """
@@ -153,11 +128,10 @@ class ParallelTextStage:
                 f.cancel()
 
     def add_to_graph(self, review: Review, result: object, rg: ReviewGraph, iris: Iris) -> None:
-        assert isinstance(result, _Statements), result
-        for t in result.removed:
-            rg.graph.remove(t)
-        for t in result.added:
-            rg.graph.add(t)
+        """Render in the main process, with the wrapped stage (built here once, model-free)."""
+        if self.stage is None:
+            self.stage = self.factory(self.settings)  # type: ignore[misc]
+        self.stage.add_to_graph(review, result, rg, iris)
 
     @staticmethod
     def _result(future: Any) -> Any:
@@ -183,12 +157,10 @@ class ParallelTextStage:
         self.close()
 
 
-def text_stage_for(factory: StageFactory, settings: Settings, store: object | None = None,
-                   **options: Any) -> TextStage:
-    """The stage a build should use: ``factory(settings, store, **options)``, in-process for one
-    worker, else that same stage pickled to ``settings.workers`` processes (so both see the same
-    store snapshot)."""
-    stage = factory(settings, store, **options)
+def text_stage_for(factory: StageFactory, settings: Settings, **options: Any) -> TextStage:
+    """The stage a build should use: ``factory(settings, **options)``, in-process for one worker,
+    else that same stage pickled to ``settings.workers`` processes."""
+    stage = factory(settings, **options)
     if settings.workers <= 1:
         return stage
     return ParallelTextStage(None, settings, settings.workers, stage=stage)

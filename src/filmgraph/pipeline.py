@@ -1,30 +1,45 @@
-"""The build: sources -> read -> (extract) -> graph -> store, one review at a time.
+"""The build: read + extract each changed review, resolve over the whole store, write what changed.
 
-A review that fails is reported and skipped; the others go on. Each review lands in the store in
-one transaction, so an interrupted build leaves every review either as it was or complete.
+1. **read + extract**: each review whose bytes, settings or text stage changed is read and
+   analysed; what comes out depends on that review alone (and the settings and static data). The
+   review as read and the stage's result are cached in the meta graph (``resolve/cache.py``), one
+   update per review, so an interrupted build loses at most the reviews in flight.
+2. **resolve**: every review in the store, cached or new, is resolved together
+   (``resolve.resolve``): one IRI per real person, film or work, the merges and near-misses in
+   ``{base}graph/resolution``.
+3. **render**: each review's graph is drawn with that resolution and written only when what it
+   depends on changed (its build key and the resolution of its mentions, kept as the graph's
+   build key), each in one transaction.
+
+So the store is a function of the set of reviews in it: the order they came in, interruptions,
+``--force`` and what the store held before do not change it. A review that fails is reported and
+skipped; the others go on.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Iterator, Protocol
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
-from .errors import FilmGraphError, ReadError
+from .errors import FilmGraphError, ReadError, StoreError
 from .graph import ReviewGraph, review_graph, review_id
 from .iris import Iris
 from .models import BuildReport, Review, ReviewOutcome
 from .read import iter_sources, read_review
+from .resolve import Resolution, mentions_of, resolution_graph, resolve, snapshot_aliases
+from .resolve import cache
 from .settings import Settings
-from .store import FilmStore
+from .store import FilmStore, to_ox
 from .vocab import ONTOLOGY_FILE
 
 #: bump when the graph a review produces changes shape, so stores rebuild their reviews
-GRAPH_FORMAT_VERSION = "2"
-
+GRAPH_FORMAT_VERSION = "3"
 
 
 class TextStage(Protocol):
@@ -32,9 +47,11 @@ class TextStage(Protocol):
 
     ``analyse`` takes reviews lazily and yields, in the same order, each review (refined: for
     example with an inferred subject) and its result, or a ``FilmGraphError`` for that review
-    alone; it is free to batch (``nlp.pipe``) or fan out to worker processes. ``add_to_graph``
-    turns a result into statements in the review's graph. ``fingerprint`` names the stage's
-    configuration: changing it rebuilds every review.
+    alone; it is free to batch (``nlp.pipe``) or fan out to worker processes. Its result must
+    depend on the review alone, and be made of plain values and the dataclasses of
+    ``extract.types`` (it is cached in the store). ``add_to_graph`` turns a result into statements
+    in the review's graph, minting IRIs with the ``iris`` it is given (a ``ResolvedIris``).
+    ``fingerprint`` names the stage's configuration: changing it analyses every review again.
     """
 
     fingerprint: str
@@ -44,8 +61,20 @@ class TextStage(Protocol):
     def add_to_graph(self, review: Review, result: object, rg: ReviewGraph, iris: Iris) -> None: ...
 
 
+@dataclass
+class RenderReport:
+    """What the resolve and render steps did."""
+
+    reviews: int = 0
+    written: int = 0
+    merges: int = 0
+    near_misses: int = 0
+    triples: dict[str, int] = field(default_factory=dict)  # graph IRI -> triples, for graphs written
+    resolution: Resolution | None = None
+
+
 def build_key(source_sha256: str, settings: Settings, fingerprint: str = "") -> str:
-    """What a review's graph depends on: its bytes, the base IRI, the code's graph format."""
+    """What a review's extraction depends on: its bytes, the base IRI, the graph format, the stage."""
     h = hashlib.sha256()
     for part in (source_sha256, settings.base_iri, GRAPH_FORMAT_VERSION, fingerprint):
         h.update(part.encode("utf-8"))
@@ -76,11 +105,12 @@ def build(
     force: bool = False,
     fetcher=None,
 ) -> BuildReport:
-    """Add the reviews at ``paths`` to ``store``; return what happened to each.
+    """Add the reviews at ``paths`` to ``store``, resolve the whole store, and write what changed.
 
-    Unchanged reviews (same bytes, same settings, same text stage) are skipped before any
-    analysis. ``on_outcome`` is called as each review is done (for progress bars); ``force``
-    rebuilds unchanged reviews too. ``fetcher`` (``inputs.urls.Fetcher``) fetches URL inputs.
+    Unchanged reviews (same bytes, same settings, same text stage) are not analysed again.
+    ``on_outcome`` is called as each review is analysed (for progress bars); ``force`` analyses
+    unchanged reviews too (which changes nothing in the store: the result is the same).
+    ``fetcher`` (``inputs.urls.Fetcher``) fetches URL inputs.
     """
     iris = Iris(settings.base_iri)
     fingerprint = text_stage.fingerprint if text_stage is not None else ""
@@ -92,8 +122,10 @@ def build(
             on_outcome(outcome)
 
     load_ontology(store)
+    index = cache.read_index(store)
     seen: dict[str, str] = {}
     todo: dict[tuple[str, str], tuple[str, str, bool]] = {}  # (source, sha256) -> (review id, build key, existed)
+    fresh: set[str] = set()  # graphs analysed by this build
 
     def to_analyse() -> Iterator[Review]:
         for item in iter_sources(paths, settings, stdin=stdin, fetcher=fetcher):
@@ -113,7 +145,7 @@ def build(
                 continue
             seen[graph_iri] = item.name
             key = build_key(item.sha256, settings, fingerprint)
-            before = store.stored(iris.review_graph(rid))
+            before = index.get(graph_iri)
             if before is not None and before.build_key == key and not force:
                 done(ReviewOutcome(item.name, "unchanged", str(iris.review(rid)), warnings=review.warnings))
                 continue
@@ -132,18 +164,125 @@ def build(
         try:
             if isinstance(result, FilmGraphError):
                 raise result
-            rg = review_graph(review, iris, rid)
-            if text_stage is not None:
-                text_stage.add_to_graph(review, result, rg, iris)
-            # what a review's text says depends on the review alone: an untitled review is not
-            # retried (a rebuild would give the same graph)
-            store.replace_graph(rg.graph_iri, rg.graph, source=name, build_key=key)
+            graph_iri = str(iris.review_graph(rid))
+            cache.write_entry(store, graph_iri, rid, key, fingerprint, name, review, result)
+            fresh.add(graph_iri)
         except FilmGraphError as exc:
             done(ReviewOutcome(name, "failed", error=_named(name, exc)))
             continue
-        done(ReviewOutcome(name, "replaced" if existed else "added", str(rg.review_iri),
-                           triples=len(rg.graph), warnings=review.warnings))
+        except TypeError as exc:  # a result the cache cannot hold: the stage's bug, reported per review
+            done(ReviewOutcome(name, "failed", error=f"{name}: the text stage's result cannot be cached: {exc}"))
+            continue
+        done(ReviewOutcome(name, "replaced" if existed else "added", str(iris.review(rid)), warnings=review.warnings))
+    rendered = render(store, settings, text_stage, force_graphs=fresh if force else set())
+    report.outcomes = [dataclasses.replace(o, triples=rendered.triples.get(_graph_of(iris, o), o.triples))
+                       for o in report.outcomes]
+    report.render = rendered
     return report
+
+
+def resolve_store(store: FilmStore, settings: Settings) -> Resolution:
+    """The resolution of every review the store holds (what ``build`` wrote into graph/resolution)."""
+    iris = Iris(settings.base_iri)
+    mentions = [mentions_of(e.review_id, e.review, e.result) for e in cache.iter_entries(store)]
+    return resolve(mentions, iris, snapshot_aliases(settings))
+
+
+def render(store: FilmStore, settings: Settings, text_stage: TextStage | None = None, *,
+           force_graphs: set[str] = frozenset()) -> RenderReport:  # type: ignore[assignment]
+    """Resolve every cached review together and write each graph whose content changed.
+
+    A review analysed by another text stage than ``text_stage`` (say, built with the default
+    stage, now built with ``--no-text``) keeps its graph: only its own stage can draw it.
+    """
+    iris = Iris(settings.base_iri)
+    fingerprint = text_stage.fingerprint if text_stage is not None else ""
+    keys: dict[str, tuple[str, str, str]] = {}  # graph -> (review id, build key, stage fingerprint)
+    mentions = []
+    for e in cache.iter_entries(store):
+        keys[e.graph_iri] = (e.review_id, e.build_key, e.fingerprint if e.result is not None else "")
+        mentions.append(mentions_of(e.review_id, e.review, e.result))
+    resolution = resolve(mentions, iris, snapshot_aliases(settings))
+    del mentions
+    out = RenderReport(len(keys), merges=len(resolution.merges), near_misses=len(resolution.near_misses),
+                       resolution=resolution)
+    stored = {s.graph_iri: s.build_key for s in store.stored_graphs()}
+    for graph_iri in sorted(keys):
+        rid, key, fp = keys[graph_iri]
+        if fp and fp != fingerprint:
+            continue
+        render_key = f"{key}/{resolution.review_key(rid)}"
+        if stored.get(graph_iri) == render_key and graph_iri not in force_graphs:
+            continue
+        e = cache.read_entry(store, graph_iri)
+        if e is None:
+            continue
+        riris = resolution.iris_for(iris.base, rid)
+        try:
+            rg = review_graph(e.review, riris, rid)
+            if e.result is not None and text_stage is not None:
+                text_stage.add_to_graph(e.review, e.result, rg, riris)
+            if stored.get(graph_iri) == render_key and _same_content(store, graph_iri, rg.graph):
+                continue  # forced, and drawn the same: nothing to write
+            store.replace_graph(rg.graph_iri, rg.graph, source=e.source, build_key=render_key)
+        except FilmGraphError as exc:
+            raise StoreError(f"{e.source}: cannot render its graph: {exc}") from None
+        out.written += 1
+        out.triples[graph_iri] = len(rg.graph)
+    _write_resolution(store, iris, resolution)
+    return out
+
+
+def remove_reviews(store: FilmStore, settings: Settings, names: Iterable[str],
+                   text_stage: TextStage | None = None) -> list[tuple[str, str]]:
+    """Remove reviews (by review id, graph IRI or source file) and resolve the rest again, so the
+    store equals a build without them; return ``(review id, source)`` of each removed."""
+    iris = Iris(settings.base_iri)
+    prefix = str(iris.review_graph(""))
+    index = cache.read_index(store)
+    graphs = {s.graph_iri: s.source for s in store.stored_graphs() if iris.is_review_graph(s.graph_iri)}
+    graphs.update({g: graphs.get(g) for g in index})
+    removed: list[tuple[str, str]] = []
+    for name in names:
+        matches = sorted(g for g, src in graphs.items() if name in (g, g[len(prefix):], src))
+        if not matches:
+            raise StoreError(f"no review {name!r} in the store (see `filmgraph reviews`)")
+        for g in matches:
+            rid = g[len(prefix):]
+            store.remove_graph(URIRef(g))
+            cache.delete_entry(store, rid)
+            removed.append((rid, graphs[g] or ""))
+    render(store, settings, text_stage)
+    return removed
+
+
+def _write_resolution(store: FilmStore, iris: Iris, resolution: Resolution) -> None:
+    from .resolve.rdf import resolution_triples
+
+    triples = sorted(set(resolution_triples(resolution, iris)), key=lambda t: tuple(str(x) for x in t))
+    key = hashlib.sha256("\n".join(" ".join(str(to_ox(x)) for x in t) for t in triples).encode()).hexdigest()
+    graph = resolution_graph(iris)
+    current = store.stored(graph)
+    if current is None or current.build_key != key:
+        store.replace_graph(graph, triples, source="resolver", build_key=key)
+
+
+def _same_content(store: FilmStore, graph_iri: str, graph: Graph) -> bool:
+    """Whether the store's graph holds exactly these triples (compared as Oxigraph terms)."""
+    import pyoxigraph as ox
+
+    scratch = ox.Store()  # through Oxigraph, which stores some datatypes canonically (nonNegativeInteger)
+    scratch.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
+    mine = {(q.subject, q.predicate, q.object) for q in scratch}
+    theirs = {(q.subject, q.predicate, q.object)
+              for q in store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))}
+    return mine == theirs
+
+
+def _graph_of(iris: Iris, outcome: ReviewOutcome) -> str:
+    if not outcome.review_iri:
+        return ""
+    return str(iris.review_graph(outcome.review_iri.rsplit("/", 1)[-1]))
 
 
 def _named(source: str, exc: Exception) -> str:

@@ -77,6 +77,19 @@ class FG(DefinedNamespace):
     linkTarget: URIRef
     linkScore: URIRef
     linkReason: URIRef
+    # --- entity resolution (issue 11) ---
+    Merge: URIRef
+    mergedInto: URIRef
+    mergedName: URIRef
+    mergedVariant: URIRef
+    mergeReason: URIRef
+    mergeEvidence: URIRef
+    NearMiss: URIRef
+    nearMissOf: URIRef
+    nameSimilarity: URIRef
+    # bookkeeping of the resolve stage (meta graph)
+    extractionCache: URIRef
+    cacheOf: URIRef
 
 
 SCHEMA = SDO
@@ -113,4 +126,5 @@ def prefixes_for(base_iri: str) -> dict[str, str]:
         "release": f"{base}release/",
         "rating": f"{base}rating/",
         "link": f"{base}link/",
+        "merge": f"{base}merge/",
     }

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from ..errors import ExtractionError, FilmGraphError
 from ..models import Review
 from ..settings import Settings
-from .gazetteer import Entry, KnownFacts, bundled_entries, bundled_facts, from_headers, from_review, from_store, normalise_entries
+from .gazetteer import Entry, KnownFacts, bundled_entries, bundled_facts, from_review, normalise_entries
 from .types import SECTIONS, ExtractionResult
 
 #: bump when the extraction's output changes, so stores rebuild their reviews
@@ -137,20 +137,12 @@ class SpacyTextStage:
             add_extraction(review, result, rg, iris)
 
 
-def make_text_stage(settings: Settings, store=None, known: Iterable[Entry] = (),
-                    headers: Iterable[Review] = ()) -> SpacyTextStage:
-    """The text stage a build (or a worker process) uses: the gazetteer is what ``store`` already
-    holds, what the ``headers`` of the reviews about to be built say, plus ``known`` (e.g. labels
-    from the Wikidata snapshot, as ``(label, kind)`` pairs). Only ``known`` is part of the
-    fingerprint: the store and the corpus grow, and must not rebuild every review."""
-    store_known: list[Entry] = []
-    years: dict[str, int] = {}
-    if store is not None:
-        store_known, years = from_store(store)
-    header_known, header_years = from_headers(headers)
-    store_known = sorted(set(store_known) | set(header_known))
-    years = {**header_years, **years}
-    # the films and people of the Wikidata snapshot: static, so part of the fingerprint
-    known = [*known, *bundled_entries(settings)]
-    return SpacyTextStage(settings, known=known, store_known=store_known, known_years=years,
-                          facts=bundled_facts(settings))
+def make_text_stage(settings: Settings, store=None, known: Iterable[Entry] = ()) -> SpacyTextStage:
+    """The text stage a build (or a worker process) uses. Its gazetteer is static: ``known``
+    (``(label, kind)`` pairs) and the films and people of the bundled Wikidata snapshot, plus each
+    review's own header. What a review yields depends on that review alone, never on what the
+    store or the other reviews hold (cross-review matching is the resolve stage's job, issue 11).
+    ``store`` is accepted for old callers and ignored."""
+    del store
+    known = [*known, *bundled_entries(settings)]  # static, so part of the fingerprint
+    return SpacyTextStage(settings, known=known, facts=bundled_facts(settings))

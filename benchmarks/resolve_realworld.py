@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Count person and film splits and list every merge on a folder of real review pages.
+
+    PYTHONPATH=src python benchmarks/resolve_realworld.py path/to/realworld/texts [--gold path/to/gold]
+
+Builds the folder into a fresh store (the spaCy extraction, no linking; each page's first line
+``SOURCE: <url>``, the dev set's bookkeeping, is left out), then prints:
+
+* candidate person splits: people under more than one IRI whose names have the same words in any
+  order, once folded (case, accents, hyphens), or that a gold file names as one person (with
+  ``--gold``: each gold file's directors and cast, and its ``cast_aliases``);
+* candidate film splits: films under more than one IRI with the same title key;
+* every merge the resolver made (to check for wrong merges by hand).
+
+A candidate is not yet a split: two films called *Coming Home* may be two films. The output is
+for a person to check against the gold files and notes; the counts it prints are of candidates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("texts", type=Path)
+    ap.add_argument("--gold", type=Path)
+    ap.add_argument("--store", type=Path, help="Reuse this store (built if missing).")
+    args = ap.parse_args()
+    from filmgraph.extract import make_text_stage
+    from filmgraph.iris import Iris
+    from filmgraph.pipeline import build, resolve_store
+    from filmgraph.resolve.names import fold, split_tokens, title_key
+    from filmgraph.settings import Settings
+    from filmgraph.store import FilmStore
+
+    scratch = Path(tempfile.mkdtemp(prefix="realworld-"))
+    store_path = args.store or scratch / "store"
+    pages = scratch / "pages"  # the texts without the dev set's `SOURCE: <url>` first line (not page text)
+    pages.mkdir()
+    for f in sorted(args.texts.glob("*.txt")):
+        lines = f.read_text(encoding="utf-8").splitlines(keepends=True)
+        if lines and lines[0].startswith("SOURCE:"):
+            lines = lines[1:]
+        (pages / f.name).write_text("".join(lines), encoding="utf-8")
+    settings = Settings(store_path=store_path)
+    with FilmStore.open(store_path, Iris(settings.base_iri)) as st:
+        report = build([pages], st, settings, text_stage=make_text_stage(settings))
+        print(f"built {len(report.outcomes)} pages: {report.count('added')} added, {report.count('failed')} failed")
+        people: dict[str, set[str]] = defaultdict(set)
+        for r in st.query("PREFIX schema: <https://schema.org/> SELECT DISTINCT ?p ?n WHERE { ?p a schema:Person ; schema:name ?n }"):
+            people[r["p"].value].add(r["n"].value)
+        films: dict[str, set[str]] = defaultdict(set)
+        for r in st.query("PREFIX schema: <https://schema.org/> SELECT DISTINCT ?f ?n WHERE { ?f a schema:Movie ; schema:name ?n }"):
+            films[r["f"].value].add(r["n"].value)
+        resolution = resolve_store(st, settings)
+
+    def loose(name: str) -> str:
+        return " ".join(sorted(split_tokens(name)))
+
+    groups: dict[str, set[str]] = defaultdict(set)
+    for iri, names in people.items():
+        for n in names:
+            groups[loose(n)].add(iri)
+    if args.gold:
+        for f in sorted(args.gold.glob("*.json")):
+            g = json.loads(f.read_text())
+            for name, aliases in (g.get("cast_aliases") or {}).items():
+                key = loose(name)
+                for a in aliases if isinstance(aliases, list) else [aliases]:
+                    groups[key] |= groups.get(loose(a), set())
+    person_splits = sorted({tuple(sorted(v)) for v in groups.values() if len(v) > 1})
+    print(f"\ncandidate person splits ({len(person_splits)}):")
+    for iris in person_splits:
+        print("  " + " | ".join(f"{i.rsplit('/', 1)[-1]} {sorted(people[i])}" for i in iris))
+    by_title: dict[str, set[str]] = defaultdict(set)
+    for iri, names in films.items():
+        for n in names:
+            if any(c.isascii() and c.isalpha() for c in n):
+                by_title[title_key(n)].add(iri)
+    film_splits = sorted({tuple(sorted(v)) for v in by_title.values() if len(v) > 1})
+    print(f"\ncandidate film splits ({len(film_splits)}):")
+    for iris in film_splits:
+        print("  " + " | ".join(i.rsplit("/", 1)[-1] for i in iris))
+    print(f"\nmerges ({len(resolution.merges)}):")
+    for m in resolution.merges:
+        print(f"  {m.kind} {m.iri.rsplit('/', 1)[-1]} <- {', '.join(v.rsplit('/', 1)[-1] for v in m.variants)}: "
+              f"{'; '.join(m.reasons)[:300]}")
+    print(f"\nnear-misses ({len(resolution.near_misses)}):")
+    for n in resolution.near_misses:
+        print(f"  {n.kind} {n.names[0]!r} | {n.names[1]!r}: {n.reason[:160]}")
+    print(f"\nstore: {store_path}")
+    import shutil
+
+    shutil.rmtree(pages, ignore_errors=True)  # the page texts are not ours to keep
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

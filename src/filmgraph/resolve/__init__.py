@@ -1,0 +1,169 @@
+"""Stage 3, resolve: which mentions, across every review in the store, name one real thing.
+
+``resolve(mentions, iris)`` is the one public function: from each review's mentions
+(``mentions_of``) to a ``Resolution``, which gives every mention its canonical IRI and records
+each merge (with its reasons) and each near-miss kept apart. It is a function of the *set* of
+reviews: their order, how the store got there and what it held before play no part. The build
+renders each review's graph through ``ResolvedIris`` (an ``Iris`` whose ``person``/``film``/
+``work`` answer with canonical IRIs) and writes ``resolution_triples`` into
+``{base}graph/resolution``; ``people.py`` and ``works.py`` say what merges and what does not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import URIRef
+
+from ..iris import Iris
+from .mentions import PersonMention, ReviewMentions, WorkMention, mentions_of
+from .names import compact, fold, title_key
+from .people import resolve_people
+from .records import Merge, NearMiss
+from .works import resolve_works
+
+__all__ = ["resolve", "Resolution", "ResolvedIris", "Merge", "NearMiss", "ReviewMentions", "PersonMention",
+           "WorkMention", "mentions_of", "snapshot_aliases", "resolution_graph"]
+
+
+@dataclass
+class Resolution:
+    """Every mention's canonical IRI, and the decisions behind them."""
+
+    people: dict[tuple[str, str], str]
+    person_keys: dict[str, str]
+    works: dict[tuple, str]
+    merges: list[Merge]
+    near_misses: list[NearMiss]
+    _per_review: dict[str, list[tuple]]
+
+    def review_key(self, review_id: str) -> str:
+        """A digest of what this resolution decided for one review's mentions: when it is the same,
+        the review's rendered graph is the same."""
+        h = hashlib.sha256()
+        for item in self._per_review.get(review_id, ()):
+            h.update(repr(item).encode("utf-8"))
+            h.update(b"\x00")
+        return h.hexdigest()[:32]
+
+    def iris_for(self, base: str, review_id: str) -> "ResolvedIris":
+        return ResolvedIris(base, self, review_id)
+
+    def to_json(self) -> dict:
+        return {"merges": [m.to_json() for m in self.merges], "near_misses": [n.to_json() for n in self.near_misses]}
+
+
+class ResolvedIris(Iris):
+    """The IRIs of one review's graph: people and works by their resolution, the rest as ``Iris``.
+
+    A name no mention of this review carries (a custom text stage may mint its own) falls back
+    to the person of the same compact key anywhere in the store, else to its name-minted IRI.
+    """
+
+    def __init__(self, base: str, resolution: Resolution, review_id: str) -> None:
+        super().__init__(base)
+        self.resolution = resolution
+        self.review_id = review_id
+
+    def person(self, name: str) -> URIRef:
+        found = self.resolution.people.get((self.review_id, name)) or self.resolution.person_keys.get(compact(name))
+        return URIRef(found) if found else Iris.person(self, name)
+
+    def film(self, title: str, year: int | None) -> URIRef:
+        return self.work(title, "film", year)
+
+    def work(self, title: str, kind: str = "film", year: int | None = None, maker: str | None = None) -> URIRef:
+        works = self.resolution.works
+        key = (self.review_id, kind, title_key(title), year)
+        found = works.get(key + (fold(maker) if maker else "",)) or works.get(key + ("",))
+        if found:
+            return URIRef(found)
+        return Iris.film(self, title, year) if kind == "film" else self.entity("work", title)
+
+
+def resolve(reviews: Iterable[ReviewMentions], iris: Iris,
+            aliases: Callable[[str], frozenset[str]] | None = None) -> Resolution:
+    """Resolve the mentions of a set of reviews (in any order) to canonical IRIs.
+
+    ``aliases(name)`` gives the Wikidata items (QIDs) a person's name is a label or alias of
+    (``snapshot_aliases``); two names of one and only one item are one person.
+
+    >>> from filmgraph.iris import Iris
+    >>> from filmgraph.resolve import PersonMention, ReviewMentions, resolve
+    >>> r = resolve([ReviewMentions("a", (PersonMention("Zhang Yimou", "director", ("Hero",)),)),
+    ...              ReviewMentions("b", (PersonMention("Yimou Zhang", "person"),))], Iris("http://ex.org/"))
+    >>> r.people[("b", "Yimou Zhang")]
+    'http://ex.org/person/zhang-yimou'
+    """
+    ordered = sorted({rm.review_id: rm for rm in reviews}.values(), key=lambda rm: rm.review_id)
+    people = resolve_people(ordered, iris, aliases)
+
+    def person(rid: str, name: str) -> str:
+        return people.by_mention.get((rid, name)) or people.by_key.get(compact(name)) or str(iris.person(name))
+
+    works = resolve_works(ordered, iris, person)
+    per_review: dict[str, list[tuple]] = {}
+    for rm in ordered:
+        items = [("p", p.name, person(rm.review_id, p.name)) for p in rm.people]
+        for w in rm.works:
+            k = (rm.review_id, w.kind, title_key(w.title), w.year)
+            items += [("w", w.title, w.kind, w.year, m, works.by_mention.get(k + (fold(m) if m else "",)))
+                      for m in (*w.makers, None)]
+        per_review[rm.review_id] = sorted(set(items), key=repr)
+    merges = _unambiguous(people.merges + works.merges,
+                          set(people.by_mention.values()) | set(works.by_mention.values()))
+    near = sorted((_ordered(n) for n in people.near_misses + works.near_misses), key=lambda n: (n.kind, n.iris, n.reason))
+    return Resolution(people.by_mention, people.by_key, works.by_mention, merges, near, per_review)
+
+
+def _unambiguous(merges: list[Merge], canonical: set[str]) -> list[Merge]:
+    """Merges with only the variants that mean one thing: an IRI that is itself some entity's
+    canonical IRI (a yearless film that stayed yearless elsewhere), or a variant of two merges
+    (``person/zhang`` for two Zhangs), gets no ``owl:sameAs``."""
+    from collections import Counter
+    from dataclasses import replace
+
+    seen = Counter(v for m in merges for v in m.variants)
+    out = [replace(m, variants=tuple(v for v in m.variants if v not in canonical and seen[v] == 1)) for m in merges]
+    return sorted(out, key=lambda m: (m.kind, m.iri))
+
+
+def _ordered(n: NearMiss) -> NearMiss:
+    """The pair in IRI order, so each near-miss has one name."""
+    if n.iris[0] <= n.iris[1]:
+        return n
+    return NearMiss(n.kind, (n.iris[1], n.iris[0]), (n.names[1], n.names[0]), n.score, n.reason, n.reviews)
+
+
+def resolution_graph(iris: Iris) -> URIRef:
+    return URIRef(f"{iris.base}graph/resolution")
+
+
+@lru_cache(maxsize=4)
+def _snapshot_index(folders: tuple[str, ...]):
+    from ..wikidata.snapshot import Snapshot
+
+    return Snapshot.load([Path(f) for f in folders])
+
+
+def snapshot_aliases(settings) -> Callable[[str], frozenset[str]] | None:
+    """People's names from the offline Wikidata snapshots (bundled and imported): name -> QIDs."""
+    from ..wikidata.snapshot import bundled_snapshot_dir
+
+    folders: list[str] = []
+    if settings.wikidata_snapshot != Path("none"):
+        folders.append(str(settings.wikidata_snapshot or bundled_snapshot_dir()))
+    folders.append(str(settings.wikidata_import_dir))
+    snap = _snapshot_index(tuple(folders))
+    if not len(snap):
+        return None
+
+    def aliases(name: str) -> frozenset[str]:
+        found = snap.get(snap.search(name))
+        return frozenset(q for q, e in found.items() if e.kinds() == {"person"})
+
+    return aliases

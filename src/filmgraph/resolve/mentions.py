@@ -1,0 +1,68 @@
+"""What resolution reads: the people and works each review names, with the context it gives.
+
+One ``ReviewMentions`` per review, made from the review (its header, as refined by the text stage)
+and the text stage's result. Only this review's own words go in: what other reviews say is the
+resolver's business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..models import Review
+
+
+@dataclass(frozen=True)
+class PersonMention:
+    """A person as one review names them. ``films`` are the titles they are credited on there."""
+
+    name: str
+    role: str  # director | cast | reviewer | author | person | ...
+    films: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WorkMention:
+    """A film or other work as one review names it. ``reviewed``: the film the review is about."""
+
+    title: str
+    kind: str = "film"  # film | novel | poem | other
+    year: int | None = None
+    makers: tuple[str, ...] = ()
+    reviewed: bool = False
+
+
+@dataclass(frozen=True)
+class ReviewMentions:
+    review_id: str
+    people: tuple[PersonMention, ...] = ()
+    works: tuple[WorkMention, ...] = ()
+
+
+def mentions_of(review_id: str, review: Review, result: object = None) -> ReviewMentions:
+    """The header's film and people, and, when ``result`` is an ``ExtractionResult``, the text's."""
+    from ..extract.types import ExtractionResult
+
+    people: list[PersonMention] = []
+    works: list[WorkMention] = []
+    film = review.title
+    credited = (film,) if film else ()
+    if film:
+        works.append(WorkMention(film, "film", review.year, tuple(review.directors), reviewed=True))
+    people += [PersonMention(n, "director", credited) for n in review.directors]
+    people += [PersonMention(n, "cast", credited) for n in review.cast]
+    if review.reviewer:
+        people.append(PersonMention(review.reviewer, "reviewer"))
+    if isinstance(result, ExtractionResult):
+        people += [PersonMention(p.name, p.role) for p in result.people]
+        for w in result.works:
+            works.append(WorkMention(w.title, w.kind, w.year or w.known_year, (w.maker,) if w.maker else ()))
+            if w.maker:
+                people.append(PersonMention(w.maker, "director" if w.kind == "film" else "author", (w.title,)))
+        people += [PersonMention(c.actor, "cast", credited) for c in result.cast_roles]
+    return ReviewMentions(review_id, _unique(people), _unique(works))
+
+
+def _unique(items: Iterable) -> tuple:
+    return tuple(dict.fromkeys(items))

@@ -1,0 +1,172 @@
+"""Films and other works: which mentions, across all reviews, are one work.
+
+Mentions are grouped by kind (film, novel, poem, other) and title key (case, accents,
+punctuation, a leading *The* ignored). Within a group, dated mentions are one work per year
+(years one apart join when they share a director; makers read from text are too noisy to split a
+year). A yearless mention joins the dated work when exactly one fits (its director, when it names
+one, agrees); with none it is one yearless work, with several it stays
+yearless and is reported as a near-miss. A novel and the film named after it differ by kind;
+*Coming Home* 1978 and 2014 by year.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..iris import Iris, slugify
+from .mentions import ReviewMentions, WorkMention
+from .names import fold, title_key
+from .records import Merge, NearMiss
+
+#: (review id, kind, title key, year as written, folded maker or "") -> IRI
+WorkKey = tuple[str, str, str, "int | None", str]
+
+
+@dataclass
+class _Work:
+    kind: str
+    key: str
+    year: int | None
+    mentions: list[tuple[str, WorkMention]] = field(default_factory=list)
+    directors: set = field(default_factory=set)  # person IRIs
+    reasons: list[str] = field(default_factory=list)
+    suffix: str = ""
+
+
+@dataclass
+class WorksResolution:
+    by_mention: dict[WorkKey, str]
+    merges: list[Merge]
+    near_misses: list[NearMiss]
+
+
+def resolve_works(reviews: list[ReviewMentions], iris: Iris, person: Callable[[str, str], str]) -> WorksResolution:
+    groups: dict[tuple[str, str], list[tuple[str, WorkMention]]] = defaultdict(list)
+    for rm in reviews:
+        for w in rm.works:
+            key = title_key(w.title)
+            if key:
+                groups[(w.kind, key)].append((rm.review_id, w))
+
+    def makers(rid: str, w: WorkMention) -> set[str]:
+        return {person(rid, m) for m in w.makers}
+
+    works: list[_Work] = []
+    near: list[tuple] = []  # (work, work, names, reason, reviews), given IRIs below
+    for (kind, key), ms in sorted(groups.items()):
+        dated: dict[int, list[tuple[str, WorkMention]]] = defaultdict(list)
+        yearless: list[tuple[str, WorkMention]] = []
+        for rid, w in ms:
+            (dated[w.year] if w.year else yearless).append((rid, w))
+        found: list[_Work] = []
+        for year in sorted(dated):
+            found += _split_by_director(kind, key, year, dated[year], makers)
+        found = _join_adjacent_years(found)
+        for rid, w in sorted(yearless, key=lambda m: (m[0], m[1].title)):
+            mine = makers(rid, w)
+            fits = [f for f in found if f.year and (not mine or not f.directors or mine & f.directors)]
+            agreeing = [f for f in fits if mine & f.directors]
+            choice = agreeing if len(agreeing) == 1 else fits
+            if len(choice) == 1:
+                target = choice[0]
+                target.mentions.append((rid, w))
+                target.reasons.append(f"{w.title!r} without a year in review {rid} is the only {kind} of that title "
+                                      f"that fits ({target.year}{', same director' if agreeing else ''})")
+                continue
+            home = next((f for f in found if f.year is None and (not mine or not f.directors or mine & f.directors)), None)
+            if home is None:
+                home = _Work(kind, key, None)
+                found.append(home)
+            home.mentions.append((rid, w))
+            home.directors |= mine
+            if len(choice) > 1:
+                years = ", ".join(str(f.year) for f in choice)
+                near.append((home, choice[0], (w.title, _title(choice[0])),
+                             f"{w.title!r} without a year in review {rid} could be the {kind} of {years}: "
+                             "left yearless", (rid,)))
+        dated_works = [f for f in found if f.year]
+        if len(dated_works) > 1:
+            for a, b in zip(dated_works, dated_works[1:]):
+                near.append((a, b, (_title(a), _title(b)),
+                             f"same title, different {kind}s: {a.year}{_by(a)} and {b.year}{_by(b)}: kept apart",
+                             tuple(sorted({rid for rid, _ in a.mentions + b.mentions}))))
+        works += found
+
+    # IRIs: title-year, a director's name when two works would share it, the kind for non-films
+    iri_of: dict[int, str] = {}
+    taken: dict[str, int] = {}
+    for n, f in enumerate(works):
+        base = str(iris.work(_title(f), f.kind, f.year))
+        iri = base + f.suffix
+        if iri in taken:
+            iri = f"{base}-{slugify(f.kind)}{f.suffix}"
+        while iri in taken:
+            iri += "-2"
+        taken[iri] = n
+        iri_of[n] = iri
+    by_id = {id(f): iri_of[n] for n, f in enumerate(works)}
+    misses = [NearMiss("film" if a.kind == "film" else "work", (by_id[id(a)], by_id[id(b)]), names,
+                       100.0 * (title_key(names[0]) == title_key(names[1])), reason, reviews)
+              for a, b, names, reason, reviews in near]
+
+    by_mention: dict[WorkKey, str] = {}
+    merges: list[Merge] = []
+    for n, f in enumerate(works):
+        iri = iri_of[n]
+        for rid, w in f.mentions:
+            by_mention[(rid, f.kind, f.key, w.year, "")] = iri
+            for m in w.makers:
+                by_mention[(rid, f.kind, f.key, w.year, fold(m))] = iri
+        minted = sorted({str(iris.work(w.title, w.kind, w.year)) for _, w in f.mentions})
+        if len(minted) > 1 or minted != [iri]:
+            titles = sorted({w.title for _, w in f.mentions})
+            reasons = list(dict.fromkeys(f.reasons))
+            if len({title for title in titles}) > 1:
+                reasons.insert(0, f"{', '.join(repr(t) for t in titles)}: the same title once case, accents, "
+                                  "punctuation and a leading article are ignored")
+            merges.append(Merge("film" if f.kind == "film" else "work", iri, tuple(titles),
+                                tuple(m for m in minted if m != iri), tuple(reasons),
+                                tuple(sorted({rid for rid, _ in f.mentions}))))
+    return WorksResolution(by_mention, merges, misses)
+
+
+def _split_by_director(kind, key, year, ms, makers) -> list[_Work]:
+    """One work per title and year, with every director its mentions name: makers read from text
+    are too noisy (a character, a novelist) to split a year on; same-titled works of one year are
+    left to Wikidata linking."""
+    ordered = sorted(ms, key=lambda m: (m[0], m[1].title))
+    return [_Work(kind, key, year, list(ordered), {d for rid, w in ordered for d in makers(rid, w)})]
+
+
+def _join_adjacent_years(found: list[_Work]) -> list[_Work]:
+    """Years one apart are one work when they share a director (release and festival years differ)."""
+    out: list[_Work] = []
+    for f in found:
+        prev = out[-1] if out else None
+        if prev is not None and prev.year and f.year == prev.year + 1 and prev.directors & f.directors \
+                and not prev.suffix and not f.suffix:
+            keep, drop = (prev, f) if _weight(prev) >= _weight(f) else (f, prev)
+            keep.mentions = prev.mentions + f.mentions
+            keep.directors = prev.directors | f.directors
+            keep.reasons.append(f"{prev.year} and {f.year} are one year apart and the director is the same")
+            out[-1] = keep
+            continue
+        out.append(f)
+    return out
+
+
+def _weight(f: _Work) -> tuple:
+    return (sum(1 for _, w in f.mentions if w.reviewed), len(f.mentions), -(f.year or 0))
+
+
+def _title(f: _Work) -> str:
+    """The reviewed film's title first, then the most written title, then the alphabetically first."""
+    reviewed = Counter(w.title for _, w in f.mentions if w.reviewed)
+    written = Counter(w.title for _, w in f.mentions)
+    return min(written, key=lambda t: (-reviewed[t], -written[t], t))
+
+
+def _by(f: _Work) -> str:
+    return f" (by {', '.join(sorted(d.rsplit('/', 1)[-1] for d in f.directors))})" if f.directors else ""
