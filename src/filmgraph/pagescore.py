@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import FilmGraphError
+from .extract.evaluate import Score  # the same precision/recall/F1 counts as the sample gold's
 from .vocab import FG_IRI, SCHEMA
 
 CATEGORIES = ("reviewed film", "directors", "cast", "actor->character", "other works", "compared to")
@@ -38,26 +39,6 @@ def norm(text: str | None) -> str:
 def person_key(name: str) -> str:
     """Order-free key: ``Zhang Yimou`` and ``Yimou Zhang`` (and ``Chiu-wai``/``Chiu Wai``) agree."""
     return " ".join(sorted(norm(name.replace("-", " ")).split()))
-
-
-@dataclass
-class Score:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 @dataclass
