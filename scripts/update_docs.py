@@ -29,6 +29,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -191,10 +192,19 @@ def run_block(block: Block, base: Path, work: Path) -> list[list[str]]:
         script.append(f"__rc=$?; echo {SENTINEL}; (exit $__rc)")
         script.append(c.text[2:])
     script.append(f"echo {SENTINEL}")
-    done = subprocess.run(["bash", "-c", "\n".join(script)], cwd=work, env=_environment(_bin_dir()),
-                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True, errors="replace",
-                          timeout=600)
-    chunks = done.stdout.split(SENTINEL + "\n")[1:]
+    # its own process group: a server the block starts in the background (`... &`) is stopped with it
+    proc = subprocess.Popen(["bash", "-c", "\n".join(script)], cwd=work, env=_environment(_bin_dir()),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True, errors="replace",
+                            start_new_session=True)
+    try:
+        stdout, _ = proc.communicate(timeout=600)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+    chunks = stdout.split(SENTINEL + "\n")[1:]
     shutil.rmtree(work, ignore_errors=True)
     outputs = [_clean(chunk, work) for chunk in chunks[:len(block.commands)]]
     while len(outputs) < len(block.commands):

@@ -87,6 +87,7 @@ NOT_RUN = {
     "filmgraph wikidata import zy.json": "the file the curl above downloads",
     "filmgraph query collaborators --endpoint http://127.0.0.1:7878/sparql": "asks a running filmgraph serve",
     "filmgraph serve": "runs until Ctrl-C",
+    "FILMGRAPH_UPDATE_TOKEN=s3cret filmgraph serve --allow-update": "runs until Ctrl-C",
     "filmgraph serve --port 8890 --timeout 5 --max-rows 50000": "runs until Ctrl-C",
     "curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/sparql":
         "asks a running filmgraph serve",

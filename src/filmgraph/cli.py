@@ -182,7 +182,6 @@ def build(app: App, paths: tuple[str, ...], urls_file: Path | None, columns: str
       cat data/reviews/hero-2002.txt | filmgraph build -
       filmgraph build data/inputs/the-story-of-qiu-ju-1992.html
       filmgraph build data/inputs/short-reviews.csv --columns text=review,title=movie
-      filmgraph build --urls data/inputs/urls.list
       filmgraph build data/reviews --workers 2
       filmgraph build data/reviews --store http://localhost:8890/sparql-auth --user dba
     """
