@@ -227,7 +227,7 @@ def test_symlink_loop_is_called_a_loop(cli, tmp_path):
 def test_empty_directory_summary_counts_no_reviews(cli, tmp_path):
     (tmp_path / "empty").mkdir()
     result = cli("build", "--no-text", "empty")
-    one_error_line(result, "empty: directory holds no *.txt or *.md reviews", exit_code=1)
+    one_error_line(result, "empty: directory holds no reviews (*.txt, *.md, *.html, *.csv, ...)", exit_code=1)
     assert "built 0 review(s)" in result.stderr and "1 folder(s) unreadable or without reviews" in result.stderr
 
 
@@ -270,6 +270,10 @@ _AS_NOBODY = """
 import os, sys
 import difflib, tomllib, tqdm, rdflib, pyoxigraph, encodings.utf_8_sig, encodings.idna
 import filmgraph.cli, filmgraph.pipeline, filmgraph.read, filmgraph.store, filmgraph.graph, filmgraph.iris, filmgraph.stats
+import gzip, json, rapidfuzz, pypinyin, filmgraph.wikidata.snapshot, filmgraph.inputs  # what the resolve step loads
+import filmgraph.resolve, pkgutil, importlib
+for m in pkgutil.iter_modules(filmgraph.resolve.__path__):
+    importlib.import_module("filmgraph.resolve." + m.name)
 if os.geteuid() == 0:  # root reads every directory: drop to nobody, everything already imported
     os.setgid(65534)
     os.setuid(65534)
