@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 
-from .gazetteer import person_key
-
 _SMALL = r"(?:of|the|a|an|and|in|on|for|to|at|with|from|by|&|de|la|le|du|or|is|are|my|your|his|her|no|not)"
 _WORD = r"(?:[A-Z0-9][\w'’-]*[!?]?|[\u4e00-\u9fff]+)"
 TITLE = rf"{_WORD}(?:[ \t]+(?:{_SMALL}[ \t]+)*{_WORD})*"
@@ -48,10 +46,14 @@ _BAD_START = re.compile(r"^(?:I|We|He|She|It|They|You|This|That|These|Those|Ther
                         r"\d+(?:\s|$))\b")
 
 
+def _person_key(name: str) -> str:
+    return " ".join(sorted(re.sub(r"[^\w\s]", " ", name.lower().replace("-", " ")).split()))
+
+
 def _title_like(t: str, people: set[str]) -> bool:
     t = t.strip(" ,.;:!?")
     words = t.split()
-    if person_key(t) in people or any(person_key(p) in people for p in re.split(r"\s+and\s+|,\s*", t) if p):
+    if _person_key(t) in people or any(_person_key(p) in people for p in re.split(r"\s+and\s+|,\s*", t) if p):
         return False
     if not words or len(words) > 9 or len(t) < 2:
         return False
@@ -66,7 +68,7 @@ def _title_like(t: str, people: set[str]) -> bool:
 def find(text: str, people: set[str], makers: set[str] = frozenset(),
          known_people: set[str] = frozenset()) -> list[tuple[int, int, str]]:
     """``(start, end, how)`` for each title span; ``people``: the names the text names, as
-    order-free keys (``gazetteer.person_key``); ``known_people``: names known for certain (the header, the
+    order-free keys (``_person_key``); ``known_people``: names known for certain (the header, the
     gazetteer): only these veto a title the text sets apart in quotes or after a comparison cue."""
     spans: list[tuple[int, int, str]] = []
 
@@ -86,7 +88,7 @@ def find(text: str, people: set[str], makers: set[str] = frozenset(),
     # "Bong Joon-ho's Parasite": a title after the possessive of a known director
     for m in re.finditer(r"((?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+)[’']s\s+(?:own\s+|new\s+|latest\s+)?(" + _ITEM_RX.pattern + r")", text):
         after = text[m.end(2):m.end(2) + 12]
-        if person_key(m.group(1)) in makers or m.start() < 300 and re.match(r"\s+(?:is|was)\b", after):
+        if _person_key(m.group(1)) in makers or m.start() < 300 and re.match(r"\s+(?:is|was)\b", after):
             add(m.start(2), m.end(2), "after its director's name")
     for m in _YEAR_TITLE.finditer(text):
         g = "t" if m.group("t") else "u"
@@ -97,7 +99,7 @@ def find(text: str, people: set[str], makers: set[str] = frozenset(),
             continue
         before = text[max(0, m.start() - 40):m.start()]
         owner = re.search(r"((?:[A-Z][\w’'-]+\s+){0,3}[A-Z][\w’'-]+)\s*$", before)
-        if not (owner and person_key(owner.group(1)) in people
+        if not (owner and _person_key(owner.group(1)) in people
                 or re.search(r"(?:films?|movies?|works?|credits|filmography|director)\s*$", before, re.IGNORECASE)):
             continue
         parts = [p for p in _SPLIT.split(inner) if p.strip() and p.strip().lower() not in ("etc", "et al", "etc.")]
