@@ -10,10 +10,14 @@ Builds the folder into a fresh store (the spaCy extraction, no linking; each pag
   order, once folded (case, accents, hyphens), or that a gold file names as one person (with
   ``--gold``: each gold file's directors and cast, and its ``cast_aliases``);
 * candidate film splits: films under more than one IRI with the same title key;
+* possible slips: people under two IRIs whose names differ by one letter in one word of three
+  letters or more (``Jiang Weng`` / ``Jiang Wen``), which the first list does not catch;
 * every merge the resolver made (to check for wrong merges by hand).
 
-A candidate is not yet a split: two films called *Coming Home* may be two films. The output is
-for a person to check against the gold files and notes; the counts it prints are of candidates.
+A candidate is not yet a split: two films called *Coming Home* may be two films. A person split
+whose short IRI (``tony-leung``) the resolver reported as a near-miss that "could be any of" the
+longer names is listed apart, as an ambiguous name kept apart on purpose. The output is for a
+person to check against the gold files and notes; the counts it prints are of candidates.
 """
 
 from __future__ import annotations
@@ -74,10 +78,32 @@ def main() -> int:
                 key = loose(name)
                 for a in aliases if isinstance(aliases, list) else [aliases]:
                     groups[key] |= groups.get(loose(a), set())
-    person_splits = sorted({tuple(sorted(v)) for v in groups.values() if len(v) > 1})
+    person_groups = sorted({tuple(sorted(v)) for v in groups.values() if len(v) > 1})
+    # an IRI the resolver left as written because it could be any of several longer names
+    ambiguous_iris = {i for n in resolution.near_misses if n.kind == "person" and "could be any of" in n.reason
+                      for i, label in zip(n.iris, n.names) if n.reason.startswith(repr(label))}
+    ambiguous = [g for g in person_groups if any(i in ambiguous_iris for i in g)]
+    person_splits = [g for g in person_groups if g not in ambiguous]
     print(f"\ncandidate person splits ({len(person_splits)}):")
     for iris in person_splits:
         print("  " + " | ".join(f"{i.rsplit('/', 1)[-1]} {sorted(people[i])}" for i in iris))
+    print(f"\nambiguous short names kept apart and reported as near-misses ({len(ambiguous)}):")
+    for iris in ambiguous:
+        print("  " + " | ".join(f"{i.rsplit('/', 1)[-1]} {sorted(people[i])}" for i in iris))
+    from rapidfuzz.distance import Levenshtein
+
+    by_shape: dict[tuple, set[str]] = defaultdict(set)
+    for iri, names in people.items():
+        for n in names:
+            toks = split_tokens(n)
+            for k in range(len(toks)):
+                if len(toks) >= 2 and len(toks[k]) >= 3:
+                    by_shape[(toks[:k], toks[k + 1:])].add((iri, toks[k]))
+    slips = sorted({tuple(sorted((a, b))) for members in by_shape.values() for a, wa in members for b, wb in members
+                    if a != b and Levenshtein.distance(wa, wb) == 1})
+    print(f"\npossible slips, one letter apart ({len(slips)}):")
+    for a, b in slips:
+        print(f"  {a.rsplit('/', 1)[-1]} {sorted(people[a])} | {b.rsplit('/', 1)[-1]} {sorted(people[b])}")
     by_title: dict[str, set[str]] = defaultdict(set)
     for iri, names in films.items():
         for n in names:

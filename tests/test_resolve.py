@@ -308,3 +308,34 @@ def test_a_slip_about_no_one_film_needs_two_co_stars_of_the_other_spelling():
     assert any("act with" in why and "spelling slip" in why for m in two.merges for why in m.reasons)
     one = resolve([sorghum, ReviewMentions("b", (P("Jiang Weng", "person"), P("Gong Li", "person")))], IRIS)
     assert person(one, "b", "Jiang Weng") == "person/jiang-weng"  # one co-star is too little for a slip
+
+
+def test_context_from_co_stars_and_credits_does_not_depend_on_review_order():
+    reviews = [
+        ReviewMentions("riding", (P("Zhang Yimou", "director", ("Riding Alone for Thousands of Miles",)),
+                                  P("Ken Takakura", "cast", ("Riding Alone for Thousands of Miles",))),
+                       (W("Riding Alone for Thousands of Miles", "film", 2005, ("Zhang Yimou",), True),)),
+        ReviewMentions("takakura", (P("Takakura Ken", "cast"), P("Zhang Yimou", "person"))),
+        ReviewMentions("election", (P("Simon Yam Tat-Wah", "cast", ("Election",)), P("Tony Leung Ka-fai", "cast", ("Election",))),
+                       (W("Election", "film", 2005, ("Johnnie To",), True),)),
+        ReviewMentions("mood", (P("Tony Leung Chiu-wai", "cast", ("In the Mood for Love",)),
+                                P("Maggie Cheung", "cast", ("In the Mood for Love",))),
+                       (W("In the Mood for Love", "film", 2000, ("Wong Kar-wai",), True),)),
+        ReviewMentions("short", (P("Simon Yam", "cast"), P("Tony Ka Fai Leung", "person"), P("Tony Leung", "person"),
+                                 P("Maggie Cheung", "person"))),
+        ReviewMentions("hero", (P("Zhang Ziyi", "cast", ("Hero",)), P("Jet Li", "cast", ("Hero",)), P("Donnie Yen", "cast", ("Hero",))),
+                       (W("Hero", "film", 2002, ("Zhang Yimou",), True),)),
+        ReviewMentions("slip", (P("Zhan Ziyi", "person"), P("Jet Li", "person"), P("Donnie Yen", "person")),
+                       (W("Hero", "film", None, ("Zhang Ziyi",)),)),
+    ]
+    first = resolve(reviews, IRIS)
+    assert person(first, "takakura", "Takakura Ken") == person(first, "riding", "Ken Takakura")
+    assert person(first, "short", "Simon Yam") == "person/simon-yam-tat-wah"
+    assert person(first, "slip", "Zhan Ziyi") == "person/zhang-ziyi"
+    assert work(first, "slip", "Hero", maker="Zhang Ziyi") == "film/hero-2002"
+    for seed in range(5):
+        shuffled = list(reviews)
+        random.Random(seed).shuffle(shuffled)
+        again = resolve(shuffled, IRIS)
+        assert (again.people, again.works, again.merges, again.near_misses) == \
+            (first.people, first.works, first.merges, first.near_misses)
