@@ -4,7 +4,8 @@
     PYTHONPATH=src python benchmarks/resolve_realworld.py path/to/realworld/texts [--gold path/to/gold]
 
 Builds the folder into a fresh store (the spaCy extraction, no linking; each page's first line
-``SOURCE: <url>``, the dev set's bookkeeping, is left out), then prints:
+``SOURCE: <url>`` is read as the page's address, as a URL input gives it, so two reviewerless
+pages of one film stay two reviews), then prints:
 
 * candidate person splits: people under more than one IRI whose names have the same words in any
   order, once folded (case, accents, hyphens), or that a gold file names as one person (with
@@ -43,19 +44,12 @@ def main() -> int:
     from filmgraph.settings import Settings
     from filmgraph.store import FilmStore
 
-    scratch = Path(tempfile.mkdtemp(prefix="realworld-"))
-    store_path = args.store or scratch / "store"
-    pages = scratch / "pages"  # the texts without the dev set's `SOURCE: <url>` first line (not page text)
-    pages.mkdir()
-    for f in sorted(args.texts.glob("*.txt")):
-        lines = f.read_text(encoding="utf-8").splitlines(keepends=True)
-        if lines and lines[0].startswith("SOURCE:"):
-            lines = lines[1:]
-        (pages / f.name).write_text("".join(lines), encoding="utf-8")
+    store_path = args.store or Path(tempfile.mkdtemp(prefix="realworld-")) / "store"
     settings = Settings(store_path=store_path)
     with FilmStore.open(store_path, Iris(settings.base_iri)) as st:
-        report = build([pages], st, settings, text_stage=make_text_stage(settings))
-        print(f"built {len(report.outcomes)} pages: {report.count('added')} added, {report.count('failed')} failed")
+        report = build([args.texts], st, settings, text_stage=make_text_stage(settings))
+        print(f"built {len(report.outcomes)} pages: {report.count('added')} added, {report.count('unchanged')} "
+              f"unchanged, {report.count('skipped')} skipped, {report.count('failed')} failed")
         people: dict[str, set[str]] = defaultdict(set)
         for r in st.query("PREFIX schema: <https://schema.org/> SELECT DISTINCT ?p ?n WHERE { ?p a schema:Person ; schema:name ?n }"):
             people[r["p"].value].add(r["n"].value)
@@ -121,9 +115,6 @@ def main() -> int:
     for n in resolution.near_misses:
         print(f"  {n.kind} {n.names[0]!r} | {n.names[1]!r}: {n.reason[:160]}")
     print(f"\nstore: {store_path}")
-    import shutil
-
-    shutil.rmtree(pages, ignore_errors=True)  # the page texts are not ours to keep
     return 0
 
 

@@ -339,3 +339,14 @@ def test_context_from_co_stars_and_credits_does_not_depend_on_review_order():
         again = resolve(shuffled, IRIS)
         assert (again.people, again.works, again.merges, again.near_misses) == \
             (first.people, first.works, first.merges, first.near_misses)
+
+
+def test_a_full_chinese_name_is_not_the_short_form_of_a_name_run_into_the_next_credit():
+    # To Live's credits: writers Yu Hua and Lu Wei, then Ge You in the cast; a reading that runs
+    # one line into the next gives "Lu Wei Ge", which is no longer form of Lu Wei
+    to_live = (W("To Live", "film", 1994, ("Zhang Yimou",), True),)
+    r = resolve([ReviewMentions("a", (P("Lu Wei Ge", "person"), P("Ge You", "cast", ("To Live",))), to_live),
+                 ReviewMentions("b", (P("Lu Wei", "person"),), to_live),
+                 ReviewMentions("c", (P("Simon Yam Tat-Wah", "cast", ("Election",)), P("Simon Yam", "person")))], IRIS)
+    assert person(r, "b", "Lu Wei") == "person/lu-wei"
+    assert person(r, "c", "Simon Yam") == "person/simon-yam-tat-wah"  # after an English first name it completes

@@ -509,8 +509,8 @@ def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
 
 def _extends(longer: tuple[str, ...], shorter: tuple[str, ...], longer_name: str | None = None) -> bool:
     """Whether ``longer`` is ``shorter`` completed into a fuller name: a surname or given name alone
-    inside a name of several words, or a name of two or more words followed by a short given name
-    (``Tony Leung`` -> ``Tony Leung Chiu-wai``) or preceded by one first name (``Leung Chiu-wai`` ->
+    inside a name of several words, or an English first name and a family name followed by a short
+    given name (``Tony Leung`` -> ``Tony Leung Chiu-wai``) or preceded by one first name (``Leung Chiu-wai`` ->
     ``Tony Leung Chiu-wai``). Never a name glued to page words (``Zhang Yimou Cast``)."""
     if not _contains(longer, shorter) or any(t in LABEL_WORDS for t in longer) or len(longer) > 5:
         return False
@@ -518,8 +518,11 @@ def _extends(longer: tuple[str, ...], shorter: tuple[str, ...], longer_name: str
         return True
     n = len(shorter)
     if longer[:n] == shorter:  # Tony Leung + Chiu-wai: a Chinese given name after the family name
+        # after an English first name only: Lu Wei is a full name already ("Lu Wei Ge" is Lu Wei
+        # run into the next credit, Ge You)
         extra = longer[n:]
-        return shorter[-1] in CJK_FAMILY_NAMES and 1 <= len(extra) <= 2 and all(len(t) <= 4 for t in extra)
+        return shorter[-1] in CJK_FAMILY_NAMES and shorter[0] not in CJK_FAMILY_NAMES and 1 <= len(extra) <= 2 \
+            and all(len(t) <= 4 for t in extra)
     if longer[-n:] == shorter:  # Tony + Leung Chiu-wai: an English first name before the family name
         first = (longer_name or "").split()[:1]
         shouting = bool(first) and first[0].isupper() and len(first[0]) > 1  # GODDESS Gong Li, CH Gong Li
