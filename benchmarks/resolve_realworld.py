@@ -16,8 +16,8 @@ pages of one film stay two reviews), then prints:
 * every merge the resolver made (to check for wrong merges by hand).
 
 A candidate is not yet a split: two films called *Coming Home* may be two films. A person split
-whose short IRI (``tony-leung``) the resolver reported as a near-miss that "could be any of" the
-longer names is listed apart, as an ambiguous name kept apart on purpose. The output is for a
+whose short IRI (``tony-leung``) the resolver reported as a near-miss that "could be" one or
+more longer names is listed apart, as a short name left as written on purpose. The output is for a
 person to check against the gold files and notes; the counts it prints are of candidates.
 """
 
@@ -36,6 +36,8 @@ def main() -> int:
     ap.add_argument("texts", type=Path)
     ap.add_argument("--gold", type=Path)
     ap.add_argument("--store", type=Path, help="Reuse this store (built if missing).")
+    ap.add_argument("--split", choices=("dev", "test"),
+                    help="Only the pages of this split (the manifest beside the texts folder, split.py).")
     args = ap.parse_args()
     from filmgraph.extract import make_text_stage
     from filmgraph.iris import Iris
@@ -44,10 +46,15 @@ def main() -> int:
     from filmgraph.settings import Settings
     from filmgraph.store import FilmStore
 
-    store_path = args.store or Path(tempfile.mkdtemp(prefix="realworld-")) / "store"
+    scratch = Path(tempfile.mkdtemp(prefix="realworld-"))
+    store_path = args.store or scratch / "store"
+    sources = [args.texts]
+    if args.split:
+        sources = [f for f in sorted(args.texts.glob("*.txt")) if _split(f, args.texts.parent) == args.split]
+        print(f"{len(sources)} pages in the {args.split} split")
     settings = Settings(store_path=store_path)
     with FilmStore.open(store_path, Iris(settings.base_iri)) as st:
-        report = build([args.texts], st, settings, text_stage=make_text_stage(settings))
+        report = build(sources, st, settings, text_stage=make_text_stage(settings))
         print(f"built {len(report.outcomes)} pages: {report.count('added')} added, {report.count('unchanged')} "
               f"unchanged, {report.count('skipped')} skipped, {report.count('failed')} failed")
         people: dict[str, set[str]] = defaultdict(set)
@@ -73,15 +80,16 @@ def main() -> int:
                 for a in aliases if isinstance(aliases, list) else [aliases]:
                     groups[key] |= groups.get(loose(a), set())
     person_groups = sorted({tuple(sorted(v)) for v in groups.values() if len(v) > 1})
-    # an IRI the resolver left as written because it could be any of several longer names
-    ambiguous_iris = {i for n in resolution.near_misses if n.kind == "person" and "could be any of" in n.reason
+    # short names the resolver left as written: several longer names could complete them, or one
+    # could but nothing in their review connects them (both reported as near-misses)
+    ambiguous_iris = {i for n in resolution.near_misses if n.kind == "person" and " could be " in n.reason
                       for i, label in zip(n.iris, n.names) if n.reason.startswith(repr(label))}
     ambiguous = [g for g in person_groups if any(i in ambiguous_iris for i in g)]
     person_splits = [g for g in person_groups if g not in ambiguous]
     print(f"\ncandidate person splits ({len(person_splits)}):")
     for iris in person_splits:
         print("  " + " | ".join(f"{i.rsplit('/', 1)[-1]} {sorted(people[i])}" for i in iris))
-    print(f"\nambiguous short names kept apart and reported as near-misses ({len(ambiguous)}):")
+    print(f"\nshort names left as written, reported as near-misses ({len(ambiguous)}):")
     for iris in ambiguous:
         print("  " + " | ".join(f"{i.rsplit('/', 1)[-1]} {sorted(people[i])}" for i in iris))
     from rapidfuzz.distance import Levenshtein
@@ -116,6 +124,22 @@ def main() -> int:
         print(f"  {n.kind} {n.names[0]!r} | {n.names[1]!r}: {n.reason[:160]}")
     print(f"\nstore: {store_path}")
     return 0
+
+
+def _split(page: Path, folder: Path) -> str | None:
+    """The split (dev or test) the manifest's URL for this page falls in."""
+    import csv
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("split", folder / "split.py")
+    split = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(split)
+    for tsv in sorted((folder / "manifest").glob("*.tsv")):
+        with tsv.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh, delimiter="\t"):
+                if row["id"] == page.stem:
+                    return split.split_of(row["url"])
+    return None
 
 
 if __name__ == "__main__":
