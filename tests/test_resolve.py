@@ -350,3 +350,12 @@ def test_a_full_chinese_name_is_not_the_short_form_of_a_name_run_into_the_next_c
                  ReviewMentions("c", (P("Simon Yam Tat-Wah", "cast", ("Election",)), P("Simon Yam", "person")))], IRIS)
     assert person(r, "b", "Lu Wei") == "person/lu-wei"
     assert person(r, "c", "Simon Yam") == "person/simon-yam-tat-wah"  # after an English first name it completes
+
+
+def test_two_spellings_of_one_co_star_count_once_for_a_slip():
+    sorghum = ReviewMentions("a", (P("Jiang Wen", "cast", ("Red Sorghum",)), P("Gong Li", "cast", ("Red Sorghum",))),
+                             (W("Red Sorghum", "film", 1987, (), True),))
+    r = resolve([sorghum, ReviewMentions("b", (P("Jiang Weng", "person"), P("Gong Li", "person"), P("Li Gong", "person")))],
+                IRIS)
+    assert person(r, "b", "Li Gong") == person(r, "b", "Gong Li")  # one actress, in two orders
+    assert person(r, "b", "Jiang Weng") == "person/jiang-weng"  # so one co-star, too little for a slip

@@ -339,9 +339,10 @@ def _credited_link(a: str, b: str, forms, union, in_review, credits: _Credits) -
 
 def _costars(key: str, root: str, forms, union, in_review, credits: _Credits) -> dict[str, str]:
     """The people named in the reviews of form ``key`` (other than it and ``root``) who act in a film
-    with the group ``root``: name -> the first such film."""
+    with the group ``root``: name -> the first such film, one name per person (two spellings of
+    one co-star count once)."""
     mine = union.find(key)
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, str]] = {}  # group -> (name, film)
     for rid in sorted(forms[key].reviews):
         for x in sorted(in_review[rid]):
             rx = union.find(x)
@@ -349,8 +350,8 @@ def _costars(key: str, root: str, forms, union, in_review, credits: _Credits) ->
                 continue
             shared = credits.acts_in[rx] & credits.acts_in[root]
             if shared:
-                found.setdefault(_name(forms[x]), sorted(shared)[0])
-    return found
+                found.setdefault(rx, (_name(forms[x]), sorted(shared)[0]))
+    return dict(found.values())
 
 
 def _costar(rid: str, key: str, root: str, forms, union, in_review, credits: _Credits) -> str | None:
