@@ -186,6 +186,8 @@ class _Line:
 
 
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
+#: header fields whose value is a list of people
+_NAME_FIELDS = {"director", "cast", "writer", "producer"}
 
 
 def _classify(line: str) -> list[_Line]:
@@ -432,8 +434,10 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
             names_only = last not in ("director", "cast") or re.fullmatch(
                 r"[A-Z][\w'’.-]*(?:(?:\s+|\s*[,&]\s*|\s+and\s+)[A-Z][\w'’.-]*)*,?", stripped)
             if fields and not after_blank and len(stripped) <= 150 and not sentence and names_only:
-                # An unlabelled line straight under a field continues that field's value.
-                fields[last] = f"{fields[last]} {stripped}"
+                # An unlabelled line straight under a field continues that field's value; under a
+                # list of names, each line is another name ("Lu Wei" / "Ge You" are two writers).
+                joiner = ", " if last in _NAME_FIELDS and not fields[last].rstrip().endswith(",") else " "
+                fields[last] = f"{fields[last].rstrip()}{joiner}{stripped}"
                 continue
             # Unlabelled text after the header: the review itself, with no "Movie Review:" label.
             current_section = "header-body" if not fields and not credits else "body"
