@@ -197,3 +197,10 @@ def test_title_with_its_own_possessive_is_kept_whole():
              "Movie Review: Long Day's Journey Into Night\n\n"
              "Bi Gan's second feature ends with an hour-long take in 3D, and Long Day's Journey Into Night earns it.")
     assert r.title == "Long Day's Journey Into Night"
+
+
+def test_a_credits_line_that_opens_with_its_film_and_year():
+    r = read("Old Movie Notes\n\nToshiro Mifune\nRASHOMON (1950). Director: Akira Kurosawa.\n\n"
+             "A woodcutter and a priest shelter from the rain at a ruined gate and tell of a trial.")
+    assert (r.title.lower(), r.year) == ("rashomon", 1950)
+    assert r.directors == ("Akira Kurosawa",)

@@ -186,6 +186,8 @@ class _Line:
 
 
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
+#: a credits line that opens with its film and year: ``RASHOMON (1950). Director: Akira Kurosawa.``
+_TITLE_YEAR_LEAD = re.compile(r"^\s*(?P<t>[^.:()]{2,80}?\s*\((?:18|19|20)\d\d\))\s*[.;,|-]\s+[A-Z]")
 #: header fields whose value is a list of people
 _NAME_FIELDS = {"director", "cast", "writer", "producer"}
 
@@ -381,6 +383,9 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
             # a mini-header inside a prose review, or a credits paragraph after it
             if ln.value:
                 fields.setdefault(ln.field, ln.value)
+            lead = _TITLE_YEAR_LEAD.match(ln.text)
+            if title_line is None and lead and header.title_candidate(lead.group("t")):
+                title_line = lead.group("t")  # "RASHOMON (1950). Director: Akira Kurosawa."
             if title_line is None and current_section == "header-body":
                 # the heading right above a mini-header names its film
                 body = sections["body"]
@@ -398,6 +403,9 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
             # In the header.
             if ln.field:
                 after_blank = False
+                lead = _TITLE_YEAR_LEAD.match(ln.text)
+                if title_line is None and lead and header.title_candidate(lead.group("t")):
+                    title_line = lead.group("t")
                 if ln.value:
                     fields.setdefault(ln.field, ln.value)
                     pending_field = None
