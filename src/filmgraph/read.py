@@ -546,6 +546,9 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
         headings = [h for h in headings if h != title_line]
     if changes.get("title") is None and title_line is None:
         warnings.append("no title line: the film is unknown until the text names it")
+    if changes.get("extra_fields"):
+        labels = ", ".join(repr(k) for k, _ in changes["extra_fields"])
+        warnings.append(f"header label(s) not understood, kept as fg:HeaderField: {labels}")
     return review.replace(
         **changes,
         synopsis=synopsis,
