@@ -359,3 +359,17 @@ def test_two_spellings_of_one_co_star_count_once_for_a_slip():
                 IRIS)
     assert person(r, "b", "Li Gong") == person(r, "b", "Gong Li")  # one actress, in two orders
     assert person(r, "b", "Jiang Weng") == "person/jiang-weng"  # so one co-star, too little for a slip
+
+
+def test_release_years_one_apart_are_one_film_unless_their_directors_differ():
+    # The Great Wall opened in China in 2016 and in the US in 2017; a page that names no director
+    # and gives the later year is the same film
+    r = resolve([ReviewMentions("a", (), (W("The Great Wall", "film", 2016, ("Zhang Yimou",), True),)),
+                 ReviewMentions("b", (), (W("The Great Wall", "film", 2017, (), True),))], IRIS)
+    assert work(r, "a", "The Great Wall", year=2016, maker="Zhang Yimou") == work(r, "b", "The Great Wall", year=2017)
+    assert any("no director is named" in reason for m in r.merges for reason in m.reasons)
+    # Zeffirelli's Jane Eyre (1996) and Robert Young's for television (1997): two named directors, two films
+    r = resolve([ReviewMentions("c", (), (W("Jane Eyre", "film", 1996, ("Franco Zeffirelli",), True),)),
+                 ReviewMentions("d", (), (W("Jane Eyre", "film", 1997, ("Robert Young",), True),))], IRIS)
+    assert work(r, "c", "Jane Eyre", year=1996, maker="Franco Zeffirelli") \
+        != work(r, "d", "Jane Eyre", year=1997, maker="Robert Young")

@@ -181,12 +181,15 @@ def _join_adjacent_years(found: list[_Work]) -> list[_Work]:
     out: list[_Work] = []
     for f in found:
         prev = out[-1] if out else None
-        if prev is not None and prev.year and f.year == prev.year + 1 and prev.directors & f.directors \
+        same = bool(prev is not None and prev.directors & f.directors)
+        unknown = bool(prev is not None and (not prev.directors or not f.directors))
+        if prev is not None and prev.year and f.year == prev.year + 1 and (same or unknown) \
                 and not prev.suffix and not f.suffix:
             keep, drop = (prev, f) if _weight(prev) >= _weight(f) else (f, prev)
             keep.mentions = prev.mentions + f.mentions
             keep.directors = prev.directors | f.directors
-            keep.reasons.append(f"{prev.year} and {f.year} are one year apart and the director is the same")
+            keep.reasons.append(f"{prev.year} and {f.year} are one year apart and "
+                                + ("the director is the same" if same else "no director is named for one of them"))
             out[-1] = keep
             continue
         out.append(f)
