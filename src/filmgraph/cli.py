@@ -224,9 +224,9 @@ def build(app: App, paths: tuple[str, ...], urls_file: Path | None, columns: str
                                force=force, fetcher=fetcher)
         finally:
             bar.close()
-        folders = sum(1 for o in report.outcomes if o.status == "failed" and not o.review_iri and _is_dir(o.source))
+        folders = sum(1 for o in report.problems if o.status == "failed" and not o.review_iri and _is_dir(o.source))
         app.say(
-            f"built {len(report.outcomes) - folders} review(s): {report.count('added')} added, "
+            f"built {report.total - folders} review(s): {report.count('added')} added, "
             f"{report.count('replaced')} replaced, {report.count('unchanged')} unchanged, "
             f"{report.count('skipped')} skipped, {report.count('failed') - folders} failed"
             + (f"; {folders} folder(s) unreadable or without reviews" if folders else "")
