@@ -185,8 +185,17 @@ class _Line:
     junk: bool = False
 
 
+_NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
+
+
 def _classify(line: str) -> list[_Line]:
     """One line as one or more classified lines (a credits paragraph holds several fields)."""
+    numbered = _NUMBERED.match(line)
+    if numbered:  # "  6. Directors: Zhang Yimou": a numbered list of fields is a list of fields
+        inner = _classify(line[numbered.end():])
+        if any(x.field or x.label or x.section for x in inner):
+            return [_Line(line, **{k: getattr(x, k) for k in ("field", "value", "label", "section", "credit")})
+                    for x in inner]
     if header.is_junk(line):
         return [_Line(line, junk=True)]
     inline = header.inline_fields(line)
@@ -213,6 +222,9 @@ def _classify(line: str) -> list[_Line]:
     unc = header.uncoloned_field(line)
     if unc:
         return [_Line(line, field=unc[0], value=unc[1])]
+    tail = header.trailing_field(line)
+    if tail:
+        return [_Line(line, field=tail[0], value=tail[1])]  # "Kung Fu Hustle posters Dir: Stephen Chow"
     bare = header.norm_label(line)
     if bare in header.FIELD_LABELS and len(line.split()) <= 3 and line.strip()[:1].isupper() \
             and re.fullmatch(r"[A-Za-z &/.'-]+", line.strip()):
@@ -372,8 +384,13 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
                 body = sections["body"]
                 while body and not body[-1].strip():
                     body.pop()
-                if body and header.heading_like(body[-1]):
-                    title_line = body.pop().strip()
+                k = len(body) - 1  # above the unknown labels that may open the block ("Production year:")
+                while k > 0 and header.LABEL_LINE.match(_NUMBERED.sub("", body[k])) and len(body) - k < 6:
+                    k -= 1
+                above = _NUMBERED.sub("", body[k]).strip() if body else ""
+                if above and header.heading_like(above) and header.title_candidate(above):
+                    title_line = above  # (not a runtime or a date line above it)
+                    del body[k]
             continue
         if current_section is None:
             # In the header.
@@ -407,7 +424,7 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
                 director_year = (dy.group("name"), int(dy.group("year")))
                 continue
             if not fields and not credits and header.heading_like(stripped):
-                headings.append(stripped)  # the title is chosen among them below
+                headings.append(header.without_repeat(stripped))  # the title is chosen among them below
                 after_blank = False
                 continue
             sentence = re.search(r"[.!?]\s*$", stripped) and len(stripped.split()) > 6
