@@ -136,7 +136,7 @@ class ParallelTextStage:
         gc.collect()
         gc.freeze()
         try:
-            self._pool.submit(_fingerprint).result()  # a fork pool starts all its workers on the first task
+            self._result(self._pool.submit(_fingerprint))  # a fork pool starts all its workers on the first task
         finally:
             gc.unfreeze()
 
