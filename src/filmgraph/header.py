@@ -101,7 +101,8 @@ _NAME = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|da|di|le|la))*"
 CREDIT_LINE = re.compile(
     rf"^\s*[•·*-]?\s*(?P<actor>{_NAME})\s+(?:as|\.{{2,}}|…+|–|—|-{{1,2}}|:)\s+(?P<character>(?:the\s+)?[A-Z][^.!?]{{0,50}}?)\s*$")
 #: ``Zhang Yimou (2004)``: the director and year under a title line
-DIRECTOR_YEAR = re.compile(rf"^\s*(?:dir(?:ected)?\.?\s*(?:by)?\s*:?\s*)?(?P<name>{_NAME})\s*[,(]\s*(?P<year>(?:18|19|20)\d\d)\s*\)?\s*$")
+DIRECTOR_YEAR = re.compile(rf"^\s*(?:dir(?:ected)?\.?\s*(?:by)?\s*:?\s*)?(?P<name>{_NAME})\s*[,(]\s*(?P<year>(?:18|19|20)\d\d)\s*\)?"
+                           r"(?:\s*,\s*[A-Z][\w .,/-]{1,40}?(?:\s*\([^()]{1,12}\))?)?\s*$")  # "Wong Kar-Wai, 2001, China (8.5*)"
 #: ``Review: Hero``, ``Hero Review``, ``Hero Movie Review``, ``Film review - Hero (2002)``
 _REVIEW_HEADING = re.compile(
     r"^\s*(?:(?:movie|film|dvd|blu-?ray)\s+)?review\s*[:\-–—|]\s*(?P<a>.+?)\s*$"
@@ -404,6 +405,23 @@ def heading_parts(line: str) -> list[str]:
     return out
 
 
+def _owned_titles_whole(parts: list[str], folded_body: str) -> list[str]:
+    """``Zhang Yimou's Shadow`` names a maker, who the text names again on their own; ``Long Day's
+    Journey Into Night`` does not: when the words before the possessive never stand alone in the
+    text, the whole heading part is the title and stands where its clipped form stood."""
+    out = list(parts)
+    for i, p in enumerate(parts):
+        whole = next((w for w in parts if w != p and w.endswith(p) and re.search(r"[’']s\s+$", w[:-len(p)])), None)
+        if whole is None:
+            continue
+        owner = fold(re.sub(r"[’']s\s+$", "", whole[:-len(p)]))
+        alone = folded_body.replace(f" {fold(whole)} ", " ").count(f" {owner} ")
+        if owner and not alone:
+            out[i] = whole
+            out = [w for j, w in enumerate(out) if j == i or w != whole]
+    return out
+
+
 def choose_title(headings: list[str], body: str, url: str | None) -> tuple[str | None, list[str]]:
     """The film the page's headings name, and the headings left as candidates for the text stage.
 
@@ -416,18 +434,19 @@ def choose_title(headings: list[str], body: str, url: str | None) -> tuple[str |
     best: tuple[float, int, str] | None = None
     for n, h in enumerate(kept):
         marked = bool(year_heading(h) or review_heading(h) or re.search(r"\breview\b", h, re.IGNORECASE))
-        for part in heading_parts(h):
+        parts = _owned_titles_whole(heading_parts(h), folded_body)
+        for part in parts:
             words = fold(part)
             if not words or len(words.split()) > 10 or not (part[0].isupper() or part[0].isdigit() or ord(part[0]) > 0x2e80):
                 continue
             score = 0.0
-            if marked and (year_heading(h) or review_heading(h)) and part == heading_parts(h)[0]:
+            if marked and (year_heading(h) or review_heading(h)) and part == parts[0]:
                 score += 3
             if in_url_path(part, url):
                 score += 3
             repeats = folded_body.count(f" {words} ")
             if repeats:
-                score += 2 + min(repeats - 1, 2) * 0.5 + (1 if n == 0 and part == heading_parts(h)[0] else 0)
+                score += 2 + min(repeats - 1, 2) * 0.5 + (1 if n == 0 and part == parts[0] else 0)
             if marked:
                 score += 0.5
             longer = best is not None and best[2] in part and len(part) > len(best[2])

@@ -186,6 +186,10 @@ class _Line:
 
 
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
+#: a credits line that opens with its film and year: ``RASHOMON (1950). Director: Akira Kurosawa.``
+_TITLE_YEAR_LEAD = re.compile(r"^\s*(?P<t>[^.:()]{2,80}?\s*\((?:18|19|20)\d\d\))\s*[.;,|-]\s+[A-Z]")
+#: header fields whose value is a list of people
+_NAME_FIELDS = {"director", "cast", "writer", "producer"}
 
 
 def _classify(line: str) -> list[_Line]:
@@ -379,6 +383,9 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
             # a mini-header inside a prose review, or a credits paragraph after it
             if ln.value:
                 fields.setdefault(ln.field, ln.value)
+            lead = _TITLE_YEAR_LEAD.match(ln.text)
+            if title_line is None and lead and header.title_candidate(lead.group("t")):
+                title_line = lead.group("t")  # "RASHOMON (1950). Director: Akira Kurosawa."
             if title_line is None and current_section == "header-body":
                 # the heading right above a mini-header names its film
                 body = sections["body"]
@@ -396,6 +403,9 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
             # In the header.
             if ln.field:
                 after_blank = False
+                lead = _TITLE_YEAR_LEAD.match(ln.text)
+                if title_line is None and lead and header.title_candidate(lead.group("t")):
+                    title_line = lead.group("t")
                 if ln.value:
                     fields.setdefault(ln.field, ln.value)
                     pending_field = None
@@ -432,8 +442,10 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
             names_only = last not in ("director", "cast") or re.fullmatch(
                 r"[A-Z][\w'’.-]*(?:(?:\s+|\s*[,&]\s*|\s+and\s+)[A-Z][\w'’.-]*)*,?", stripped)
             if fields and not after_blank and len(stripped) <= 150 and not sentence and names_only:
-                # An unlabelled line straight under a field continues that field's value.
-                fields[last] = f"{fields[last]} {stripped}"
+                # An unlabelled line straight under a field continues that field's value; under a
+                # list of names, each line is another name ("Lu Wei" / "Ge You" are two writers).
+                joiner = ", " if last in _NAME_FIELDS and not fields[last].rstrip().endswith(",") else " "
+                fields[last] = f"{fields[last].rstrip()}{joiner}{stripped}"
                 continue
             # Unlabelled text after the header: the review itself, with no "Movie Review:" label.
             current_section = "header-body" if not fields and not credits else "body"
@@ -534,6 +546,9 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
         headings = [h for h in headings if h != title_line]
     if changes.get("title") is None and title_line is None:
         warnings.append("no title line: the film is unknown until the text names it")
+    if changes.get("extra_fields"):
+        labels = ", ".join(repr(k) for k, _ in changes["extra_fields"])
+        warnings.append(f"header label(s) not understood, kept as fg:HeaderField: {labels}")
     return review.replace(
         **changes,
         synopsis=synopsis,

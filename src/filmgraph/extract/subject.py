@@ -283,6 +283,8 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
             seen.add(key)
             if key in cands:
                 continue
+            if any(re.search(rf"(?<!\w){re.escape(key)}(?!\w)", k) for k in cands):
+                continue  # part of a title the text names whole ("qiu-ju" of The Story of Qiu Ju)
             c = cands[key] = Candidate(phrase)
             c.add(3.0 if n > 1 else 2.0, "the page's address spells it")  # one word: weaker
             if len(hits) > 1:

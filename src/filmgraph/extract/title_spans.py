@@ -140,9 +140,12 @@ def find(text: str, people: set[str], makers: set[str] = frozenset(),
             pos = t.end() + sep.end()
     # any comparison cue of the lexicon (``hasn't worn as well as The Killer``, ``akin to``, ``X meets
     # Y``) sets the title-case words right after it apart, as the list cues do
-    from .compare_sentences import _CUE_RX
+    from .compare_sentences import _CUE_RX, CUES
 
     for m in _CUE_RX.finditer(text):
+        idx = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
+        if CUES[idx][0] == "adapted from":
+            continue  # "based on Yu Hua's novel": an author's name follows as often as a title
         pos = m.end()
         pos += len(text[pos:pos + 3]) - len(text[pos:pos + 3].lstrip(" \"“‘'("))
         for _ in range(4):
