@@ -375,3 +375,57 @@ def test_html_italic_titles_are_title_cues():
         "Much of it was shot", "Like <i>To Live</i>, much of it was <b>shot</b>")
     r = read_review(ReviewSource("page.html", html.encode()))
     assert "Like “To Live”, much of it was shot on real streets" in r.body
+
+
+def _dataset_with_problems(path: Path, rows: int) -> tuple[set[str], set[str]]:
+    """A CSV of ``rows`` reviews where every 7th row has no text and every 5th repeats the row
+    before it (same film and reviewer, another id); returns the names of the bad and repeated rows."""
+    bad, repeated = set(), set()
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "title", "year", "reviewer", "review"])
+        for i in range(rows):
+            n = i - 1 if i % 5 == 4 else i
+            text = "" if i % 7 == 6 else f"A patient film about a family; review number {i}."
+            w.writerow([f"r{i}", f"Film Number {n}", 2000 + n % 20, f"Critic {n}", text])
+            if not text:
+                bad.add(f"{path}#id=r{i}")
+            elif i % 5 == 4 and (i - 1) % 7 != 6:
+                repeated.add(f"{path}#id=r{i}")
+    return bad, repeated
+
+
+def test_a_large_build_report_counts_every_row_and_keeps_a_bounded_list(tmp_path, settings, store):
+    path = tmp_path / "reviews.csv"
+    bad, repeated = _dataset_with_problems(path, 60)
+    seen = []
+    report = build([path], store, settings, on_outcome=seen.append, keep_outcomes=5)
+    assert report.total == len(seen) == 60
+    assert report.count("failed") == len(bad) and report.count("skipped") == len(repeated)
+    assert report.count("added") == 60 - len(bad) - len(repeated)
+    assert [o.source for o in report.outcomes] == [o.source for o in seen[:5]]
+    assert len(report.problems) == 5 and report.problems_not_kept == len(bad) + len(repeated) - 5
+    assert not report.ok
+    # nothing lost: every bad row reached on_outcome once, with its one line naming it
+    lines = [o.error for o in seen if o.status == "failed"]
+    assert sorted(lines) == sorted(f"{name}: no review text in this row" for name in bad)
+
+
+def test_a_repeated_row_names_the_row_it_repeats(tmp_path, settings, store):
+    path = tmp_path / "reviews.csv"
+    _, repeated = _dataset_with_problems(path, 10)
+    report = build([path], store, settings)
+    skipped = [o for o in report.outcomes if o.status == "skipped"]
+    assert {o.source for o in skipped} == repeated
+    for o in skipped:
+        n = int(o.source.rsplit("=r", 1)[1])
+        assert o.error == f"{o.source}: same review (film and reviewer) as {path}#id=r{n - 1}; skipped"
+
+
+def test_digest_set_holds_strings_by_digest():
+    from filmgraph.pipeline import DigestSet
+
+    s = DigestSet(["http://example.org/graph/review/a"])
+    s.add("http://example.org/graph/review/b")
+    assert "http://example.org/graph/review/a" in s and "http://example.org/graph/review/b" in s
+    assert "http://example.org/graph/review/c" not in s and 42 not in s and len(s) == 2

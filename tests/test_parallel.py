@@ -135,3 +135,42 @@ def test_parallel_extraction_gives_the_same_dataset_as_serial_extraction(tmp_pat
     serial, parallel = results
     assert parallel == serial
     assert any("hasSelector" in str(q[1]) for q in parallel)  # the extraction's evidence is there
+
+
+def test_a_duplicate_met_while_the_first_is_in_a_worker_names_the_first(tmp_path, store, settings, parallel_stage):
+    paths = generate_corpus(4, tmp_path / "corpus")
+    copy = paths[0].with_name(paths[0].stem + "-copy.txt")  # sorts right before it: same chunk, still in flight
+    copy.write_bytes(paths[0].read_bytes())
+    report = build([tmp_path / "corpus"], store, settings, text_stage=parallel_stage)
+    assert report.count("added") == 4 and report.count("skipped") == 1
+    (skipped,) = report.problems
+    assert skipped.error == f"{paths[0]}: same review (film and reviewer) as {copy}; skipped"
+
+
+class LoadsOnFirstUse(CapitalisedWordsStage):
+    """A stage that 'loads a model' on first use, and says in each result which process loaded it."""
+
+    loaded_in: int | None = None
+
+    def analyse(self, reviews):
+        if self.loaded_in is None:
+            self.loaded_in = os.getpid()
+        for review, result in super().analyse(reviews):
+            yield review, (result, self.loaded_in, os.getpid())
+
+    def add_to_graph(self, review, result, rg, iris):
+        super().add_to_graph(review, result[0], rg, iris)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork only on Linux")
+def test_forked_workers_share_the_stage_the_main_process_loaded(tmp_path, store, settings):
+    generate_corpus(12, tmp_path / "corpus")
+    with ParallelTextStage(None, settings, workers=2, stage=LoadsOnFirstUse(), chunk_size=2) as stage:
+        assert stage.start_method == "fork"
+        results = [r for _, r in stage.analyse(
+            Review(source=f"r{n}.txt", sha256=str(n), title=f"Film {n}", body="Some Words") for n in range(12))]
+        report = build([tmp_path / "corpus"], store, settings, text_stage=stage)
+    assert report.count("added") == 12
+    workers = {pid for _, _, pid in results}
+    assert {loaded for _, loaded, _ in results} == {os.getpid()}  # loaded once, here, before the fork
+    assert os.getpid() not in workers and len(workers) >= 1

@@ -208,9 +208,14 @@ def build(app: App, paths: tuple[str, ...], urls_file: Path | None, columns: str
     with (_remote_store(app, target) if remote else app.store()) as store, \
             _text_stage(app, no_text) as stage:
         bar = _progress(app, total, "reviews")
+        unknown = 0  # reviews with header labels filmgraph does not know (counted here: the report keeps only some)
 
         def on_outcome(outcome) -> None:
+            nonlocal unknown
             bar.update(1)
+            if outcome.status in ("added", "replaced") and any(
+                    w.startswith("header label(s) not understood") for w in outcome.warnings):
+                unknown += 1
             if outcome.status == "failed":
                 bar.write(f"filmgraph: error: {outcome.error}", file=sys.stderr)
             elif outcome.status == "skipped" and outcome.error:
@@ -224,15 +229,13 @@ def build(app: App, paths: tuple[str, ...], urls_file: Path | None, columns: str
                                force=force, fetcher=fetcher)
         finally:
             bar.close()
-        folders = sum(1 for o in report.outcomes if o.status == "failed" and not o.review_iri and _is_dir(o.source))
+        folders = sum(1 for o in report.problems if o.status == "failed" and not o.review_iri and _is_dir(o.source))
         app.say(
-            f"built {len(report.outcomes) - folders} review(s): {report.count('added')} added, "
+            f"built {report.total - folders} review(s): {report.count('added')} added, "
             f"{report.count('replaced')} replaced, {report.count('unchanged')} unchanged, "
             f"{report.count('skipped')} skipped, {report.count('failed') - folders} failed"
             + (f"; {folders} folder(s) unreadable or without reviews" if folders else "")
         )
-        unknown = sum(1 for o in report.outcomes if o.status in ("added", "replaced")
-                      and any(w.startswith("header label(s) not understood") for w in o.warnings))
         if unknown:
             app.say(f"{unknown} review(s) had header labels filmgraph does not know; they are kept as "
                     "fg:HeaderField (see the warnings above, or query fg:fieldLabel)")

@@ -93,21 +93,56 @@ class ReviewOutcome:
     warnings: tuple[str, ...] = ()
 
 
+#: statuses of a review that did not go in (each has an ``error`` line)
+PROBLEM_STATUSES = ("failed", "skipped")
+
+
 @dataclass
 class BuildReport:
-    """The outcome of one build: per-review results, in input order."""
+    """The outcome of one build: every review counted by status, and outcomes kept up to a bound.
 
+    A dataset can hold millions of rows, so the report's memory must not grow with them: it keeps
+    the first ``keep`` outcomes in input order (all of them, in a build of up to ``keep`` reviews)
+    and the first ``keep`` problems (failed or skipped reviews); past that it only counts. Every
+    outcome, problems included, is still handed to the build's ``on_outcome`` as it happens (the
+    CLI prints each problem's line there), so none is lost.
+    """
+
+    keep: int = 1000
+    #: the first ``keep`` outcomes, in input order
     outcomes: list[ReviewOutcome] = field(default_factory=list)
+    #: the first ``keep`` failed or skipped outcomes, in input order
+    problems: list[ReviewOutcome] = field(default_factory=list)
+    #: status -> how many reviews ended so (all of them, kept or not)
+    counts: dict[str, int] = field(default_factory=dict)
     #: what resolving and rendering the whole store did (``pipeline.RenderReport``)
     render: object | None = field(default=None, repr=False)
 
+    def add(self, outcome: ReviewOutcome) -> None:
+        self.counts[outcome.status] = self.counts.get(outcome.status, 0) + 1
+        if len(self.outcomes) < self.keep:
+            self.outcomes.append(outcome)
+        if outcome.status in PROBLEM_STATUSES and len(self.problems) < self.keep:
+            self.problems.append(outcome)
+
     def count(self, status: str) -> int:
-        return sum(1 for o in self.outcomes if o.status == status)
+        return self.counts.get(status, 0)
+
+    @property
+    def total(self) -> int:
+        """Reviews (and unreadable inputs) the build met."""
+        return sum(self.counts.values())
+
+    @property
+    def problems_not_kept(self) -> int:
+        """Problems counted but not in ``problems`` (reported only through ``on_outcome``)."""
+        return sum(self.count(s) for s in PROBLEM_STATUSES) - len(self.problems)
 
     @property
     def failed(self) -> list[ReviewOutcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
+        """The failed outcomes kept (``count("failed")`` says how many there were)."""
+        return [o for o in self.problems if o.status == "failed"]
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.count("failed")

@@ -1,17 +1,25 @@
 """Spread any text stage over worker processes: ``filmgraph build --workers N``.
 
 ``ParallelTextStage`` implements the same ``TextStage`` protocol as the stage it wraps, so the
-build does not know the difference. Each worker builds its own stage once, from a factory (a
-spaCy pipeline is loaded once per process, never pickled). Reviews stream through in chunks with
-a bounded number of chunks in flight, so memory stays flat however many reviews there are, and
-results come back in input order. Workers read and extract; the main process, which alone
-writes the store, caches the results, resolves the whole store and renders the graphs
-(``add_to_graph`` needs the resolution, which only it has).
+build does not know the difference. Reviews stream through in chunks with a bounded number of
+chunks in flight, so memory stays flat however many reviews there are, and results come back in
+input order. Workers extract; the main process, which alone writes the store, reads the reviews,
+caches the results, resolves the whole store and renders the graphs (``add_to_graph`` needs the
+resolution, which only it has).
+
+Where the platform forks (Linux), the main process builds the stage, warms it on one tiny review
+(so whatever it loads lazily, a spaCy model, is loaded once) and then forks the workers: they
+share the loaded model copy-on-write, and start without importing or loading anything. Two
+workers then cost the CPU of one model load, as one worker does, not three (issue 13). Elsewhere
+(``spawn``) each worker imports filmgraph and builds or unpickles its own stage. Results come back
+compact: a review the stage did not refine is not sent back (the main process still has it).
 """
 
 from __future__ import annotations
 
+import gc
 import pickle
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -42,9 +50,13 @@ def _fingerprint() -> str:
     return _STAGE.fingerprint
 
 
-def _run_chunk(chunk: list[Review]) -> list[tuple[Review, object]]:
+def _run_chunk(chunk: list[Review]) -> list[tuple[Review | None, object]]:
+    """Each review's result, with the review itself only if the stage refined it."""
     assert _STAGE is not None
-    return [(review, _portable(result)) for review, result in _STAGE.analyse(chunk)]
+    out: list[tuple[Review | None, object]] = []
+    for original, (review, result) in zip(chunk, _STAGE.analyse(chunk)):
+        out.append((None if review == original else review, _portable(result)))
+    return out
 
 
 def _portable(result: object) -> object:
@@ -59,18 +71,33 @@ def _portable(result: object) -> object:
 
 
 # --- in the main process ------------------------------------------------------------------------
+#: the review the main process warms a stage on before forking its workers
+WARM_UP_REVIEW = Review(source="<warm-up>", sha256="0" * 64, title="Hero", year=2002,
+                        directors=("Zhang Yimou",), body="Zhang Yimou directed Hero, with Jet Li and Maggie Cheung.")
+
+
+def default_start_method() -> str:
+    """``fork`` on Linux (workers share the main process's loaded stage), else ``spawn``."""
+    import multiprocessing
+
+    return "fork" if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
 class ParallelTextStage:
     """A ``TextStage`` running ``factory(settings)`` in ``workers`` processes.
 
-    Or, with ``stage=``, a stage built in the main process and pickled to each worker: it must
-    pickle cheaply (load models lazily, drop them in ``__getstate__``). ``chunk_size`` reviews go to a worker at a time; at most ``in_flight``
-    chunks (default: two per worker) are queued or running, which bounds memory. Use as a context
-    manager, or call ``close()``, to stop the workers.
+    Or, with ``stage=``, a stage built in the main process. With ``start_method="fork"`` (the
+    default on Linux) the main process builds the stage (from the factory if no stage is given),
+    warms it and forks the workers, which inherit it as it is; with ``spawn`` a given stage is
+    pickled to each worker, so it must pickle cheaply (load models lazily, drop them in
+    ``__getstate__``), and a factory runs in each worker. ``chunk_size`` reviews go to a worker at a
+    time; at most ``in_flight`` chunks (default: two per worker) are queued or running, which
+    bounds memory. Use as a context manager, or call ``close()``, to stop the workers.
     """
 
     def __init__(self, factory: StageFactory | None, settings: Settings, workers: int, *,
                  stage: TextStage | None = None, chunk_size: int = 8, in_flight: int | None = None,
-                 start_method: str = "spawn") -> None:
+                 start_method: str | None = None) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
         if (factory is None) == (stage is None):
@@ -81,7 +108,7 @@ class ParallelTextStage:
         self.workers = workers
         self.chunk_size = max(1, chunk_size)
         self.in_flight = in_flight or 2 * workers
-        self.start_method = start_method
+        self.start_method = start_method or default_start_method()
         self._pool: Any = None
         self._fingerprint: str | None = stage.fingerprint if stage is not None else None
 
@@ -90,11 +117,28 @@ class ParallelTextStage:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
+            forking = self.start_method == "fork"
+            if forking:
+                if self.stage is None:
+                    self.stage = self.factory(self.settings)  # type: ignore[misc]
+                _warm(self.stage)
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=multiprocessing.get_context(self.start_method),
                 initializer=_init_worker, initargs=(self.factory, self.stage, self.settings),
             )
+            if forking:
+                self._fork_workers()
         return self._pool
+
+    def _fork_workers(self) -> None:
+        """Start every worker now, with the objects built so far frozen out of the collector's
+        reach, so the workers' garbage collections do not write to (and so copy) the pages they share."""
+        gc.collect()
+        gc.freeze()
+        try:
+            self._result(self._pool.submit(_fingerprint))  # a fork pool starts all its workers on the first task
+        finally:
+            gc.unfreeze()
 
     @property
     def fingerprint(self) -> str:  # type: ignore[override]
@@ -112,19 +156,21 @@ class ParallelTextStage:
         def submit() -> bool:
             chunk = list(islice(source, self.chunk_size))
             if chunk:
-                pending.append(pool.submit(_run_chunk, chunk))
+                pending.append((chunk, pool.submit(_run_chunk, chunk)))
             return bool(chunk)
 
         try:
             while not exhausted and len(pending) < self.in_flight:
                 exhausted = not submit()
             while pending:
-                results = self._result(pending.popleft())
+                chunk, future = pending.popleft()
+                results = self._result(future)
                 if not exhausted:
                     exhausted = not submit()
-                yield from results
+                for original, (refined, result) in zip(chunk, results):
+                    yield (original if refined is None else refined), result
         finally:
-            for f in pending:
+            for _, f in pending:
                 f.cancel()
 
     def add_to_graph(self, review: Review, result: object, rg: ReviewGraph, iris: Iris) -> None:
@@ -157,9 +203,15 @@ class ParallelTextStage:
         self.close()
 
 
+def _warm(stage: TextStage) -> None:
+    """Analyse one tiny review, so what the stage loads on first use is loaded before the fork."""
+    for _ in stage.analyse([WARM_UP_REVIEW]):
+        pass
+
+
 def text_stage_for(factory: StageFactory, settings: Settings, **options: Any) -> TextStage:
     """The stage a build should use: ``factory(settings, **options)``, in-process for one worker,
-    else that same stage pickled to ``settings.workers`` processes."""
+    else that same stage in ``settings.workers`` processes (forked from this one where possible)."""
     stage = factory(settings, **options)
     if settings.workers <= 1:
         return stage

@@ -14,13 +14,19 @@
 So the store is a function of the set of reviews in it: the order they came in, interruptions,
 ``--force`` and what the store held before do not change it. A review that fails is reported and
 skipped; the others go on.
+
+The build's own memory does not grow with the number of reviews it reads (a dataset can have
+millions of rows): the report counts outcomes and keeps a bounded number (``BuildReport``); the
+reviews already met, for the duplicate check, are kept as fixed-size digests (``DigestSet``); and
+whether a review is unchanged, or a graph must be written, is asked of the store review by review.
+What stays in proportion to the store is the resolve step, which by design sees every review.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Iterator, Protocol
@@ -36,7 +42,7 @@ from .resolve import Resolution, mentions_of, resolution_graph, resolve, snapsho
 from .resolve import cache
 from .settings import Settings
 from .store import FilmStore, to_ox
-from .vocab import ONTOLOGY_FILE
+from .vocab import FG, ONTOLOGY_FILE
 
 #: bump when the graph a review produces changes shape, so stores rebuild their reviews
 GRAPH_FORMAT_VERSION = "3"
@@ -69,8 +75,33 @@ class RenderReport:
     written: int = 0
     merges: int = 0
     near_misses: int = 0
-    triples: dict[str, int] = field(default_factory=dict)  # graph IRI -> triples, for graphs written
+    #: graph IRI -> triples, for the graphs written that the caller asked about (``triples_of``)
+    triples: dict[str, int] = field(default_factory=dict)
     resolution: Resolution | None = None
+
+
+class DigestSet:
+    """A set of strings kept as 16-byte digests (BLAKE2b): ~80 bytes an item, whatever its length,
+    where a set of graph IRIs takes ~200. Two different strings share a digest with probability
+    ~2**-128, so membership is as good as exact."""
+
+    def __init__(self, items: Iterable[str] = ()) -> None:
+        self._digests: set[bytes] = set()
+        for item in items:
+            self.add(item)
+
+    @staticmethod
+    def _digest(item: str) -> bytes:
+        return hashlib.blake2b(item.encode("utf-8"), digest_size=16).digest()
+
+    def add(self, item: str) -> None:
+        self._digests.add(self._digest(item))
+
+    def __contains__(self, item: object) -> bool:
+        return isinstance(item, str) and self._digest(item) in self._digests
+
+    def __len__(self) -> int:
+        return len(self._digests)
 
 
 def build_key(source_sha256: str, settings: Settings, fingerprint: str = "") -> str:
@@ -104,28 +135,30 @@ def build(
     on_outcome: Callable[[ReviewOutcome], None] | None = None,
     force: bool = False,
     fetcher=None,
+    keep_outcomes: int = BuildReport.keep,
 ) -> BuildReport:
     """Add the reviews at ``paths`` to ``store``, resolve the whole store, and write what changed.
 
     Unchanged reviews (same bytes, same settings, same text stage) are not analysed again.
     ``on_outcome`` is called as each review is analysed (for progress bars); ``force`` analyses
     unchanged reviews too (which changes nothing in the store: the result is the same).
-    ``fetcher`` (``inputs.urls.Fetcher``) fetches URL inputs.
+    ``fetcher`` (``inputs.urls.Fetcher``) fetches URL inputs. The report counts every review and
+    keeps the first ``keep_outcomes`` outcomes and problems (``on_outcome`` sees them all).
     """
     iris = Iris(settings.base_iri)
     fingerprint = text_stage.fingerprint if text_stage is not None else ""
-    report = BuildReport()
+    report = BuildReport(keep=keep_outcomes)
 
     def done(outcome: ReviewOutcome) -> None:
-        report.outcomes.append(outcome)
+        report.add(outcome)
         if on_outcome is not None:
             on_outcome(outcome)
 
     load_ontology(store)
-    index = cache.read_index(store)
-    seen: dict[str, str] = {}
+    cached_key = _cached_keys(store)
+    seen = DigestSet()  # review graphs met in this build
     todo: dict[tuple[str, str], tuple[str, str, bool]] = {}  # (source, sha256) -> (review id, build key, existed)
-    fresh: set[str] = set()  # graphs analysed by this build
+    fresh = DigestSet()  # graphs analysed by this build (kept only with --force, which needs them)
 
     def to_analyse() -> Iterator[Review]:
         for item in iter_sources(paths, settings, stdin=stdin, fetcher=fetcher):
@@ -140,13 +173,14 @@ def build(
             rid = review_id(review)
             graph_iri = str(iris.review_graph(rid))
             if graph_iri in seen:
+                first = _first_source(store, graph_iri, rid, todo)
                 done(ReviewOutcome(item.name, "skipped", str(iris.review(rid)),
-                                   error=f"{item.name}: same review (film and reviewer) as {seen[graph_iri]}; skipped"))
+                                   error=f"{item.name}: same review (film and reviewer) as {first}; skipped"))
                 continue
-            seen[graph_iri] = item.name
+            seen.add(graph_iri)
             key = build_key(item.sha256, settings, fingerprint)
-            before = index.get(graph_iri)
-            if before is not None and before.build_key == key and not force:
+            before = cached_key(graph_iri, rid)
+            if before == key and not force:
                 done(ReviewOutcome(item.name, "unchanged", str(iris.review(rid)), warnings=review.warnings))
                 continue
             todo[(review.source, review.sha256)] = (rid, key, before is not None)
@@ -166,7 +200,8 @@ def build(
                 raise result
             graph_iri = str(iris.review_graph(rid))
             cache.write_entry(store, graph_iri, rid, key, fingerprint, name, review, result)
-            fresh.add(graph_iri)
+            if force:
+                fresh.add(graph_iri)
         except FilmGraphError as exc:
             done(ReviewOutcome(name, "failed", error=_named(name, exc)))
             continue
@@ -174,11 +209,62 @@ def build(
             done(ReviewOutcome(name, "failed", error=f"{name}: the text stage's result cannot be cached: {exc}"))
             continue
         done(ReviewOutcome(name, "replaced" if existed else "added", str(iris.review(rid)), warnings=review.warnings))
-    rendered = render(store, settings, text_stage, force_graphs=fresh if force else set())
+    kept = {_graph_of(iris, o) for o in report.outcomes} - {""}
+    rendered = render(store, settings, text_stage, force_graphs=fresh, triples_of=kept)
     report.outcomes = [dataclasses.replace(o, triples=rendered.triples.get(_graph_of(iris, o), o.triples))
                        for o in report.outcomes]
     report.render = rendered
     return report
+
+
+def _first_source(store, graph_iri: str, rid: str, todo: dict[tuple[str, str], tuple[str, str, bool]]) -> str:
+    """The name of the input that first gave review ``rid`` in this build, for a duplicate's message:
+    one still in the text stage (``todo``), else the one whose reading the store now caches."""
+    for (source, _), (other, _, _) in todo.items():
+        if other == rid:
+            return source
+    entry = cache.read_entry(store, graph_iri)
+    return entry.source if entry is not None else "an earlier input of this build"
+
+
+def _cached_keys(store) -> Callable[[str, str], str | None]:
+    """``lookup(graph IRI, review id)``: the build key of the review's cache entry, or None.
+
+    A local store is asked review by review (an index lookup), so a build of a large store holds
+    no copy of its index; a remote one's index is read once (one request, not one per review).
+    """
+    if not isinstance(store, FilmStore):
+        index = cache.read_index(store)
+        return lambda graph_iri, rid: (e.build_key if (e := index.get(graph_iri)) is not None else None)
+    import pyoxigraph as ox
+
+    meta, key_p = ox.NamedNode(str(store.iris.meta_graph)), ox.NamedNode(str(FG.buildKey))
+    cache_of = ox.NamedNode(str(FG.cacheOf))
+
+    def lookup(graph_iri: str, rid: str) -> str | None:
+        c = ox.NamedNode(str(cache.entry_iri(store, rid)))
+        if not any(True for _ in store.oxigraph.quads_for_pattern(c, cache_of, ox.NamedNode(graph_iri), meta)):
+            return None
+        return next((q.object.value for q in store.oxigraph.quads_for_pattern(c, key_p, None, meta)), None)
+
+    return lookup
+
+
+def _stored_keys(store) -> Callable[[str], str | None]:
+    """``lookup(graph IRI)``: the build key the store's copy of a graph was written with, or None
+    (per graph on a local store; a remote store's bookkeeping is read once)."""
+    if not isinstance(store, FilmStore):
+        stored = {s.graph_iri: s.build_key for s in store.stored_graphs()}
+        return stored.get
+    import pyoxigraph as ox
+
+    meta, key_p = ox.NamedNode(str(store.iris.meta_graph)), ox.NamedNode(str(FG.buildKey))
+
+    def lookup(graph_iri: str) -> str | None:
+        quads = store.oxigraph.quads_for_pattern(ox.NamedNode(graph_iri), key_p, None, meta)
+        return next((q.object.value for q in quads), None)
+
+    return lookup
 
 
 def resolve_store(store: FilmStore, settings: Settings) -> Resolution:
@@ -189,30 +275,37 @@ def resolve_store(store: FilmStore, settings: Settings) -> Resolution:
 
 
 def render(store: FilmStore, settings: Settings, text_stage: TextStage | None = None, *,
-           force_graphs: set[str] = frozenset()) -> RenderReport:  # type: ignore[assignment]
+           force_graphs: Container[str] = frozenset(), triples_of: Container[str] = frozenset()) -> RenderReport:
     """Resolve every cached review together and write each graph whose content changed.
 
     A review analysed by another text stage than ``text_stage`` (say, built with the default
     stage, now built with ``--no-text``) keeps its graph: only its own stage can draw it.
+    ``force_graphs`` are drawn again even when their key says unchanged (and written if they
+    differ); the report gives the triple count of each graph written that is in ``triples_of``.
     """
     iris = Iris(settings.base_iri)
     fingerprint = text_stage.fingerprint if text_stage is not None else ""
-    keys: dict[str, tuple[str, str, str]] = {}  # graph -> (review id, build key, stage fingerprint)
+    # (graph IRI unless it is the review id's, review id, build key, stage fingerprint), in graph order
+    keys: list[tuple[str | None, str, bytes | str, str]] = []
+    fingerprints: dict[str, str] = {}  # one string per stage fingerprint, not one per review
     mentions = []
     for e in cache.iter_entries(store):
-        keys[e.graph_iri] = (e.review_id, e.build_key, e.fingerprint if e.result is not None else "")
+        fp = e.fingerprint if e.result is not None else ""
+        own = None if e.graph_iri == str(iris.review_graph(e.review_id)) else e.graph_iri
+        keys.append((own, e.review_id, _compact_key(e.build_key), fingerprints.setdefault(fp, fp)))
         mentions.append(mentions_of(e.review_id, e.review, e.result))
     resolution = resolve(mentions, iris, snapshot_aliases(settings))
     del mentions
     out = RenderReport(len(keys), merges=len(resolution.merges), near_misses=len(resolution.near_misses),
                        resolution=resolution)
-    stored = {s.graph_iri: s.build_key for s in store.stored_graphs()}
-    for graph_iri in sorted(keys):
-        rid, key, fp = keys[graph_iri]
+    stored_key = _stored_keys(store)
+    for own, rid, compact, fp in keys:
+        graph_iri = own or str(iris.review_graph(rid))
         if fp and fp != fingerprint:
             continue
+        key = compact.hex() if isinstance(compact, bytes) else compact
         render_key = f"{key}/{resolution.review_key(rid)}"
-        if stored.get(graph_iri) == render_key and graph_iri not in force_graphs:
+        if stored_key(graph_iri) == render_key and graph_iri not in force_graphs:
             continue
         e = cache.read_entry(store, graph_iri)
         if e is None:
@@ -222,13 +315,14 @@ def render(store: FilmStore, settings: Settings, text_stage: TextStage | None = 
             rg = review_graph(e.review, riris, rid)
             if e.result is not None and text_stage is not None:
                 text_stage.add_to_graph(e.review, e.result, rg, riris)
-            if stored.get(graph_iri) == render_key and _same_content(store, graph_iri, rg.graph):
+            if stored_key(graph_iri) == render_key and _same_content(store, graph_iri, rg.graph):
                 continue  # forced, and drawn the same: nothing to write
             store.replace_graph(rg.graph_iri, rg.graph, source=e.source, build_key=render_key)
         except FilmGraphError as exc:
             raise StoreError(f"{e.source}: cannot render its graph: {exc}") from None
         out.written += 1
-        out.triples[graph_iri] = len(rg.graph)
+        if graph_iri in triples_of:
+            out.triples[graph_iri] = len(rg.graph)
     _write_resolution(store, iris, resolution)
     return out
 
@@ -265,6 +359,15 @@ def _write_resolution(store: FilmStore, iris: Iris, resolution: Resolution) -> N
     current = store.stored(graph)
     if current is None or current.build_key != key:
         store.replace_graph(graph, triples, source="resolver", build_key=key)
+
+
+def _compact_key(key: str) -> bytes | str:
+    """A build key (64 hex digits) as its 32 bytes: half the memory, for a key per review in the store."""
+    try:
+        packed = bytes.fromhex(key)
+    except ValueError:
+        return key
+    return packed if packed.hex() == key else key
 
 
 def _same_content(store: FilmStore, graph_iri: str, graph: Graph) -> bool:
