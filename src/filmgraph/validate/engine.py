@@ -39,6 +39,11 @@ SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
+def _order(f: Finding) -> tuple:
+    """The order of findings in a report (what ``sorted`` would give, without comparing dataclasses)."""
+    return (f.focus, f.shape, f.path, f.constraint, f.value, f.message, f.graph)
+
+
 def dataset(store) -> list:
     """The graphs the checks read as their default graph: the data (the default graph, the set
     union of the data graphs, or the data graphs themselves in a store written before it was kept)
@@ -67,6 +72,18 @@ def subclasses(store, graphs: list) -> dict[str, set[str]]:
     return out
 
 
+def graph_keys(store, key: str, graphs: list[str]) -> dict[str, str]:
+    """Each graph's validation key: its build key with ``key`` (or, for a graph written behind
+    filmgraph's back, without a build key, a digest of its content)."""
+    meta, bk = _nt(str(store.iris.meta_graph)), _nt(str(FG.buildKey))
+    built = {r["g"].value: r["k"].value
+             for r in store.oxigraph.query(f"SELECT ?g ?k WHERE {{ GRAPH {meta} {{ ?g {bk} ?k }} }}")}
+    missing = [g for g in graphs if g not in built]
+    out = {g: hashlib.sha256(f"{key}\x00{built[g]}".encode("utf-8")).hexdigest() for g in graphs if g in built}
+    out.update(_graph_keys(store, key, missing) if missing else {})
+    return out
+
+
 def _nt(value: str) -> str:
     return str(ox.NamedNode(value))
 
@@ -79,15 +96,38 @@ def _batches(items: list[str], size: int = BATCH) -> Iterable[list[str]]:
 def run_checks(store, compiled: CompiledShapes, graphs: list, focus: set[str] | None = None) -> list[Finding]:
     """Every check over the store (or only over the ``focus`` IRIs); findings without their graph."""
     out: set[Finding] = set()
+    per_target = focus_of_targets(store, compiled, graphs, focus) if focus is not None else []
     for check in compiled.checks:
         queries = [check.whole()] if focus is None else [
-            check.restricted(_nt(f) for f in part) for part in _batches(sorted(focus))]
+            check.restricted(_nt(f) for f in part) for part in _batches(sorted(per_target[check.target]))]
         for q in queries:
             for r in store.oxigraph.query(q, default_graph=graphs):
                 f = r["f"]
                 value = _term_text(from_ox(r["v"])) if check.reports_value and r["v"] is not None else ""
                 out.add(Finding(f.value, check.shape, check.path, check.constraint, value, check.message))
-    return sorted(out)
+    return sorted(out, key=_order)
+
+
+def focus_of_targets(store, compiled: CompiledShapes, graphs: list, nodes: set[str]) -> list[set[str]]:
+    """Which of ``nodes`` each targeted shape checks: by their types (one lookup each), or, for
+    shapes with other targets, by their focus pattern."""
+    types: dict[str, set[str]] = defaultdict(set)
+    for part in _batches(sorted(nodes)):
+        values = " ".join(_nt(n) for n in part)
+        for r in store.oxigraph.query(f"SELECT ?f ?t WHERE {{ VALUES ?f {{ {values} }} ?f a ?t }}", default_graph=graphs):
+            types[r["f"].value].add(r["t"].value)
+    out = []
+    for classes, pattern in zip(compiled.targets, compiled.focus_patterns):
+        if classes is not None:
+            out.append({n for n in nodes if types.get(n, set()) & classes})
+            continue
+        found: set[str] = set()
+        for part in _batches(sorted(nodes)):
+            values = " ".join(_nt(n) for n in part)
+            rows = store.oxigraph.query(f"SELECT DISTINCT ?f WHERE {{ VALUES ?f {{ {values} }} {pattern} }}", default_graph=graphs)
+            found |= {r["f"].value for r in rows}
+        out.append(found)
+    return out
 
 
 def count_focus(store, compiled: CompiledShapes, graphs: list) -> int:
@@ -114,30 +154,45 @@ def typing_graphs(store, focus: Iterable[str] | None) -> dict[str, set[str]]:
 # --- what each graph stated, kept to know later what a change touched -----------------------------
 
 
-def graph_reads(store, graphs: list[str] | None) -> dict[str, dict]:
-    """Per data graph: the nodes it states something about (subjects and objects, not literals),
-    the (node, class) pairs it types, and whether it has blank nodes (which VALUES cannot name)."""
+def graph_reads(store, graphs: list[str] | None, inverse: Iterable[str] = ()) -> dict[str, dict]:
+    """Per data graph (all of them, or ``graphs``): the nodes a change to its statements can
+    touch (their subjects, and the objects of ``inverse`` predicates, which checks read
+    backwards), the (node, class) pairs it types, and whether it has blank nodes (which VALUES
+    cannot name). Grouped in the engine: a Python object per quad would cost 3x more."""
     meta, onto = _nt(str(store.iris.meta_graph)), _nt(str(store.iris.ontology_graph))
-    if graphs is None:
-        where = f"FILTER(?g NOT IN ({meta}, {onto}))"
-        names = store.data_graphs()
-    else:
-        names = graphs
+    names = store.data_graphs() if graphs is None else graphs
     out = {g: {"n": set(), "t": set(), "b": False} for g in names}
-    for part in [None] if graphs is None else _batches(graphs, 200):
-        scope = where if part is None else f"VALUES ?g {{ {' '.join(_nt(g) for g in part)} }}"
-        rows = store.oxigraph.query(
-            f"SELECT DISTINCT ?g ?n WHERE {{ {scope} GRAPH ?g {{ {{ ?n ?p ?o }} UNION {{ ?s ?p ?n FILTER(!isLiteral(?n)) }} }} }}")
-        for r in rows:
+    scopes = [f"FILTER(?g NOT IN ({meta}, {onto}))"] if graphs is None else [
+        f"VALUES ?g {{ {' '.join(_nt(g) for g in part)} }}" for part in _batches(graphs, 200)]
+    back = " ".join(_nt(p) for p in sorted(inverse))
+    for scope in scopes:
+        for r in store.oxigraph.query(
+                "SELECT ?g (GROUP_CONCAT(IF(isIRI(?n), STR(?n), \"\"); separator=\" \") AS ?ns) "
+                "(SUM(IF(isBlank(?n), 1, 0)) AS ?b) WHERE { { SELECT DISTINCT ?g ?n WHERE { "
+                f"{scope} GRAPH ?g {{ ?n ?p ?o }} }} }} }} GROUP BY ?g"):
             entry = out.setdefault(r["g"].value, {"n": set(), "t": set(), "b": False})
-            n = r["n"]
-            if isinstance(n, ox.BlankNode):
-                entry["b"] = True
-            else:
-                entry["n"].add(n.value)
-        for r in store.oxigraph.query(f"SELECT ?g ?s ?c WHERE {{ {scope} GRAPH ?g {{ ?s a ?c }} }}"):
-            if isinstance(r["s"], ox.NamedNode):
-                out[r["g"].value]["t"].add((r["s"].value, r["c"].value))
+            entry["n"].update(n for n in r["ns"].value.split(" ") if n)
+            entry["b"] = entry["b"] or int(r["b"].value) > 0
+        for r in store.oxigraph.query(
+                "SELECT ?g (GROUP_CONCAT(CONCAT(STR(?s), \" \", STR(?c)); separator=\" \") AS ?ts) WHERE { "
+                f"{scope} GRAPH ?g {{ ?s a ?c }} FILTER(isIRI(?s) && isIRI(?c)) }} GROUP BY ?g"):
+            parts = r["ts"].value.split(" ")
+            out.setdefault(r["g"].value, {"n": set(), "t": set(), "b": False})["t"].update(zip(parts[::2], parts[1::2]))
+        if back:
+            for r in store.oxigraph.query(f"SELECT DISTINCT ?g ?o WHERE {{ {scope} VALUES ?p {{ {back} }} GRAPH ?g {{ ?s ?p ?o }} }}"):
+                entry = out.setdefault(r["g"].value, {"n": set(), "t": set(), "b": False})
+                if isinstance(r["o"], ox.NamedNode):
+                    entry["n"].add(r["o"].value)
+                elif isinstance(r["o"], ox.BlankNode):
+                    entry["b"] = True
+    return out
+
+
+def typing_from_reads(reads: dict[str, dict]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for g, r in reads.items():
+        for node, _ in r["t"]:
+            out[node].add(g)
     return out
 
 
@@ -162,8 +217,12 @@ def cached_verdicts(store) -> dict[str, tuple[str, list[Finding]]]:
     meta = ox.NamedNode(str(store.iris.meta_graph))
     kp, rp = ox.NamedNode(str(FG.validationKey)), ox.NamedNode(str(FG.validationReport))
     rows = store.oxigraph.query(f"SELECT ?g ?k ?r WHERE {{ GRAPH {meta} {{ ?g {kp} ?k ; {rp} ?r }} }}")
-    return {r["g"].value.removesuffix(VERDICT): (r["k"].value, [Finding(**f) for f in json.loads(r["r"].value)])
-            for r in rows if r["g"].value.endswith(VERDICT)}
+    out = {}
+    for r in rows:
+        g, key = r["g"].value, r["k"].value
+        if g.endswith(VERDICT):  # a verdict of the pySHACL path is not parsed: it is not reused
+            out[g.removesuffix(VERDICT)] = (key, [Finding(*f) for f in json.loads(r["r"].value)] if key.startswith(KEY_PREFIX) else [])
+    return out
 
 
 def cached_reads(store, graphs: Iterable[str]) -> dict[str, dict]:
@@ -196,7 +255,8 @@ def remember(store, verdicts: dict[str, tuple[str, list[Finding]]], reads: dict[
                 old += store.oxigraph.quads_for_pattern(v, rd, None, meta)
             if graph in verdicts:
                 key, found = verdicts[graph]
-                report = json.dumps([f.__dict__ for f in found], sort_keys=True)
+                report = json.dumps([[f.focus, f.shape, f.path, f.constraint, f.value, f.message, f.graph] for f in found],
+                                    separators=(",", ":"))
                 new += [ox.Quad(v, kp, ox.Literal(key), meta), ox.Quad(v, rp, ox.Literal(report), meta)]
             if graph in reads:
                 new.append(ox.Quad(v, rd, ox.Literal(_pack(reads[graph])), meta))
@@ -219,7 +279,7 @@ def validate_compiled(store, *, use_cache: bool = True, shapes_file: Path = SHAP
     digest = hashlib.sha256(json.dumps(sorted((k, sorted(v)) for k, v in hierarchy.items())).encode()).hexdigest()
     key = KEY_PREFIX + hashlib.sha256(f"{shapes_key(shapes_file)}\x00{digest}".encode()).hexdigest()
     graphs = store.data_graphs()
-    keys = {g: KEY_PREFIX + k for g, k in _graph_keys(store, key, graphs).items()}
+    keys = {g: KEY_PREFIX + k for g, k in graph_keys(store, key, graphs).items()}
     meta = str(store.iris.meta_graph)
     state = KEY_PREFIX + hashlib.sha256("".join(f"{g}\x00{keys[g]}\n" for g in graphs).encode("utf-8")).hexdigest()
     keys[meta] = state  # findings about nodes no data graph types are kept under the bookkeeping graph
@@ -230,7 +290,7 @@ def validate_compiled(store, *, use_cache: bool = True, shapes_file: Path = SHAP
     out = StoreValidation(graphs=len(graphs), engine="sparql")
     if cached and cached.get(meta, ("",))[0] == state and all(cached.get(g, ("",))[0] == keys[g] for g in graphs):
         out.cached = len(graphs)
-        out.findings = sorted(f for g in [*graphs, meta] for f in cached.get(g, ("", []))[1])
+        out.findings = sorted((f for g in [*graphs, meta] for f in cached.get(g, ("", []))[1]), key=_order)
         return out
 
     changed = [g for g in graphs if cached.get(g, ("",))[0] != keys[g]]
@@ -240,13 +300,17 @@ def validate_compiled(store, *, use_cache: bool = True, shapes_file: Path = SHAP
     focus: set[str] | None = None
     if cached and len(changed) <= max(20, COLD_SHARE * len(graphs)):
         old = cached_reads(store, changed + gone)
-        reads = graph_reads(store, changed)
+        reads = graph_reads(store, changed, compiled.reads.inverse)
         if not any(g in cached and g not in old for g in changed + gone):  # else: not known what they stated
             focus = affected(store, compiled, graphs_read, old, reads)
     if focus is None:  # cold: everything
-        reads = graph_reads(store, None) if use_cache else {}
+        reads = graph_reads(store, None, compiled.reads.inverse)
         found = run_checks(store, compiled, graphs_read)
-        by_graph = typing_graphs(store, {f.focus for f in found})
+        by_graph = typing_from_reads(reads)
+        if any(r["b"] for r in reads.values()):  # typed blank nodes: ask the engine
+            by_graph = typing_graphs(store, None)
+        if not use_cache:
+            reads = {}
         fresh: dict[str, list[Finding]] = defaultdict(list)
         for f in found:
             for g in sorted(by_graph.get(f.focus, ())) or [meta]:
@@ -264,13 +328,13 @@ def validate_compiled(store, *, use_cache: bool = True, shapes_file: Path = SHAP
         touched = set(changed) | {g for gs in by_graph.values() for g in gs} | {meta}
         for g in touched:
             kept = [f for f in cached.get(g, ("", []))[1] if f.focus not in focus]
-            verdicts[g] = (keys[g], sorted(kept + fresh.get(g, [])))
+            verdicts[g] = (keys[g], sorted(kept + fresh.get(g, []), key=_order))
         out.checked = len(touched - {meta})
         out.focus_nodes = len(focus)
     out.cached = len(graphs) - out.checked
     for g in [*graphs, meta]:
         out.findings += verdicts[g][1] if g in verdicts else cached.get(g, ("", []))[1]
-    out.findings.sort()
+    out.findings.sort(key=_order)
     if on_progress is not None:
         on_progress(out.checked)
     if use_cache:

@@ -78,7 +78,7 @@ def _cached(store) -> dict[str, tuple[str, list[Finding]]]:
     kp, rp = ox.NamedNode(str(FG.validationKey)), ox.NamedNode(str(FG.validationReport))
     rows = store.query(f"SELECT ?g ?k ?r WHERE {{ GRAPH {meta} {{ ?g {kp} ?k ; {rp} ?r }} }}", union=False)
     return {r["g"].value.removesuffix(VERDICT): (r["k"].value, [Finding(**f) for f in json.loads(r["r"].value)])
-            for r in rows if r["g"].value.endswith(VERDICT)}
+            for r in rows if r["g"].value.endswith(VERDICT) and not r["k"].value.startswith("sparql-")}
 
 
 def _remember(store, verdicts: dict[str, tuple[str, list[Finding]]], gone: Iterable[str]) -> None:
