@@ -9,7 +9,8 @@ Then runs, each as its own process, with its wall time and peak memory (``ru_max
 * ``filmgraph export`` to Turtle and N-Quads, beside raw pyoxigraph dumping the same data
   (``Store.dump``: the default graph's triples as Turtle, unsorted; every quad as N-Quads; and
   the issue's baseline, the union of the graphs as Turtle through ``pyoxigraph.serialize``);
-* ``filmgraph stats``; ``filmgraph validate`` cold, again unchanged, and after one review changed;
+* ``filmgraph stats``; ``filmgraph validate`` cold, again unchanged, and after one review changed
+  (the shapes compiled to SPARQL; its CPU seconds too, which a shared machine's load changes less);
 * ``filmgraph view`` of the whole graph (the default node budget, 1,500).
 
     python benchmarks/bench_store.py --triples 1000000 --workers 2
@@ -46,7 +47,8 @@ import os, subprocess, sys, time
 t = time.perf_counter()
 proc = subprocess.Popen(sys.argv[1:])
 _, status, usage = os.wait4(proc.pid, 0)
-print(f"@@ {time.perf_counter() - t:.3f} {usage.ru_maxrss / 1024:.1f} {os.waitstatus_to_exitcode(status)}")
+print(f"@@ {time.perf_counter() - t:.3f} {usage.ru_maxrss / 1024:.1f} {os.waitstatus_to_exitcode(status)} "
+      f"{usage.ru_utime + usage.ru_stime:.3f}")
 """
 
 
@@ -55,9 +57,10 @@ def run(argv: list[str], label: str) -> tuple[float, float, str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     done = subprocess.run([sys.executable, "-c", MEASURE, *argv], capture_output=True, text=True, env=env)
     lines = (done.stdout + done.stderr).strip().splitlines()
-    seconds, mb, code = next(line for line in lines if line.startswith("@@ ")).split()[1:]
+    seconds, mb, code, cpu = next(line for line in lines if line.startswith("@@ ")).split()[1:]
     tail = next((line for line in reversed(lines) if not line.startswith("@@ ")), "")
-    print(f"  {label}: {float(seconds):.2f} s, {float(mb):.0f} MB (exit {code}) {tail[:150]}", file=sys.stderr, flush=True)
+    print(f"  {label}: {float(seconds):.2f} s, {float(cpu):.2f} CPU s, {float(mb):.0f} MB (exit {code}) {tail[:150]}",
+          file=sys.stderr, flush=True)
     return float(seconds), float(mb), tail
 
 

@@ -153,6 +153,8 @@ def _with_remote(app: App, endpoint, update_url, graph_store, user, password) ->
 @click.option("--export", "export_path", type=click.Path(path_type=Path), help="Also export the store to this file.")
 @click.option("--format", "export_format", help="Format of --export (default: from its extension, else Turtle).")
 @click.option("--stats", "show_stats", is_flag=True, help="Print the store's counts when done.")
+@click.option("--validate", "validate_after", is_flag=True,
+              help="Check the store against the SHACL shapes when done (as `validate`; exit code 1 if it does not conform).")
 @click.option("--force", is_flag=True, help="Rebuild reviews even when unchanged.")
 @click.option("--link", "link_mode", type=click.Choice(["offline", "online", "off"]),
               help="Link to Wikidata after building [default: setting link_on_build, 'offline': "
@@ -164,8 +166,8 @@ def _with_remote(app: App, endpoint, update_url, graph_store, user, password) ->
 @_remote_options
 @pass_app
 def build(app: App, paths: tuple[str, ...], urls_file: Path | None, columns: str | None, export_path: Path | None, export_format: str | None,
-          show_stats: bool, force: bool, link_mode: str | None, no_text: bool, workers: int | None,
-          target: str | None, endpoint=None, update_url=None, graph_store=None, user=None, password=None) -> None:
+          show_stats: bool, validate_after: bool, force: bool, link_mode: str | None, no_text: bool,
+          workers: int | None, target: str | None, endpoint=None, update_url=None, graph_store=None, user=None, password=None) -> None:
     """Read reviews (files, directories, URLs, or - for stdin) into the store.
 
     Reviews can be plain text (*.txt), Markdown (*.md), web pages (*.html, or http(s) URLs,
@@ -178,6 +180,7 @@ def build(app: App, paths: tuple[str, ...], urls_file: Path | None, columns: str
     Examples:
       filmgraph build data/reviews
       filmgraph build data/reviews/hero-2002.txt --export out/hero.ttl --stats
+      filmgraph build data/reviews --validate
       filmgraph build data/reviews --no-text
       cat data/reviews/hero-2002.txt | filmgraph build -
       filmgraph build data/inputs/the-story-of-qiu-ju-1992.html
@@ -201,8 +204,8 @@ def build(app: App, paths: tuple[str, ...], urls_file: Path | None, columns: str
     total = _count_inputs(paths, REVIEW_SUFFIXES)
     link_mode = _link_mode(link_mode or app.settings.link_on_build)
     remote = target is not None and _is_url(target)
-    if remote and (export_path is not None or show_stats):
-        raise click.UsageError("--export and --stats need a local store; query a remote one with SPARQL")
+    if remote and (export_path is not None or show_stats or validate_after):
+        raise click.UsageError("--export, --stats and --validate need a local store; query a remote one with SPARQL")
     if target is not None and not remote:
         app.settings = app.settings.replace(store_path=Path(target))
     with (_remote_store(app, target) if remote else app.store()) as store, \
@@ -254,7 +257,8 @@ def build(app: App, paths: tuple[str, ...], urls_file: Path | None, columns: str
             _do_export(app, store, export_path, export_format, include_ontology=False)
         if show_stats:
             _print_stats(store, as_json=False)
-    if not report.ok:
+        conforms = _validate_store(app, store, workers=app.settings.workers) if validate_after else True
+    if not report.ok or not conforms:
         sys.exit(EXIT_PROBLEM)
 
 
@@ -377,27 +381,32 @@ def _print_stats(store, as_json: bool) -> None:
 @main.command()
 @click.argument("file", required=False, type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--report", "report_path", type=click.Path(path_type=Path), help="Write the SHACL report (Turtle) here.")
-@click.option("--workers", type=click.IntRange(min=1), help="Processes for checking a store [default: 1].")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes for the pySHACL engine [default: 1].")
 @click.option("--full", is_flag=True, help="Check every graph again, ignoring the cached verdicts.")
+@click.option("--engine", type=click.Choice(["auto", "sparql", "pyshacl"]), default="auto", show_default=True,
+              help="How to check a store: the shapes compiled to SPARQL, or pySHACL one graph at a time "
+                   "(auto: SPARQL unless the shapes use SHACL it does not translate).")
 @pass_app
-def validate(app: App, file: Path | None, report_path: Path | None, workers: int | None, full: bool) -> None:
+def validate(app: App, file: Path | None, report_path: Path | None, workers: int | None, full: bool, engine: str) -> None:
     """Check the store (or an RDF FILE) against ontology/shapes.ttl with SHACL.
 
-    A store is checked one graph at a time, each with what the whole store says about the nodes
-    it types; verdicts are cached in the store, so the next run re-checks only what changed.
-    Exit code 0: conforms; 1: does not conform (the report says why); 2: could not run.
+    A store is checked by the shapes compiled to SPARQL queries over the whole store (pySHACL for
+    shapes the compiler does not translate, one graph at a time); verdicts are cached in the
+    store, so the next run re-checks only the nodes a change may have touched. A FILE is checked
+    with pySHACL. Exit code 0: conforms; 1: does not conform (the report says why); 2: could not run.
 
     \b
     Examples:
       filmgraph validate
-      filmgraph validate --workers 2 --full
+      filmgraph validate --full --report out/shacl-report.ttl
+      filmgraph validate --engine pyshacl --workers 2
       filmgraph validate out/filmgraph.ttl --report out/shacl-report.ttl
     """
     from rdflib import Graph
 
     from .errors import StoreError, ValidationSetupError
     from .export import atomic_write
-    from .validate import validate_graph, validate_store
+    from .validate import validate_graph
 
     if file is None:
         try:  # writable, to keep the verdicts (a missing store is an error, not created here)
@@ -405,16 +414,9 @@ def validate(app: App, file: Path | None, report_path: Path | None, workers: int
         except StoreError:
             store = app.store(read_only=True)  # another process has it: check without caching
         with store:
-            checked = validate_store(store, workers=workers or app.settings.workers, use_cache=not full)
-        if report_path is not None:
-            with atomic_write(report_path) as fh:
-                fh.write(checked.results_graph().serialize(format="turtle").encode("utf-8"))
-        reused = f" ({checked.cached} unchanged, from the cache)" if checked.cached else ""
-        if checked.conforms:
-            app.say(f"conforms: {checked.graphs} graphs, {checked.checked} checked{reused}, against the SHACL shapes")
-            sys.exit(EXIT_OK)
-        click.echo(checked.text(), nl=False)
-        sys.exit(EXIT_PROBLEM)
+            ok = _validate_store(app, store, workers=workers or app.settings.workers, full=full, engine=engine,
+                                 report_path=report_path)
+        sys.exit(EXIT_OK if ok else EXIT_PROBLEM)
     try:
         data = Graph().parse(file)
     except Exception as exc:
@@ -428,6 +430,27 @@ def validate(app: App, file: Path | None, report_path: Path | None, workers: int
         sys.exit(EXIT_OK)
     click.echo(result.text)
     sys.exit(EXIT_PROBLEM)
+
+
+def _validate_store(app: App, store, *, workers: int, full: bool = False, engine: str = "auto",
+                    report_path: Path | None = None) -> bool:
+    """Validate a store, say what was found (and which engine ran, if not the compiled shapes); True if it conforms."""
+    from .export import atomic_write
+    from .validate import validate_store
+
+    checked = validate_store(store, workers=workers, use_cache=not full, engine=engine)
+    if checked.fallback:
+        click.echo(f"filmgraph: warning: validating with pySHACL: {checked.fallback}, which the SPARQL "
+                   "compiler does not translate", err=True)
+    if report_path is not None:
+        with atomic_write(report_path) as fh:
+            fh.write(checked.results_graph().serialize(format="turtle").encode("utf-8"))
+    reused = f" ({checked.cached} unchanged, from the cache)" if checked.cached else ""
+    if checked.conforms:
+        app.say(f"conforms: {checked.graphs} graphs, {checked.checked} checked{reused}, against the SHACL shapes")
+        return True
+    click.echo(checked.text(), nl=False)
+    return False
 
 
 def _parse_problem(exc: Exception) -> str:

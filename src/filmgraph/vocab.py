@@ -71,6 +71,7 @@ class FG(DefinedNamespace):
     tripleCount: URIRef
     validationKey: URIRef
     validationReport: URIRef
+    validationReads: URIRef
     # --- Wikidata links (issue 4) ---
     Link: URIRef
     linkSubject: URIRef
