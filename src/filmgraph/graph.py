@@ -37,12 +37,28 @@ def review_id(review: Review) -> str:
     """
     if review.title:
         rid = slugify(review.title) + (f"-{review.year}" if review.year else "")
-        return rid + (f"-by-{slugify(review.reviewer)}" if review.reviewer else "")
+        if review.reviewer:
+            return rid + f"-by-{slugify(review.reviewer)}"
+        if review.url:
+            # no reviewer named: two pages reviewing one film are still two reviews
+            return rid + f"-from-{_page_key(review.url)}"
+        return rid
     from pathlib import PurePath
 
     if review.source.startswith("<"):
         return f"text-{review.sha256[:12]}"
     return slugify(PurePath(review.source).stem)
+
+
+def _page_key(url: str) -> str:
+    """``https://www.empireonline.com/movies/x/review/`` -> ``empireonline-com-3f2a9c``: the site,
+    readable, and a digest of the whole address, so two pages of one site stay apart."""
+    import hashlib
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or "page"
+    host = host.removeprefix("www.")
+    return f"{slugify(host)}-{hashlib.sha256(url.strip().encode('utf-8')).hexdigest()[:6]}"
 
 
 def film_iri(review: Review, iris: Iris, rid: str | None = None) -> URIRef | None:

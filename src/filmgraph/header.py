@@ -152,6 +152,9 @@ def uncoloned_field(line: str) -> tuple[str, str] | None:
         value = m.group("svalue")
         if len(value.split()) > 10 or re.search(r"\b(?:is|was|has|had|are|were|who|that)\b", value):
             return None
+        if not value[:1].isupper() and not ord(value[:1]) > 0x2e80 or known_field(value) \
+                or all(known_field(w) for w in value.split()):
+            return None  # "Cast and crew", "Director Language": labels, not a label and its value
         return FIELD_LABELS.get(norm_label(m.group("short"))), value
     field = FIELD_LABELS.get(norm_label(m.group("label")))
     label = norm_label(m.group("label"))

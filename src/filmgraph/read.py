@@ -372,8 +372,8 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
                 body = sections["body"]
                 while body and not body[-1].strip():
                     body.pop()
-                if body and header.heading_like(body[-1]):
-                    title_line = body.pop().strip()
+                if body and header.heading_like(body[-1]) and header.title_candidate(body[-1]):
+                    title_line = body.pop().strip()  # (not a runtime or a date line above it)
             continue
         if current_section is None:
             # In the header.

@@ -12,12 +12,15 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Review
-from .film_people import cast_cue, director_cue, performance_sentence, possessive_owner
+from .film_people import cast_cue, director_cue, performance_sentence, possessive_owner, reference_cue
 from .gazetteer import KnownFacts, person_key, title_key
 from .subject import choose as choose_subject, rank as rank_subject
+from .title_repair import complete_titles, page_titles, url_phrases
 from .types import (CastRole, Comparison, Event, Evidence, ExtractionResult, Mention, PersonRole, Subject, Work)
 
 _POSS = re.compile(r"[’']s?$")
+#: a pronoun or a lone letter or two is never a work's title (``I`` tagged as a work of art)
+_NOT_A_WORK = re.compile(r"(?i:i|we|he|she|it|you|they|me|us|him|her|them|this|that)|\w{1,2}")
 
 
 @dataclass
@@ -85,7 +88,11 @@ def _propagate_titles(sections: list[SectionFacts]) -> None:
 
 
 _TITLES = re.compile(r"^(?:cinematographer|director|filmmaker|producer|composer|actor|actress|writer|"
-                     r"screenwriter|novelist|author|star|co-star|newcomer|veteran)\s+", re.IGNORECASE)
+                     r"screenwriter|novelist|author|star|co-star|newcomer|veteran|starring|stars|co-starring|"
+                     r"featuring|language|cast|directed by|written by|written and directed by)\s+", re.IGNORECASE)
+#: header words a flattened table leaves after a name (``Tianyuan Huang Theatre Release``)
+_TRAILING_LABELS = re.compile(r"(?:\s+(?:theatre|theater|release|released|date|runtime|genre|genres|language|"
+                              r"country|rating|spotlight|trailer|poster|gallery))+$", re.IGNORECASE)
 
 
 def _late_comparisons(sections: list[SectionFacts], titles: list[str]) -> None:
@@ -177,8 +184,14 @@ def clean_name(text: str) -> str:
     """``Zhang Yimou’s`` -> ``Zhang Yimou``; ``Cinematographer Zhao Xiaoding`` -> ``Zhao Xiaoding``."""
     text = " ".join(text.split())
     text = _POSS.sub("", text).strip(" ,;:()“”\"")
-    stripped = _TITLES.sub("", text)
+    text = re.split(r"\s*[?!|]", text, maxsplit=1)[0]  # "Zhang Yimou? Really?"
+    stripped = _TRAILING_LABELS.sub("", _TITLES.sub("", text))
     return stripped if stripped and stripped[:1].isupper() else text
+
+
+def _same_or_short_form(title: str, film_title: str) -> bool:
+    words, film = title.split(), film_title.split()
+    return title == film_title or len(words) >= 2 and film[:len(words)] == words
 
 
 def _norm(text: str) -> str:
@@ -233,6 +246,9 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     if _add_set_apart_titles(sections, names, facts or KnownFacts()):
         text_names = [clean_name(f.text[s:e]) for f in sections for s, e in f.persons]
         names = _Names(review, text_names, known_people or set())
+
+    # clipped titles ("The Road" of "The Road Home") grow to a title the page or the snapshot knows
+    complete_titles(sections, (facts or KnownFacts()).titles | page_titles(sections, review.headings, url_phrases(review)))
 
     # --- cast roles ---------------------------------------------------------------------------
     roles: dict[tuple[str, str], CastRole] = {}
@@ -294,7 +310,8 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     for f in sections:
         for s, e, attrs in f.works:
             title = clean_name(f.text[s:e])
-            if not title or names.resolve(title) in names.full or _norm(title) in characters:
+            if not title or names.resolve(title) in names.full or _norm(title) in characters \
+                    or _NOT_A_WORK.fullmatch(title):
                 continue
             work_mentions.append((f, s, e, title, attrs))
     # The film it reviews: a review with no title (free text, or a header without a title line)
@@ -306,9 +323,9 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     film_title = _norm(review.title).removeprefix("the ") if review.title else None
     for f, s, e, title, attrs in work_mentions:
         kind = attrs.get("kind") or "film"
-        if film_title and _norm(title).removeprefix("the ") == film_title and kind == "film" \
-                and attrs.get("year") in (None, review.year):
-            continue  # the reviewed film itself
+        if film_title and kind == "film" and attrs.get("year") in (None, review.year) \
+                and _same_or_short_form(_norm(title).removeprefix("the "), film_title):
+            continue  # the reviewed film itself (or its short form: "Crouching Tiger")
         key = f"{_norm(title)}|{kind}" if film_title and _norm(title).removeprefix("the ") == film_title else _norm(title)
         w = works.setdefault(key, {"title": title, "kind": kind, "year": None, "maker": None, "evidence": []})
         if attrs.get("year") and not w["year"]:
@@ -446,6 +463,14 @@ def _text_directors(review: Review, sections: list[SectionFacts], work_mentions,
             add(who, 3.0)
         else:
             other_makers.add(who)
+    # the known directors of the other works the review names made those, not this one
+    # (``Ang Lee ... (in Crouching Tiger, Hidden Dragon), but Zhang Yimou ...``)
+    other_known = set()
+    for f, s, e, title, attrs in work_mentions:
+        if _norm(title).removeprefix("the ") != key.removeprefix("the "):
+            other_known |= facts.film_directors.get(title_key(title), frozenset())
+    other_known -= known_for_film
+    referenced: set[str] = set()
     seen: dict[str, int] = {}
     for f in sections:
         for s, e in f.persons:
@@ -459,8 +484,11 @@ def _text_directors(review: Review, sections: list[SectionFacts], work_mentions,
                 elif k in facts.directors:
                     add(name, 1.5)
             seen[name] = seen.get(name, 0) + 1
+            if reference_cue(f.text, s):
+                referenced.add(name)
             if _MAKING_VERB.match(f.text[e:e + 40]) or _POSSESSIVE_NOUN.match(f.text[e:e + 30]):
                 add(name, 1.0)
+    other_makers |= {n for n in seen if person_key(n) in other_known and n not in said_director}
     known_here = [n for n in seen if person_key(n) in facts.directors and n not in other_makers]
     if len(known_here) == 1:
         add(known_here[0], 1.0)  # the one film director the review names, outside other films' credits
@@ -470,6 +498,8 @@ def _text_directors(review: Review, sections: list[SectionFacts], work_mentions,
     for name in list(scores):
         if name in other_makers and name not in said_director:
             scores[name] -= 2.0
+        if name in referenced and name not in said_director:
+            scores[name] -= 2.0  # named as a point of comparison
         if name in actors or name in review.cast or name == review.reviewer:
             scores[name] -= 3.0
     chosen = [n for n, v in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])) if v >= 2.5]

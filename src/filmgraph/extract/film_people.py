@@ -26,7 +26,16 @@ _NOT_DIRECTOR_BEFORE = re.compile(
 _DIRECTOR_AFTER = re.compile(
     r"^(?:[’']s?\s+(?:(?:brand[- ])?new|latest|newest|recent|current|upcoming|last)\s+(?:film|movie|feature|work|"
     r"effort|offering|outing|epic|picture|project)|-directed\b|\s*,?\s+(?:who\s+)?(?:directs|directed|helms|helmed)\b"
-    r"|\s*\(\s*director\s*\)|\s*,\s+(?:the|its)\s+(?:film[’']s\s+)?director\b)", re.IGNORECASE)
+    r"|\s*\(\s*director\s*\)|\s*,\s+(?:the|its)\s+(?:film[’']s\s+)?director\b"
+    r"|\s*,\s+(?:the|a|an|its)\s+(?:[\w-]+\s+){0,4}?(?:director|filmmaker|film-maker|auteur|helmer)\b(?!\s+of\s+photography))",
+    re.IGNORECASE)
+#: words right before a name that make it a point of comparison, not the film's maker
+#: (``in the same light as Woody Allen``, ``a la Wong Kar-wai``, ``more than Ang Lee``)
+_REFERENCE_BEFORE = re.compile(
+    r"\b(?:like|unlike|than|as|à la|a la|vein of|shades of|reminiscent of|echoes of|compared (?:to|with)|"
+    r"comparisons? (?:to|with)|school of|heirs? (?:to|of)|disciples? of|in the manner of|style of|"
+    r"(?:the\s+)?(?:chinese|korean|japanese|asian|hong kong|taiwanese)\s+(?:equivalent|answer|version)\s+(?:of|to))\s*$",
+    re.IGNORECASE)
 _CAST_BEFORE = re.compile(
     r"(?:\bstarring|\bstars|\bco-?starring|\bfeaturing|\bactor|\bactress|\bactors|\bactresses|\bplayed\s+by|"
     r"\bportrayed\s+by|\bco-?star|\bleads?|\blead\s+actor|\blead\s+actress|\bnewcomer|\bheroine|\bhero|"
@@ -79,3 +88,8 @@ def cast_cue(text: str, start: int, end: int, sentence: str) -> str | None:
 def performance_sentence(sentence: str) -> bool:
     """A sentence about acting (``performance``, ``plays``, ``role``): its names are likely cast."""
     return bool(_PERFORMANCE_SENTENCE.search(sentence))
+
+
+def reference_cue(text: str, start: int) -> bool:
+    """Is the name at ``start`` named as a point of comparison (``the same light as Woody Allen``)?"""
+    return bool(_REFERENCE_BEFORE.search(text[max(0, start - 40):start]))

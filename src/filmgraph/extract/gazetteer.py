@@ -183,6 +183,8 @@ class KnownFacts:
     directors: frozenset[str] = frozenset()
     film_directors: dict[str, frozenset[str]] = field(default_factory=dict)
     film_cast: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: title keys of the snapshot's films and novels (two words or more): titles a clipped span may grow to
+    titles: frozenset[str] = frozenset()
 
 
 def title_key(title: str) -> str:
@@ -211,8 +213,9 @@ def facts_from_snapshot(snapshot) -> KnownFacts:
                     directors.update(names_of(d))
                 if c:
                     film_cast.setdefault(title_key(t), set()).update(names_of(c))
+    titles = frozenset(title_key(t) for t, kind in from_snapshot(snapshot) if kind in ("film", "novel"))
     return KnownFacts(frozenset(directors), {k: frozenset(v) for k, v in film_directors.items()},
-                      {k: frozenset(v) for k, v in film_cast.items()})
+                      {k: frozenset(v) for k, v in film_cast.items()}, titles)
 
 
 def bundled_facts(settings) -> KnownFacts:

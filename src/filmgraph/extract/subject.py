@@ -115,6 +115,7 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
             c.year = attrs["year"]
         if attrs.get("maker") and c.maker is None:
             c.maker = attrs["maker"]
+    _pool_parts(cands, texts)
     headings = [h for h in review.headings if h.strip()]
     for h in headings:
         hk = norm(re.sub(r"\s*[(\[].*?[)\]]\s*", " ", h))
@@ -195,6 +196,27 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
             c.add(1.0 if c.year == review.year else -2.0,
                   "the header's year" if c.year == review.year else f"a year ({c.year}) other than the header's")
     return sorted(cands.values(), key=lambda c: (-c.score, c.title))
+
+
+def _pool_parts(cands: dict[str, Candidate], texts: list[str]) -> None:
+    """A candidate that is part of a longer one is the same film: its words begin the longer title
+    (``Crouching Tiger`` for *Crouching Tiger, Hidden Dragon*), or the text never writes it outside
+    the longer title (``Gun`` of *A Woman, a Gun and a Noodle Shop*). Its mentions join the longer."""
+    text = "\n".join(texts)
+    for key in sorted(cands, key=len):
+        words = key.split()
+        longer = [k for k in cands if len(k) > len(key) and k != key and len(k.split()) > len(words)
+                  and re.search(rf"(?<!\w){re.escape(key)}(?!\w)", k)]
+        if not longer:
+            continue
+        target = max(longer, key=lambda k: (len(cands[k].mentions), len(k)))
+        short, long_ = cands[key].title, cands[target].title
+        prefix = target.split()[:len(words)] == words and len(words) >= 2
+        alone = [m for m in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text)
+                 if not any(n.start() <= m.start() and m.end() <= n.end()
+                            for n in re.finditer(re.escape(long_), text))]
+        if prefix or not alone:
+            cands[target].mentions.extend(cands.pop(key).mentions)
 
 
 def sections_of(work_mentions, review) -> list[str]:

@@ -1,0 +1,112 @@
+"""Work titles made whole: a span the NER clipped grows to the title the page or the snapshot knows.
+
+The small model often tags part of a title (``The Road`` of *The Road Home*, ``Wars`` of *Star
+Wars*, ``Crouching Tiger`` of *Crouching Tiger Hidden Dragon*, ``A Woman`` of *A Woman, a Gun and
+a Noodle Shop*). A part is a wrong work and, worse, a wrong reviewed film. Rather than patterns
+for each title, every work span is grown, a few words either way inside its sentence, to the
+longest text that is a *known* title: one the review itself sets apart elsewhere (quotes, headings,
+the page's address) or one of the bundled snapshot's films. A span inside another work span of the
+same section then goes: it is the same mention, read twice.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .gazetteer import title_key
+
+_WORD = re.compile(r"\w(?:[\w’'-]*\w)?")
+_BOUNDARY = re.compile(r"[.!?;\n()\[\]\"“”]")
+MAX_LEFT, MAX_RIGHT = 3, 6
+
+
+def _word_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _WORD.finditer(text, lo, hi)]
+
+
+def _window(text: str, s: int, e: int) -> tuple[int, int]:
+    """The stretch around a span that a title may cover: no sentence end, bracket or quote inside."""
+    lo = s
+    while lo > 0 and not _BOUNDARY.match(text[lo - 1]) and s - lo < 80:
+        lo -= 1
+    hi = e
+    while hi < len(text) and not _BOUNDARY.match(text[hi]) and hi - e < 120:
+        hi += 1
+    return lo, hi
+
+
+def grown_span(text: str, s: int, e: int, known: frozenset[str] | set[str]) -> tuple[int, int]:
+    """The longest ``(start, end)`` around ``text[s:e]`` whose words are a known title."""
+    lo, hi = _window(text, s, e)
+    words = _word_spans(text, lo, hi)
+    inside = [i for i, (a, b) in enumerate(words) if a >= s and b <= e]
+    if not inside:
+        return s, e
+    first, last = inside[0], inside[-1]
+    best = (s, e)
+    for left in range(first, max(-1, first - MAX_LEFT - 1), -1):
+        for right in range(last, min(len(words), last + MAX_RIGHT + 1)):
+            if left == first and right == last:
+                continue
+            a, b = words[left][0], words[right][1]
+            if b - a <= best[1] - best[0]:
+                continue
+            piece = text[a:b]
+            if not piece[:1].isupper() and not piece[:1].isdigit():
+                continue
+            if title_key(piece) in known:
+                best = (a, b)
+    return best
+
+
+def complete_titles(sections, known: frozenset[str] | set[str]) -> None:
+    """Grow each section's work spans to known titles, then drop spans inside another (in place)."""
+    for f in sections:
+        grown = []
+        for s, e, attrs in f.works:
+            a, b = grown_span(f.text, s, e, known)
+            if (a, b) != (s, e):
+                attrs = {**attrs, "grown_from": f.text[s:e]}
+            grown.append((a, b, attrs))
+        kept = []
+        for i, (s, e, attrs) in enumerate(grown):
+            if any(j != i and a <= s and e <= b and (b - a) > (e - s) for j, (a, b, _) in enumerate(grown)):
+                continue
+            if any((a, b) == (s, e) for a, b, _ in kept):
+                continue
+            kept.append((s, e, attrs))
+        f.works = kept
+
+
+def page_titles(sections, headings, url_phrases=()) -> set[str]:
+    """Title keys the page itself vouches for: works in quotes or from the title rules, the parts of
+    its headings, phrases of its address."""
+    from ..header import heading_parts
+
+    keys: set[str] = set()
+    for f in sections:
+        for s, e, attrs in f.works:
+            before = f.text[max(0, s - 1):s]
+            if before in ("\"", "“", "‘", "'", "*", "_") or attrs.get("extractor") == "filmgraph_title_rules":
+                if len(f.text[s:e].split()) >= 2:
+                    keys.add(title_key(f.text[s:e]))
+    for h in headings:
+        for part in heading_parts(h):
+            if len(part.split()) >= 2:
+                keys.add(title_key(part))
+    keys.update(title_key(p) for p in url_phrases if len(p.split()) >= 2)
+    keys.discard("")
+    return keys
+
+
+def url_phrases(review) -> list[str]:
+    """Runs of two to seven words of the page's address (or a saved page's file name):
+    ``/movies/the-road-home/2001`` vouches for "the road home"."""
+    from ..header import url_parts
+    from .subject import _file_address
+
+    address = review.url or _file_address(review.source)
+    if not address:
+        return []
+    words = [w for w in url_parts(address)[1].split() if w and not w.isdigit()]
+    return [" ".join(words[i:i + n]) for n in range(2, 8) for i in range(len(words) - n + 1)]
