@@ -124,3 +124,16 @@ def test_reviews_lists_and_remove_drops_a_review_by_id_or_file(run, sample_dir):
     assert json.loads(run("stats", "--json").stdout)["reviews"] == 8
     missing = run("remove", "no-such-review")
     assert missing.exit_code == 2 and "no review 'no-such-review' in the store" in missing.stderr
+
+
+def test_build_names_header_labels_it_does_not_know_and_keeps_them(run, tmp_path):
+    page = tmp_path / "hero.txt"
+    page.write_text("Hero (2002)\nDirector: Zhang Yimou\nFilming location: Jiuzhaigou\nGenre: Wuxia\n\n"
+                    "Jet Li plays Nameless, a warrior who tells the King of Qin a story.\n", encoding="utf-8")
+    result = run("build", str(page), "--no-text")
+    assert result.exit_code == 0
+    assert "header label(s) not understood, kept as fg:HeaderField: 'Filming location'" in result.output
+    assert "1 review(s) had header labels filmgraph does not know" in result.output
+    rows = run("query", "PREFIX fg: <https://w3id.org/filmgraph/ontology#> "
+                        "SELECT ?v WHERE { ?f fg:fieldLabel 'Filming location' ; fg:fieldValue ?v }", "--format", "csv")
+    assert "Jiuzhaigou" in rows.output

@@ -184,3 +184,114 @@ def test_the_reviewed_film_is_never_compared_to_itself(stage):
     refined, result = analyse(stage, "Shadow Review\n\nShadow recalls Kagemusha, and Shadow is all grey.")
     assert refined.title == "Shadow"
     assert {c.work for c in result.comparisons} == {"Kagemusha"}
+
+
+# --- second round: mechanisms measured on the enlarged page set ----------------------------------
+
+
+def test_a_clipped_title_grows_to_the_title_the_page_quotes(stage):
+    refined, result = analyse(stage, (
+        "SOURCE: https://example.org/movies/the-road-home/1999\n"
+        "Zhang Ziyi made her debut in \"The Road Home\", a love story told in flashback. "
+        "The Road Home follows a village girl who waits for the young teacher."))
+    assert refined.title == "The Road Home"
+    assert "The Road" not in {w.title for w in result.works}
+
+
+def test_a_short_form_of_the_title_counts_for_the_reviewed_film(stage):
+    refined, result = analyse(stage, (
+        "\"Crouching Tiger Hidden Dragon\" is Ang Lee's wuxia film about a stolen sword. "
+        "Crouching Tiger is not set in a real dynasty, but Crouching Tiger feels like one. "
+        "Michelle Yeoh and Chow Yun-fat play warriors who never speak their love."))
+    assert refined.title == "Crouching Tiger Hidden Dragon"
+    assert "Crouching Tiger" not in {w.title for w in result.works}
+
+
+def test_a_pronoun_is_never_a_work(stage):
+    _, result = analyse(stage, (
+        "Hero Review\n\nI saw Hero twice. I think Jet Li has never been better, and I was moved."))
+    assert "I" not in {w.title for w in result.works}
+
+
+def test_one_word_title_the_address_spells_and_the_text_capitalises_mid_sentence(stage):
+    refined, _ = analyse(stage, (
+        "SOURCE: https://example.org/writing/capsule-review-rashomon-1950\n"
+        "It is hard to watch Akira Kurosawa's study of perspective Rashomon without thinking of how many "
+        "films borrowed its structure. A woodcutter, a priest and a commoner shelter from the rain."))
+    assert refined.title == "Rashomon"
+    assert "Akira Kurosawa" in refined.directors
+
+
+def test_an_address_that_runs_the_words_together_names_the_film(stage):
+    refined, _ = analyse(stage, (
+        "SOURCE: https://example.org/quickreviews/f/farewellmyconcubine.q.html\n"
+        "Farewell, My Concubine\n\n"
+        "Chen Kaige's sweeping, intimate epic follows two Peking opera actors from their training "
+        "as boys to the Cultural Revolution. Leslie Cheung plays Dieyi."))
+    assert refined.title == "Farewell, My Concubine"
+    assert refined.directors == ("Chen Kaige",)
+
+
+def test_a_nationality_the_address_spells_is_not_the_film(stage):
+    refined, _ = analyse(stage, (
+        "SOURCE: https://example.org/1993/06/25/chinese-comedy-qiu-ju-wants-an-apology/\n"
+        "Gong Li plays a pregnant farmer's wife in \"The Story of Qiu Ju\", a Chinese comedy of "
+        "bureaucracy. The Story of Qiu Ju was shot partly with hidden cameras."))
+    assert refined.title == "The Story of Qiu Ju"
+
+
+def test_two_reviews_of_one_film_from_two_sites_are_two_reviews():
+    from filmgraph.graph import review_id
+
+    one = read_review(ReviewSource("a.txt", b"SOURCE: https://one.example/hero\nHero Review\n\nJet Li plays Nameless."))
+    two = read_review(ReviewSource("b.txt", b"SOURCE: https://two.example/hero\nHero Review\n\nJet Li plays Nameless."))
+    assert one.title == two.title == "Hero"
+    assert review_id(one) != review_id(two)
+    assert review_id(one).startswith("hero-from-one-example-")
+
+
+def test_the_known_maker_of_another_film_named_beside_it_is_not_the_director(stage):
+    refined, _ = analyse(stage, (
+        "House of Flying Daggers Review\n\n"
+        "Ang Lee thrilled Western audiences with the bamboo duel of Crouching Tiger, Hidden Dragon, but "
+        "Zhang Yimou, the second Chinese filmmaker to fill multiplexes with wuxia, goes further here."))
+    assert refined.directors == ("Zhang Yimou",)
+
+
+def test_a_filmmaker_named_as_a_point_of_comparison_is_not_the_director(stage):
+    refined, _ = analyse(stage, (
+        "The Road Home Review\n\n"
+        "I see Zhang Yimou in the same light as Woody Allen: Zhang Yimou made his best films with the woman "
+        "he loved. Zhang Yimou found Zhang Ziyi for this one."))
+    assert "Woody Allen" not in refined.directors
+    assert "Zhang Yimou" in refined.directors
+
+
+def test_an_x_film_names_its_director(stage):
+    refined, _ = analyse(stage, (
+        "Eat Drink Man Woman Review\n\n"
+        "He later won an Oscar for Brokeback Mountain, but as expected for an Ang Lee film, this early "
+        "family comedy is all about food and fathers."))
+    assert refined.directors == ("Ang Lee",)
+
+
+def test_label_words_around_a_name_are_not_part_of_it(stage):
+    refined, _ = analyse(stage, (
+        "Happy Times\n\nStarring Zhao Benshan as a retired worker who pretends to run a hotel. "
+        "Starring Dong Jie as the blind girl he takes in."))
+    assert not any(n.startswith("Starring") for n in refined.cast)
+
+
+def test_a_title_after_a_comparison_cue_is_a_work_and_a_comparison(stage):
+    _, result = analyse(stage, (
+        "A Better Tomorrow Review\n\n"
+        "John Woo's gangster film hasn't worn as well as The Killer, but Chow Yun-fat's swagger still works."))
+    assert "The Killer" in {w.title for w in result.works}
+    assert "The Killer" in {c.work for c in result.comparisons}
+
+
+def test_a_title_after_a_named_persons_possessive_is_a_work(stage):
+    _, result = analyse(stage, (
+        "Oasis Review\n\nLee Chang-dong follows his debut with a love story. In direct contrast to "
+        "Lee's Peppermint Candy, this film moves forward in time."))
+    assert "Peppermint Candy" in {w.title for w in result.works}

@@ -140,3 +140,67 @@ def test_site_navigation_share_and_trailer_lines_are_not_review_text():
              "Deng Chao plays a commander and his double in a kingdom of rain.\n\nWas this review helpful?")
     assert (r.title, r.year) == ("Shadow", 2018)
     assert r.body == "Deng Chao plays a commander and his double in a kingdom of rain."
+
+
+# --- layouts met on the second round of pages ----------------------------------------------------
+
+
+def test_a_runtime_line_above_a_credits_block_is_not_the_title():
+    r = read("SOURCE: https://example.org/film/house-of-flying-daggers\nHouse of Flying Daggers (15)\n\n"
+             "UK release:\n\nFri Dec 24, 2004\n\n119 mins\n\nDirected by Zhang Yimou\n\n"
+             "Two captains of the Tang court hunt the daughter of a rebel leader.")
+    assert r.title == "House of Flying Daggers"
+    assert r.title != "119 mins"
+
+
+def test_cast_and_crew_heading_is_not_a_cast_value():
+    r = read("Chungking Express Review\n\nCast and crew\n\nTwo lovesick policemen in Hong Kong, told in two halves.")
+    assert "and crew" not in r.cast
+
+
+def test_a_row_of_labels_is_not_a_label_and_its_value():
+    r = read("The Road Home\nDirector Language\nZhang Yimou Mandarin\n\nA son walks his father home to the village.")
+    assert not any("Language" in d for d in r.directors)
+
+
+def test_numbered_list_of_fields_keeps_the_title_and_every_field():
+    r = read("DVD review: Red Sorghum\n\nZhang Yimou's debut, set in a Shandong winery in the 1930s.\n\n"
+             "  1. Red Sorghum\n  2. Production year: 1987\n  3. Country: China\n  4. Runtime: 91 mins\n"
+             "  5. Directors: Zhang Yimou\n  6. Cast: Gong Li, Jiang Wen\n")
+    assert r.title == "Red Sorghum"
+    assert r.directors == ("Zhang Yimou",)
+    assert r.cast == ("Gong Li", "Jiang Wen")
+    assert r.runtime_minutes == 91
+
+
+def test_a_known_label_at_the_end_of_a_caption_line():
+    r = read("Kung Fu Hustle (2004) Kung Fu Hustle\n\nKung Fu Hustle posters Dir: Stephen Chow\n\n"
+             "A small-time crook wants to join the Axe Gang and finds a slum full of kung fu masters.")
+    assert (r.title, r.year) == ("Kung Fu Hustle", 2004)
+    assert r.directors == ("Stephen Chow",)
+
+
+def test_one_name_per_line_under_a_label_is_a_list_of_names():
+    r = read("The Big Lebowski (1998)\nDirectors: Joel Coen\nEthan Coen\nGenre: Comedy\n\n"
+             "A slacker in Los Angeles is mistaken for a millionaire of the same name.")
+    assert r.directors == ("Joel Coen", "Ethan Coen")
+
+
+def test_a_dated_heading_with_a_weekday_is_not_the_title():
+    r = read("Thursday, Dec. 18, 2003\n\nKill Bill, Vol. 1\n\n"
+             "Quentin Tarantino's homage to kung fu and yakuza films follows a bride out for revenge.")
+    assert "Thursday" not in (r.title or "")
+
+
+def test_title_with_its_own_possessive_is_kept_whole():
+    r = read("SOURCE: https://example.org/movies/movie-review-long-days-journey-into-night\n"
+             "Movie Review: Long Day's Journey Into Night\n\n"
+             "Bi Gan's second feature ends with an hour-long take in 3D, and Long Day's Journey Into Night earns it.")
+    assert r.title == "Long Day's Journey Into Night"
+
+
+def test_a_credits_line_that_opens_with_its_film_and_year():
+    r = read("Old Movie Notes\n\nToshiro Mifune\nRASHOMON (1950). Director: Akira Kurosawa.\n\n"
+             "A woodcutter and a priest shelter from the rain at a ruined gate and tell of a trial.")
+    assert (r.title.lower(), r.year) == ("rashomon", 1950)
+    assert r.directors == ("Akira Kurosawa",)

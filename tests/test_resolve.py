@@ -218,3 +218,144 @@ def test_an_iri_that_is_some_entity_s_own_never_gets_owl_same_as_elsewhere():
     assert work(r, "b", "Hero", maker="Zhang Yimou") == "film/hero-2002"
     assert work(r, "c", "Hero", maker="Jet Li") == "film/hero"  # another director: another film
     assert all(BASE + "film/hero" not in m.variants for m in r.merges)
+
+
+# --- context from the people a review names -------------------------------------------------------
+
+def test_the_other_order_is_one_person_when_someone_credited_with_one_is_named_beside_the_other():
+    riding = (W("Riding Alone for Thousands of Miles", "film", 2005, ("Zhang Yimou",), True),)
+    r = resolve([ReviewMentions("a", (P("Zhang Yimou", "director", ("Riding Alone for Thousands of Miles",)),
+                                      P("Ken Takakura", "cast", ("Riding Alone for Thousands of Miles",))), riding),
+                 # Japanese order, in a review whose film the text did not give, beside the director
+                 ReviewMentions("b", (P("Takakura Ken", "cast"), P("Zhang Yimou", "person")))], IRIS)
+    assert person(r, "b", "Takakura Ken") == person(r, "a", "Ken Takakura")
+    assert any("other order" in why and "Zhang Yimou" in why for m in r.merges for why in m.reasons)
+
+
+def test_two_actors_whose_names_are_each_other_reversed_stay_apart_without_a_shared_context():
+    # Keith David (The Thing) and David Keith (An Officer and a Gentleman) are two actors
+    r = resolve([ReviewMentions("a", (P("John Carpenter", "director", ("The Thing",)), P("Keith David", "cast", ("The Thing",))),
+                                (W("The Thing", "film", 1982, ("John Carpenter",), True),)),
+                 ReviewMentions("b", (P("Taylor Hackford", "director", ("An Officer and a Gentleman",)),
+                                      P("Richard Gere", "cast", ("An Officer and a Gentleman",)), P("David Keith", "person")),
+                                (W("An Officer and a Gentleman", "film", 1982, ("Taylor Hackford",), True),))], IRIS)
+    assert person(r, "a", "Keith David") == "person/keith-david"
+    assert person(r, "b", "David Keith") == "person/david-keith"
+    assert near(r, "person/david-keith", "person/keith-david")
+
+
+def test_a_short_name_with_no_film_of_its_review_is_the_longer_name_a_co_star_acts_with():
+    election = (W("Election", "film", 2005, ("Johnnie To",), True),)
+    credited = ReviewMentions("a", (P("Johnnie To", "director", ("Election",)), P("Simon Yam Tat-Wah", "cast", ("Election",)),
+                                    P("Tony Leung Ka-fai", "cast", ("Election",))), election)
+    r = resolve([credited, ReviewMentions("b", (P("Simon Yam", "cast"), P("Tony Ka Fai Leung", "person")))], IRIS)
+    assert person(r, "b", "Simon Yam") == "person/simon-yam-tat-wah"
+    assert any("acts with" in why for m in r.merges for why in m.reasons)
+    # the director of the film is no such evidence: the short name stays as written, and is reported
+    alone = resolve([credited, ReviewMentions("c", (P("Simon Yam", "cast"), P("Johnnie To", "person")))], IRIS)
+    assert person(alone, "c", "Simon Yam") == "person/simon-yam"
+    assert any("nothing there connects" in n.reason for n in near(alone, "person/simon-yam", "person/simon-yam-tat-wah"))
+
+
+def test_two_namesakes_are_told_apart_by_a_co_star_and_never_by_a_director():
+    # both Tony Leungs acted for Wong Kar-wai (Ashes of Time): his name says nothing about which
+    r = resolve([ReviewMentions("a", (P("Wong Kar-wai", "director", ("In the Mood for Love",)),
+                                      P("Tony Leung Chiu-wai", "cast", ("In the Mood for Love",)),
+                                      P("Maggie Cheung", "cast", ("In the Mood for Love",))),
+                                (W("In the Mood for Love", "film", 2000, ("Wong Kar-wai",), True),)),
+                 ReviewMentions("b", (P("Tony Leung Ka-fai", "cast", ("Election",)), P("Simon Yam", "cast", ("Election",))),
+                                (W("Election", "film", 2005, (), True),)),
+                 ReviewMentions("c", (P("Tony Leung", "person"), P("Maggie Cheung", "person"))),
+                 ReviewMentions("d", (P("Tony Leung", "person"), P("Wong Kar-wai", "person")))], IRIS)
+    assert person(r, "c", "Tony Leung") == "person/tony-leung-chiu-wai"
+    assert person(r, "d", "Tony Leung") == "person/tony-leung"
+    [miss] = near(r, "person/tony-leung", "person/tony-leung-ka-fai")
+    assert "could be any of" in miss.reason and miss.reviews == ("d",)
+
+
+def test_a_slip_is_named_by_the_spelling_with_a_known_family_name():
+    curse = (W("Curse of the Golden Flower", "film", 2006, ("Zhang Yimou",), True),)
+    r = resolve([ReviewMentions("a", (P("Liu Ye", "cast", ("Curse of the Golden Flower",)),), curse),
+                 # one review writing the slip three times counts once
+                 ReviewMentions("b", (P("Lie Ye", "cast", ("Curse of the Golden Flower",)), P("Lie Ye", "cast"),
+                                      P("Lie Ye", "actor", ("Curse of the Golden Flower",))), curse)], IRIS)
+    assert person(r, "b", "Lie Ye") == person(r, "a", "Liu Ye") == "person/liu-ye"
+
+
+def test_an_actor_read_as_the_director_of_a_yearless_film_does_not_split_it():
+    hero = ReviewMentions("a", (P("Zhang Yimou", "director", ("Hero",)), P("Zhang Ziyi", "cast", ("Hero",))),
+                          (W("Hero", "film", 2002, ("Zhang Yimou",), True),))
+    r = resolve([hero, ReviewMentions("b", (), (W("Hero", "film", None, ("Zhang Ziyi",)),)),
+                 # a prose director who acts in no film of that title may be right: Stephen Frears's Hero (1992)
+                 ReviewMentions("c", (), (W("Hero", "film", None, ("Stephen Frears",)),))], IRIS)
+    assert work(r, "b", "Hero", maker="Zhang Ziyi") == "film/hero-2002"
+    assert any("acts in it" in why for m in r.merges for why in m.reasons)
+    assert work(r, "c", "Hero", maker="Stephen Frears") == "film/hero"
+    # with two dated films of the title the reading decides nothing: Gong Li acts in Coming Home (2014)
+    two = resolve([ReviewMentions("a", (P("Gong Li", "cast", ("Coming Home",)),),
+                                  (W("Coming Home", "film", 2014, ("Zhang Yimou",), True),)),
+                   ReviewMentions("b", (), (W("Coming Home", "film", 1978, ("Hal Ashby",), True),)),
+                   ReviewMentions("c", (), (W("Coming Home", "film", None, ("Gong Li",)),))], IRIS)
+    assert work(two, "c", "Coming Home", maker="Gong Li") == "film/coming-home"
+
+
+def test_a_slip_about_no_one_film_needs_two_co_stars_of_the_other_spelling():
+    sorghum = ReviewMentions("a", (P("Jiang Wen", "cast", ("Red Sorghum",)), P("Gong Li", "cast", ("Red Sorghum",)),
+                                   P("Teng Rujun", "cast", ("Red Sorghum",))), (W("Red Sorghum", "film", 1987, (), True),))
+    two = resolve([sorghum, ReviewMentions("b", (P("Jiang Weng", "person"), P("Gong Li", "person"),
+                                                 P("Teng Rujun", "person")))], IRIS)
+    assert person(two, "b", "Jiang Weng") == person(two, "a", "Jiang Wen") == "person/jiang-wen"
+    assert any("act with" in why and "spelling slip" in why for m in two.merges for why in m.reasons)
+    one = resolve([sorghum, ReviewMentions("b", (P("Jiang Weng", "person"), P("Gong Li", "person")))], IRIS)
+    assert person(one, "b", "Jiang Weng") == "person/jiang-weng"  # one co-star is too little for a slip
+
+
+def test_context_from_co_stars_and_credits_does_not_depend_on_review_order():
+    reviews = [
+        ReviewMentions("riding", (P("Zhang Yimou", "director", ("Riding Alone for Thousands of Miles",)),
+                                  P("Ken Takakura", "cast", ("Riding Alone for Thousands of Miles",))),
+                       (W("Riding Alone for Thousands of Miles", "film", 2005, ("Zhang Yimou",), True),)),
+        ReviewMentions("takakura", (P("Takakura Ken", "cast"), P("Zhang Yimou", "person"))),
+        ReviewMentions("election", (P("Simon Yam Tat-Wah", "cast", ("Election",)), P("Tony Leung Ka-fai", "cast", ("Election",))),
+                       (W("Election", "film", 2005, ("Johnnie To",), True),)),
+        ReviewMentions("mood", (P("Tony Leung Chiu-wai", "cast", ("In the Mood for Love",)),
+                                P("Maggie Cheung", "cast", ("In the Mood for Love",))),
+                       (W("In the Mood for Love", "film", 2000, ("Wong Kar-wai",), True),)),
+        ReviewMentions("short", (P("Simon Yam", "cast"), P("Tony Ka Fai Leung", "person"), P("Tony Leung", "person"),
+                                 P("Maggie Cheung", "person"))),
+        ReviewMentions("hero", (P("Zhang Ziyi", "cast", ("Hero",)), P("Jet Li", "cast", ("Hero",)), P("Donnie Yen", "cast", ("Hero",))),
+                       (W("Hero", "film", 2002, ("Zhang Yimou",), True),)),
+        ReviewMentions("slip", (P("Zhan Ziyi", "person"), P("Jet Li", "person"), P("Donnie Yen", "person")),
+                       (W("Hero", "film", None, ("Zhang Ziyi",)),)),
+    ]
+    first = resolve(reviews, IRIS)
+    assert person(first, "takakura", "Takakura Ken") == person(first, "riding", "Ken Takakura")
+    assert person(first, "short", "Simon Yam") == "person/simon-yam-tat-wah"
+    assert person(first, "slip", "Zhan Ziyi") == "person/zhang-ziyi"
+    assert work(first, "slip", "Hero", maker="Zhang Ziyi") == "film/hero-2002"
+    for seed in range(5):
+        shuffled = list(reviews)
+        random.Random(seed).shuffle(shuffled)
+        again = resolve(shuffled, IRIS)
+        assert (again.people, again.works, again.merges, again.near_misses) == \
+            (first.people, first.works, first.merges, first.near_misses)
+
+
+def test_a_full_chinese_name_is_not_the_short_form_of_a_name_run_into_the_next_credit():
+    # To Live's credits: writers Yu Hua and Lu Wei, then Ge You in the cast; a reading that runs
+    # one line into the next gives "Lu Wei Ge", which is no longer form of Lu Wei
+    to_live = (W("To Live", "film", 1994, ("Zhang Yimou",), True),)
+    r = resolve([ReviewMentions("a", (P("Lu Wei Ge", "person"), P("Ge You", "cast", ("To Live",))), to_live),
+                 ReviewMentions("b", (P("Lu Wei", "person"),), to_live),
+                 ReviewMentions("c", (P("Simon Yam Tat-Wah", "cast", ("Election",)), P("Simon Yam", "person")))], IRIS)
+    assert person(r, "b", "Lu Wei") == "person/lu-wei"
+    assert person(r, "c", "Simon Yam") == "person/simon-yam-tat-wah"  # after an English first name it completes
+
+
+def test_two_spellings_of_one_co_star_count_once_for_a_slip():
+    sorghum = ReviewMentions("a", (P("Jiang Wen", "cast", ("Red Sorghum",)), P("Gong Li", "cast", ("Red Sorghum",))),
+                             (W("Red Sorghum", "film", 1987, (), True),))
+    r = resolve([sorghum, ReviewMentions("b", (P("Jiang Weng", "person"), P("Gong Li", "person"), P("Li Gong", "person")))],
+                IRIS)
+    assert person(r, "b", "Li Gong") == person(r, "b", "Gong Li")  # one actress, in two orders
+    assert person(r, "b", "Jiang Weng") == "person/jiang-weng"  # so one co-star, too little for a slip

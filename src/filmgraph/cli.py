@@ -231,6 +231,11 @@ def build(app: App, paths: tuple[str, ...], urls_file: Path | None, columns: str
             f"{report.count('skipped')} skipped, {report.count('failed') - folders} failed"
             + (f"; {folders} folder(s) unreadable or without reviews" if folders else "")
         )
+        unknown = sum(1 for o in report.outcomes if o.status in ("added", "replaced")
+                      and any(w.startswith("header label(s) not understood") for w in o.warnings))
+        if unknown:
+            app.say(f"{unknown} review(s) had header labels filmgraph does not know; they are kept as "
+                    "fg:HeaderField (see the warnings above, or query fg:fieldLabel)")
         if fetcher is not None:
             app.say(f"web pages: {fetcher.requests} HTTP request(s), {fetcher.cache_hits} read from the page cache")
         r = report.render

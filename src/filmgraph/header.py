@@ -101,7 +101,8 @@ _NAME = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|da|di|le|la))*"
 CREDIT_LINE = re.compile(
     rf"^\s*[•·*-]?\s*(?P<actor>{_NAME})\s+(?:as|\.{{2,}}|…+|–|—|-{{1,2}}|:)\s+(?P<character>(?:the\s+)?[A-Z][^.!?]{{0,50}}?)\s*$")
 #: ``Zhang Yimou (2004)``: the director and year under a title line
-DIRECTOR_YEAR = re.compile(rf"^\s*(?:dir(?:ected)?\.?\s*(?:by)?\s*:?\s*)?(?P<name>{_NAME})\s*[,(]\s*(?P<year>(?:18|19|20)\d\d)\s*\)?\s*$")
+DIRECTOR_YEAR = re.compile(rf"^\s*(?:dir(?:ected)?\.?\s*(?:by)?\s*:?\s*)?(?P<name>{_NAME})\s*[,(]\s*(?P<year>(?:18|19|20)\d\d)\s*\)?"
+                           r"(?:\s*,\s*[A-Z][\w .,/-]{1,40}?(?:\s*\([^()]{1,12}\))?)?\s*$")  # "Wong Kar-Wai, 2001, China (8.5*)"
 #: ``Review: Hero``, ``Hero Review``, ``Hero Movie Review``, ``Film review - Hero (2002)``
 _REVIEW_HEADING = re.compile(
     r"^\s*(?:(?:movie|film|dvd|blu-?ray)\s+)?review\s*[:\-–—|]\s*(?P<a>.+?)\s*$"
@@ -141,6 +142,30 @@ def is_junk(line: str) -> bool:
 
 def known_field(label: str) -> str | None:
     return FIELD_LABELS.get(norm_label(label))
+
+
+_TRAILING_FIELD = re.compile(r"(?:^|\s)(?P<label>[A-Z][A-Za-z]*(?:\s+[a-z]+)?)\s*:\s*(?P<value>[A-Z][^:]{1,80}?)\s*$")
+
+
+_REPEATED = re.compile(r"^(?P<title>.+?)\s*(?P<year>[(\[](?:18|19|20)\d\d[)\]])\s*(?P=title)\s*$")
+
+
+def without_repeat(line: str) -> str:
+    """``Kung Fu Hustle (2004) Kung Fu Hustle`` (a title, its year, the title again as an image's
+    caption) -> ``Kung Fu Hustle (2004)``."""
+    m = _REPEATED.match(line.strip())
+    return f"{m.group('title')} {m.group('year')}" if m else line
+
+
+def trailing_field(line: str) -> tuple[str, str] | None:
+    """A known label and its value at the end of a line of other words (image captions and the like:
+    ``Kung Fu Hustle posters Dir: Stephen Chow``)."""
+    m = _TRAILING_FIELD.search(line)
+    if not m or m.start() == 0:
+        return None
+    field = known_field(m.group("label")) or (_ABBREVIATED.get(m.group("label").lower())
+                                              if len(m.group("label")) >= 3 else None)
+    return (field, m.group("value")) if field in ("director", "cast", "writer", "runtime", "genre", "year") else None
 
 
 def uncoloned_field(line: str) -> tuple[str, str] | None:
@@ -312,7 +337,13 @@ def in_url_path(title: str, url: str | None) -> bool:
     _, path = url_parts(url)
     words = [w for w in fold(title).split() if w not in _SMALL]
     path_words = " ".join(w for w in path.split() if w not in _SMALL)
-    return bool(words) and len("".join(words)) >= 4 and f" {' '.join(words)} " in f" {path_words} "
+    if not words or len("".join(words)) < 4:
+        return False
+    if f" {' '.join(words)} " in f" {path_words} ":
+        return True
+    # an address that runs the words together (``/farewellmyconcubine.shtml``)
+    compact = "".join(fold(title).split())
+    return len(words) >= 2 and len(compact) >= 8 and any(compact in w for w in path.split())
 
 
 _TRAILING = re.compile(
@@ -324,11 +355,13 @@ _NOT_A_TITLE = re.compile(
     r"|^(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}$"
     r"|^\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?(?:\s+\d{4})?$|^[\d\s/.,:-]+$"
     r"|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?$"
-    r"|^\d+\s*(?:min|mins|minutes|hrs?|hours?)\b|^(?:what|how|why|who|when|where|is|are|does|do)\b.*$",
+    r"|^\d+\s*(?:min|mins|minutes|hrs?|hours?)\b|^(?:what|how|why|who|when|where|is|are|does|do)\b.*$"
+    r"|^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun)\.?,?\s+"
+    r"(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)",
     re.IGNORECASE)
 
 
-def clean_title(text: str) -> str:
+def clean_title(text: str, keep_owner: bool = False) -> str:
     """``The Flowers of War (15)``, ``One Second 2020``, ``Shanghai Triad (Zhang Yimou)``,
     ``Happy Times 4.0 stars`` -> the bare title; ``Story of Qiu Ju, The`` -> ``The Story of Qiu Ju``."""
     t = text.strip(" \"“”‘’'*_")
@@ -340,7 +373,7 @@ def clean_title(text: str) -> str:
     m = re.fullmatch(r"(.+?),\s*(The|A|An)", t)
     t = f"{m.group(2)} {m.group(1)}" if m else t
     # "Zhang Yimou's Cliff Walkers": the maker's possessive is not part of the title
-    m = re.fullmatch(r"(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*[’']s\s+(?P<rest>[A-Z0-9“\"‘'].+)", t)
+    m = None if keep_owner else re.fullmatch(r"(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*[’']s\s+(?P<rest>[A-Z0-9“\"‘'].+)", t)
     return m.group("rest").strip(" \"“”‘’'") if m else t
 
 
@@ -366,6 +399,26 @@ def heading_parts(line: str) -> list[str]:
         raw, p = p, clean_title(p)
         if p and title_candidate(p, raw) and p not in out:
             out.append(p)
+        whole = clean_title(raw, keep_owner=True)
+        if whole != p and title_candidate(whole, raw) and whole not in out:
+            out.append(whole)  # "Long Day’s Journey Into Night": the possessive may be the title's own
+    return out
+
+
+def _owned_titles_whole(parts: list[str], folded_body: str) -> list[str]:
+    """``Zhang Yimou's Shadow`` names a maker, who the text names again on their own; ``Long Day's
+    Journey Into Night`` does not: when the words before the possessive never stand alone in the
+    text, the whole heading part is the title and stands where its clipped form stood."""
+    out = list(parts)
+    for i, p in enumerate(parts):
+        whole = next((w for w in parts if w != p and w.endswith(p) and re.search(r"[’']s\s+$", w[:-len(p)])), None)
+        if whole is None:
+            continue
+        owner = fold(re.sub(r"[’']s\s+$", "", whole[:-len(p)]))
+        alone = folded_body.replace(f" {fold(whole)} ", " ").count(f" {owner} ")
+        if owner and not alone:
+            out[i] = whole
+            out = [w for j, w in enumerate(out) if j == i or w != whole]
     return out
 
 
@@ -381,20 +434,22 @@ def choose_title(headings: list[str], body: str, url: str | None) -> tuple[str |
     best: tuple[float, int, str] | None = None
     for n, h in enumerate(kept):
         marked = bool(year_heading(h) or review_heading(h) or re.search(r"\breview\b", h, re.IGNORECASE))
-        for part in heading_parts(h):
+        parts = _owned_titles_whole(heading_parts(h), folded_body)
+        for part in parts:
             words = fold(part)
             if not words or len(words.split()) > 10 or not (part[0].isupper() or part[0].isdigit() or ord(part[0]) > 0x2e80):
                 continue
             score = 0.0
-            if marked and (year_heading(h) or review_heading(h)) and part == heading_parts(h)[0]:
+            if marked and (year_heading(h) or review_heading(h)) and part == parts[0]:
                 score += 3
             if in_url_path(part, url):
                 score += 3
             repeats = folded_body.count(f" {words} ")
             if repeats:
-                score += 2 + min(repeats - 1, 2) * 0.5 + (1 if n == 0 and part == heading_parts(h)[0] else 0)
+                score += 2 + min(repeats - 1, 2) * 0.5 + (1 if n == 0 and part == parts[0] else 0)
             if marked:
                 score += 0.5
-            if score >= 3 and (best is None or (score, -n) > (best[0], best[1])):
+            longer = best is not None and best[2] in part and len(part) > len(best[2])
+            if score >= 3 and (best is None or (score, -n, longer) > (best[0], best[1], False)):
                 best = (score, -n, part)
     return (best[2] if best else None), kept

@@ -185,8 +185,21 @@ class _Line:
     junk: bool = False
 
 
+_NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
+#: a credits line that opens with its film and year: ``RASHOMON (1950). Director: Akira Kurosawa.``
+_TITLE_YEAR_LEAD = re.compile(r"^\s*(?P<t>[^.:()]{2,80}?\s*\((?:18|19|20)\d\d\))\s*[.;,|-]\s+[A-Z]")
+#: header fields whose value is a list of people
+_NAME_FIELDS = {"director", "cast", "writer", "producer"}
+
+
 def _classify(line: str) -> list[_Line]:
     """One line as one or more classified lines (a credits paragraph holds several fields)."""
+    numbered = _NUMBERED.match(line)
+    if numbered:  # "  6. Directors: Zhang Yimou": a numbered list of fields is a list of fields
+        inner = _classify(line[numbered.end():])
+        if any(x.field or x.label or x.section for x in inner):
+            return [_Line(line, **{k: getattr(x, k) for k in ("field", "value", "label", "section", "credit")})
+                    for x in inner]
     if header.is_junk(line):
         return [_Line(line, junk=True)]
     inline = header.inline_fields(line)
@@ -213,6 +226,9 @@ def _classify(line: str) -> list[_Line]:
     unc = header.uncoloned_field(line)
     if unc:
         return [_Line(line, field=unc[0], value=unc[1])]
+    tail = header.trailing_field(line)
+    if tail:
+        return [_Line(line, field=tail[0], value=tail[1])]  # "Kung Fu Hustle posters Dir: Stephen Chow"
     bare = header.norm_label(line)
     if bare in header.FIELD_LABELS and len(line.split()) <= 3 and line.strip()[:1].isupper() \
             and re.fullmatch(r"[A-Za-z &/.'-]+", line.strip()):
@@ -367,18 +383,29 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
             # a mini-header inside a prose review, or a credits paragraph after it
             if ln.value:
                 fields.setdefault(ln.field, ln.value)
+            lead = _TITLE_YEAR_LEAD.match(ln.text)
+            if title_line is None and lead and header.title_candidate(lead.group("t")):
+                title_line = lead.group("t")  # "RASHOMON (1950). Director: Akira Kurosawa."
             if title_line is None and current_section == "header-body":
                 # the heading right above a mini-header names its film
                 body = sections["body"]
                 while body and not body[-1].strip():
                     body.pop()
-                if body and header.heading_like(body[-1]) and header.title_candidate(body[-1]):
-                    title_line = body.pop().strip()  # (not a runtime or a date line above it)
+                k = len(body) - 1  # above the unknown labels that may open the block ("Production year:")
+                while k > 0 and header.LABEL_LINE.match(_NUMBERED.sub("", body[k])) and len(body) - k < 6:
+                    k -= 1
+                above = _NUMBERED.sub("", body[k]).strip() if body else ""
+                if above and header.heading_like(above) and header.title_candidate(above):
+                    title_line = above  # (not a runtime or a date line above it)
+                    del body[k]
             continue
         if current_section is None:
             # In the header.
             if ln.field:
                 after_blank = False
+                lead = _TITLE_YEAR_LEAD.match(ln.text)
+                if title_line is None and lead and header.title_candidate(lead.group("t")):
+                    title_line = lead.group("t")
                 if ln.value:
                     fields.setdefault(ln.field, ln.value)
                     pending_field = None
@@ -407,7 +434,7 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
                 director_year = (dy.group("name"), int(dy.group("year")))
                 continue
             if not fields and not credits and header.heading_like(stripped):
-                headings.append(stripped)  # the title is chosen among them below
+                headings.append(header.without_repeat(stripped))  # the title is chosen among them below
                 after_blank = False
                 continue
             sentence = re.search(r"[.!?]\s*$", stripped) and len(stripped.split()) > 6
@@ -415,8 +442,10 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
             names_only = last not in ("director", "cast") or re.fullmatch(
                 r"[A-Z][\w'’.-]*(?:(?:\s+|\s*[,&]\s*|\s+and\s+)[A-Z][\w'’.-]*)*,?", stripped)
             if fields and not after_blank and len(stripped) <= 150 and not sentence and names_only:
-                # An unlabelled line straight under a field continues that field's value.
-                fields[last] = f"{fields[last]} {stripped}"
+                # An unlabelled line straight under a field continues that field's value; under a
+                # list of names, each line is another name ("Lu Wei" / "Ge You" are two writers).
+                joiner = ", " if last in _NAME_FIELDS and not fields[last].rstrip().endswith(",") else " "
+                fields[last] = f"{fields[last].rstrip()}{joiner}{stripped}"
                 continue
             # Unlabelled text after the header: the review itself, with no "Movie Review:" label.
             current_section = "header-body" if not fields and not credits else "body"
@@ -517,6 +546,9 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
         headings = [h for h in headings if h != title_line]
     if changes.get("title") is None and title_line is None:
         warnings.append("no title line: the film is unknown until the text names it")
+    if changes.get("extra_fields"):
+        labels = ", ".join(repr(k) for k, _ in changes["extra_fields"])
+        warnings.append(f"header label(s) not understood, kept as fg:HeaderField: {labels}")
     return review.replace(
         **changes,
         synopsis=synopsis,

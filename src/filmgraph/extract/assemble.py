@@ -8,6 +8,7 @@ works, and infers the subject of a free-text review.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ from .subject import choose as choose_subject, rank as rank_subject
 from .title_repair import complete_titles, page_titles, url_phrases
 from .types import (CastRole, Comparison, Event, Evidence, ExtractionResult, Mention, PersonRole, Subject, Work)
 
+log = logging.getLogger(__name__)
 _POSS = re.compile(r"[’']s?$")
 #: a pronoun or a lone letter or two is never a work's title (``I`` tagged as a work of art)
 _NOT_A_WORK = re.compile(r"(?i:i|we|he|she|it|you|they|me|us|him|her|them|this|that)|\w{1,2}")
@@ -248,7 +250,8 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
         names = _Names(review, text_names, known_people or set())
 
     # clipped titles ("The Road" of "The Road Home") grow to a title the page or the snapshot knows
-    complete_titles(sections, (facts or KnownFacts()).titles | page_titles(sections, review.headings, url_phrases(review)))
+    complete_titles(sections, (facts or KnownFacts()).titles | page_titles(sections, review.headings),
+                    url_phrases(review))
 
     # --- cast roles ---------------------------------------------------------------------------
     roles: dict[tuple[str, str], CastRole] = {}
@@ -430,7 +433,9 @@ _MAKING_VERB = re.compile(
     r"storytelling|approach|images|visuals|use|films))\b", re.IGNORECASE)
 
 
-_POSSESSIVE_NOUN = re.compile(r"^[’']s\s+(?:[a-z][\w-]*\s+){0,2}(?:letter|foray|film|films|movie|movies|direction|vision|"
+_OPENING_FILM_NOUN = re.compile(r"^[’']s\s+(?:[a-z][\w-]*,?\s+){0,3}(?:film|movie|epic|drama|picture|latest|"
+                                r"new|masterpiece|feature|debut|thriller|comedy|romance|melodrama|tale)\b")
+_POSSESSIVE_NOUN = re.compile(r"^[’']s\s+(?:[a-z][\w-]*,?\s+){0,3}(?:letter|foray|film|films|movie|movies|direction|vision|"
                              r"camera|eye|style|work|career|name|latest|new|effort|take|version|hand|touch|"
                              r"trademark|signature|best|attempt|masterpiece|epic|drama|picture|images)\b")
 
@@ -486,7 +491,10 @@ def _text_directors(review: Review, sections: list[SectionFacts], work_mentions,
             seen[name] = seen.get(name, 0) + 1
             if reference_cue(f.text, s):
                 referenced.add(name)
-            if _MAKING_VERB.match(f.text[e:e + 40]) or _POSSESSIVE_NOUN.match(f.text[e:e + 30]):
+            if _POSSESSIVE_NOUN.match(f.text[e:e + 40]) and s < 300 and f is sections[0] \
+                    and _OPENING_FILM_NOUN.match(f.text[e:e + 40]):
+                add(name, 2.5)  # the opening's "Chen Kaige's sweeping, intimate epic follows ..."
+            elif _MAKING_VERB.match(f.text[e:e + 40]) or _POSSESSIVE_NOUN.match(f.text[e:e + 40]):
                 add(name, 1.0)
     other_makers |= {n for n in seen if person_key(n) in other_known and n not in said_director}
     known_here = [n for n in seen if person_key(n) in facts.directors and n not in other_makers]
@@ -502,6 +510,7 @@ def _text_directors(review: Review, sections: list[SectionFacts], work_mentions,
             scores[name] -= 2.0  # named as a point of comparison
         if name in actors or name in review.cast or name == review.reviewer:
             scores[name] -= 3.0
+    log.debug("director scores for %r: %s (other films' makers: %s)", review.title, scores, other_makers)
     chosen = [n for n, v in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])) if v >= 2.5]
     if not chosen:
         return []
@@ -546,6 +555,9 @@ def _subject_and_people(review: Review, sections: list[SectionFacts], work_menti
     if not review.title:
         compared = {_norm(f.text[slice(*c["work"])]) for f in sections for c in f.comparisons}
         people = {_norm(n) for n in names.full} | {_norm(n) for n in said_director} | {_norm(n) for n in said_cast}
+        # places, nationalities, languages the NER saw: capitalised words that are never a title alone
+        people |= {_norm(f.text[s:e]) for f in sections for s, e, label in f.others
+                   if label == "NORP" and len(f.text[s:e].split()) == 1}
         ranked = rank_subject(review, work_mentions, compared, header_directors, owner, people)
         best, confidence = choose_subject(ranked)
         if best is not None:

@@ -54,6 +54,9 @@ _PERFORMANCE_SENTENCE = re.compile(r"\b(?:performance|performances|portrays|port
                                    r"co-stars|role|roles|acting|actor|actress|cast)\b", re.IGNORECASE)
 
 
+_MAKER_FILM_AFTER = re.compile(r"^\s+(?:film|movie|picture|production|joint)\b", re.IGNORECASE)
+
+
 def possessive_owner(text: str, start: int) -> str | None:
     """``Zhang Yimou's Hero`` -> ``Zhang Yimou`` for the mention of Hero at ``start``."""
     m = _POSSESSIVE_BEFORE.search(text[max(0, start - 60):start])
@@ -71,6 +74,8 @@ def director_cue(text: str, start: int, end: int) -> str | None:
     a = _DIRECTOR_AFTER.match(text[end:end + 50])
     if a:
         return " ".join(a.group(0).split())
+    if _MAKER_FILM_AFTER.match(text[end:end + 20]) and re.search(r"\b(?:an?|this|his|her)\s+$", before):
+        return f"{before.split()[-1]} ... {text[end:end + 20].split()[0]}"  # "an Ang Lee film"
     return None
 
 

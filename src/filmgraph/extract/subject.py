@@ -145,6 +145,8 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
         for key, c in cands.items():
             if in_url_path(c.title, address):
                 c.add(3.0, "the page's address spells it")
+            elif _url_spells_part(c.title, address):
+                c.add(1.5, "the page's address spells part of it")
         _url_candidates(address, cands, texts, people)
     for key, c in cands.items():
         kinds = {m[3].get("kind") for m in c.mentions} - {None}
@@ -223,6 +225,14 @@ def sections_of(work_mentions, review) -> list[str]:
     return [t for t in (review.synopsis, review.body, review.verdict) if t]
 
 
+def _url_spells_part(title: str, address: str) -> bool:
+    """Two or more of the title's words, its last among them, run together in the address
+    (``/chinese-comedy-qiu-ju-built-on-...`` for *The Story of Qiu Ju*)."""
+    _, path = url_parts(address)
+    words = [w for w in fold(title).split() if w not in _SMALL_WORDS]
+    return len(words) >= 3 and f" {' '.join(words[-2:])} " in f" {path} "
+
+
 def _file_address(source: str) -> str | None:
     """A saved page's file name is its address too (``raise-the-red-lantern-1991.txt``)."""
     if not source or source.startswith("<"):
@@ -246,7 +256,8 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
     for n in range(min(7, len(words)), 0, -1):
         for i in range(len(words) - n + 1):
             gram = words[i:i + n]
-            if gram[0] in ("review", "reviews", "movie", "film", "html", "htm", "php", "www") or gram[-1].isdigit():
+            if gram[0] in ("review", "reviews", "movie", "film", "html", "htm", "php", "www", "starring", "stars",
+                           "featuring", "with", "by", "directed", "director") or gram[-1].isdigit():
                 continue
             if len("".join(gram)) < 4 or all(w in name_words for w in gram) or gram[-1] in _SMALL_WORDS:
                 continue
@@ -254,10 +265,15 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
                 re.escape(w) for w in gram) + r"(?![\w-])"
             hits = [m for m in re.finditer(pattern, text, re.IGNORECASE) if is_title_case(m.group(0))
                     and not re.match(r"\s+[A-Z]", text[m.end():m.end() + 2])]
-            if n == 1:  # one word: only where the text uses it as a title (quoted, or "X is ...")
+            if n == 1:  # one word: only where the text uses it as a title (quoted, "X is ...", or
+                # capitalised inside a sentence, where a common word would not be)
+                def sentence_start(m) -> bool:
+                    return m.start() == 0 or text[m.start() - 1] == "\n" \
+                        or text[max(0, m.start() - 2):m.start()] in (". ", "! ", "? ")
                 hits = [m for m in hits if _QUOTE_BEFORE.search(text[max(0, m.start() - 1):m.start()])
-                        or (m.start() == 0 or text[m.start() - 1] == "\n" or text[max(0, m.start() - 2):m.start()] in (". ", "! ", "? "))
-                        and SUBJECT_VERB.match(text[m.end():m.end() + 30].lstrip(" ,"))]
+                        or sentence_start(m) and SUBJECT_VERB.match(text[m.end():m.end() + 30].lstrip(" ,"))
+                        or not sentence_start(m) and m.group(0)[:1].isupper()
+                        and not re.match(r"[’']s\b", text[m.end():m.end() + 2])]
             if not hits:
                 continue
             phrase = hits[0].group(0)
@@ -267,8 +283,10 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
             seen.add(key)
             if key in cands:
                 continue
+            if any(re.search(rf"(?<!\w){re.escape(key)}(?!\w)", k) for k in cands):
+                continue  # part of a title the text names whole ("qiu-ju" of The Story of Qiu Ju)
             c = cands[key] = Candidate(phrase)
-            c.add(3.0, "the page's address spells it")
+            c.add(3.0 if n > 1 else 2.0, "the page's address spells it")  # one word: weaker
             if len(hits) > 1:
                 c.add(min(4.0, 1.0 * (len(hits) - 1)), f"named {len(hits)} times")
             if hits[0].start() < 300:

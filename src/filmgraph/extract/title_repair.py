@@ -24,19 +24,36 @@ def _word_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _WORD.finditer(text, lo, hi)]
 
 
+def _stop(text: str, i: int) -> bool:
+    """Does ``text[i]`` end a title's stretch: a sentence end, a bracket, a double quote, or a single
+    quote that is not an apostrophe inside a word (``Hero’s`` goes on, ``'Hero' Starring`` stops)?"""
+    c = text[i]
+    if _BOUNDARY.match(c):
+        return True
+    if c in "'’‘":
+        inner = 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+        return not inner
+    return False
+
+
 def _window(text: str, s: int, e: int) -> tuple[int, int]:
     """The stretch around a span that a title may cover: no sentence end, bracket or quote inside."""
     lo = s
-    while lo > 0 and not _BOUNDARY.match(text[lo - 1]) and s - lo < 80:
+    while lo > 0 and not _stop(text, lo - 1) and s - lo < 80:
         lo -= 1
     hi = e
-    while hi < len(text) and not _BOUNDARY.match(text[hi]) and hi - e < 120:
+    while hi < len(text) and not _stop(text, hi) and hi - e < 120:
         hi += 1
     return lo, hi
 
 
-def grown_span(text: str, s: int, e: int, known: frozenset[str] | set[str]) -> tuple[int, int]:
-    """The longest ``(start, end)`` around ``text[s:e]`` whose words are a known title."""
+def grown_span(text: str, s: int, e: int, known: frozenset[str] | set[str],
+               title_case_only: frozenset[str] | set[str] = frozenset()) -> tuple[int, int]:
+    """The longest ``(start, end)`` around ``text[s:e]`` whose words are a known title; a title in
+    ``title_case_only`` (an address's words, which may be a headline) only where the text writes it
+    in title case."""
+    from .subject import is_title_case
+
     lo, hi = _window(text, s, e)
     words = _word_spans(text, lo, hi)
     inside = [i for i, (a, b) in enumerate(words) if a >= s and b <= e]
@@ -54,17 +71,19 @@ def grown_span(text: str, s: int, e: int, known: frozenset[str] | set[str]) -> t
             piece = text[a:b]
             if not piece[:1].isupper() and not piece[:1].isdigit():
                 continue
-            if title_key(piece) in known:
+            key = title_key(piece)
+            if key in known or key in title_case_only and is_title_case(piece):
                 best = (a, b)
     return best
 
 
-def complete_titles(sections, known: frozenset[str] | set[str]) -> None:
+def complete_titles(sections, known: frozenset[str] | set[str],
+                    title_case_only: frozenset[str] | set[str] = frozenset()) -> None:
     """Grow each section's work spans to known titles, then drop spans inside another (in place)."""
     for f in sections:
         grown = []
         for s, e, attrs in f.works:
-            a, b = grown_span(f.text, s, e, known)
+            a, b = grown_span(f.text, s, e, known, title_case_only)
             if (a, b) != (s, e):
                 attrs = {**attrs, "grown_from": f.text[s:e]}
             grown.append((a, b, attrs))
@@ -78,9 +97,9 @@ def complete_titles(sections, known: frozenset[str] | set[str]) -> None:
         f.works = kept
 
 
-def page_titles(sections, headings, url_phrases=()) -> set[str]:
+def page_titles(sections, headings) -> set[str]:
     """Title keys the page itself vouches for: works in quotes or from the title rules, the parts of
-    its headings, phrases of its address."""
+    its headings."""
     from ..header import heading_parts
 
     keys: set[str] = set()
@@ -94,12 +113,11 @@ def page_titles(sections, headings, url_phrases=()) -> set[str]:
         for part in heading_parts(h):
             if len(part.split()) >= 2:
                 keys.add(title_key(part))
-    keys.update(title_key(p) for p in url_phrases if len(p.split()) >= 2)
     keys.discard("")
     return keys
 
 
-def url_phrases(review) -> list[str]:
+def url_phrases(review) -> set[str]:
     """Runs of two to seven words of the page's address (or a saved page's file name):
     ``/movies/the-road-home/2001`` vouches for "the road home"."""
     from ..header import url_parts
@@ -107,6 +125,6 @@ def url_phrases(review) -> list[str]:
 
     address = review.url or _file_address(review.source)
     if not address:
-        return []
+        return set()
     words = [w for w in url_parts(address)[1].split() if w and not w.isdigit()]
-    return [" ".join(words[i:i + n]) for n in range(2, 8) for i in range(len(words) - n + 1)]
+    return {title_key(" ".join(words[i:i + n])) for n in range(2, 8) for i in range(len(words) - n + 1)}

@@ -138,4 +138,32 @@ def find(text: str, people: set[str], makers: set[str] = frozenset(),
             if not sep or not sep.group(0):
                 break
             pos = t.end() + sep.end()
+    # any comparison cue of the lexicon (``hasn't worn as well as The Killer``, ``akin to``, ``X meets
+    # Y``) sets the title-case words right after it apart, as the list cues do
+    from .compare_sentences import _CUE_RX
+
+    for m in _CUE_RX.finditer(text):
+        pos = m.end()
+        pos += len(text[pos:pos + 3]) - len(text[pos:pos + 3].lstrip(" \"“‘'("))
+        for _ in range(4):
+            t = _ITEM_RX.match(text, pos)
+            if not t or re.match(r"[’']s\b", text[t.end():t.end() + 2]) or not t.group(0)[:1].isalpha():
+                break
+            if len(t.group(0).split()) >= 2 or re.match(r"\s*\((?:18|19|20)\d\d\)", text[t.end():]):
+                add(t.start(), t.end(), "after a comparison cue")  # one word is too often a name
+            sep = re.match(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+", text[t.end():])
+            if not sep:
+                break
+            pos = t.end() + sep.end()
+    # "a Power Rangers-esque army", "Independence Day-style scope": a title made into an adjective
+    for m in re.finditer(rf"(?<![\w-])({TITLE})-(?:esque|style|like|inspired|type)\b", text):
+        if m.group(1)[:1].isalpha() and len(m.group(1).split()) >= 2:
+            add(m.start(1), m.end(1), "before -esque")
+    # "Lee's Peppermint Candy", "Jackie Chan's Project A": a title after a named person's possessive
+    named_words = {w for k in people for w in k.split()}
+    for m in re.finditer(r"((?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+)[’']s?\s+(?:own\s+|new\s+|latest\s+|early\s+)?(" +
+                         _ITEM_RX.pattern + r")", text):
+        owner = _person_key(m.group(1))
+        if owner in people or owner in named_words:
+            add(m.start(2), m.end(2), "after a person's possessive")
     return spans

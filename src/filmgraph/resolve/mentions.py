@@ -18,13 +18,14 @@ class PersonMention:
     """A person as one review names them. ``films`` are the titles they are credited on there."""
 
     name: str
-    role: str  # director | cast | reviewer | author | person | ...
+    role: str  # director | cast | actor (an actor the text pairs with a character) | reviewer | author | person
     films: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class WorkMention:
-    """A film or other work as one review names it. ``reviewed``: the film the review is about."""
+    """A film or other work as one review names it. ``reviewed``: the film the review is about
+    (its ``makers`` are the header's directors); any other work's makers were read from prose."""
 
     title: str
     kind: str = "film"  # film | novel | poem | other
@@ -60,7 +61,8 @@ def mentions_of(review_id: str, review: Review, result: object = None) -> Review
             works.append(WorkMention(w.title, w.kind, w.year or w.known_year, (w.maker,) if w.maker else ()))
             if w.maker:
                 people.append(PersonMention(w.maker, "director" if w.kind == "film" else "author", (w.title,)))
-        people += [PersonMention(c.actor, "cast", credited) for c in result.cast_roles]
+        # an actor the text pairs with a character: credited on the film, but not a header's spelling
+        people += [PersonMention(c.actor, "actor", credited) for c in result.cast_roles]
     return ReviewMentions(review_id, _unique(people), _unique(works))
 
 

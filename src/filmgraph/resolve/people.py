@@ -25,6 +25,8 @@ from .records import Merge, NearMiss
 #: rapidfuzz token_sort_ratio from which two people kept apart are reported as a near-miss
 NEAR_MISS_SCORE = 70.0
 HEADER_ROLES = ("director", "cast")
+#: roles whose films are ones the person acts in (a header's cast, an actor the text gives a character)
+ACTING_ROLES = ("cast", "actor")
 
 
 @dataclass
@@ -35,6 +37,7 @@ class _Form:
     reviews: set = field(default_factory=set)
     films: set = field(default_factory=set)  # title keys of the films credited to them
     context: set = field(default_factory=set)  # title keys of the films the reviews naming them are about
+    acts_in: set = field(default_factory=set)  # title keys of the films they are credited as acting in
 
 
 class _Union:
@@ -69,16 +72,22 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
     subjects: dict[str, set[str]] = {}  # review id -> title key of the film it reviews
     for rm in reviews:
         subject = subjects[rm.review_id] = {title_key(w.title) for w in rm.works if w.reviewed}
+        counted: set[tuple[str, bool]] = set()  # names and header names count once per review
         for p in rm.people:
             key = compact(p.name)
             if not key:
                 continue
             f = forms.setdefault(key, _Form(key))
-            f.names[p.name] += 1
-            if p.role in HEADER_ROLES:
+            if (p.name, False) not in counted:
+                counted.add((p.name, False))
+                f.names[p.name] += 1
+            if p.role in HEADER_ROLES and (p.name, True) not in counted:
+                counted.add((p.name, True))
                 f.header[p.name] += 1
             f.reviews.add(rm.review_id)
             f.films.update(title_key(t) for t in p.films)
+            if p.role in ACTING_ROLES:
+                f.acts_in.update(title_key(t) for t in p.films)
             f.context |= subject
             in_review[rm.review_id].add(key)
 
@@ -86,6 +95,8 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
     reasons: dict[str, list[str]] = defaultdict(list)  # edge reasons, collected on the root later
     edges: list[tuple[str, str, str]] = []
     refused: list[tuple[str, str, str]] = []
+    unlinked_orders: list[tuple[str, str]] = []  # the other order, nothing shared yet
+    unlinked_slips: list[tuple[str, str]] = []  # one letter apart, about no one film
     for key in sorted(forms):
         union.find(key)
         f = forms[key]
@@ -117,8 +128,7 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
                     edges.append((key, other.key, f"{_name(f)!r} is {_name(other)!r} in the other order, "
                                                   f"and both are named in reviews of {sorted(about)[0]!r}"))
                 else:
-                    refused.append((key, other.key, "the same words in the other order, but the moved name is not "
-                                                    "a known family name and they share no film: kept apart"))
+                    unlinked_orders.append((key, other.key))
         # Chinese characters read as a romanised form that the same review or film also names
         py = pinyin_compact(sample)
         if py:
@@ -149,9 +159,12 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
                 ta, tb = name_tokens(_name(forms[a])), name_tokens(_name(forms[b]))
                 fa, fb = forms[a], forms[b]
                 about = (fa.films | fa.context) & (fb.films | fb.context)
-                if min(len(ta[i]), len(tb[i])) >= 3 and Levenshtein.distance(ta[i], tb[i]) == 1 and about:
-                    edges.append((a, b, f"{_name(fa)!r} and {_name(fb)!r} differ by one letter in one word and both "
-                                        f"are named about {sorted(about)[0]!r}: a spelling slip"))
+                if min(len(ta[i]), len(tb[i])) >= 3 and Levenshtein.distance(ta[i], tb[i]) == 1:
+                    if about:
+                        edges.append((a, b, f"{_name(fa)!r} and {_name(fb)!r} differ by one letter in one word and "
+                                            f"both are named about {sorted(about)[0]!r}: a spelling slip"))
+                    else:
+                        unlinked_slips.append((a, b))
     # Wikidata: two forms that are names of one (and only one) person
     if aliases is not None:
         by_qid: dict[str, list[str]] = defaultdict(list)
@@ -172,8 +185,36 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
                                         "as its names"))
     for a, b, why in edges:
         union.join(a, b)
+    # the other order with no shared film: one person when someone credited with one of them is
+    # named in a review of the other (Takakura Ken beside Zhang Yimou, who directed Ken Takakura)
+    credits = _Credits(forms, union)
+    for a, b in unlinked_orders:
+        if union.find(a) == union.find(b):
+            continue
+        link = _credited_link(a, b, forms, union, in_review, credits) or _credited_link(b, a, forms, union, in_review, credits)
+        if link:
+            edges.append((a, b, f"{_name(forms[a])!r} is {_name(forms[b])!r} in the other order, and {link}"))
+            union.join(a, b)
+        else:
+            refused.append((a, b, "the same words in the other order, but the moved name is not a known family name, "
+                                  "they share no film and no one credited with one is named beside the other: kept apart"))
+    # a slip about no one film: one person when two or more people named beside one act with the
+    # other in one film (Jiang Tian beside Matt Damon and Andy Lau, who act with Jing Tian)
+    for a, b in unlinked_slips:
+        if union.find(a) == union.find(b):
+            continue
+        for x, y in ((a, b), (b, a)):
+            found = _costars(x, union.find(y), forms, union, in_review, credits)
+            if len(found) >= 2:
+                film = sorted(found.values())[0]
+                edges.append((x, y, f"{_name(forms[x])!r} and {_name(forms[y])!r} differ by one letter in one word, "
+                                    f"and {_list(sorted(found))}, named beside {_name(forms[x])!r}, act with "
+                                    f"{_name(forms[y])!r} in {film!r}: a spelling slip"))
+                union.join(x, y)
+                break
     for a, b, why in edges:
         reasons[union.find(a)].append(why)
+    credits = _Credits(forms, union)
 
     # short names: the one longer name of the same review that contains them
     by_token: dict[str, set[str]] = defaultdict(set)  # word -> forms with a name that has it
@@ -196,22 +237,38 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
             longer = sorted({union.find(k) for k in keys
                              if k != key and union.find(k) != union.find(key)
                              and any(_extends(split_tokens(n), mine, n) for n in forms[k].names)})
-            if not longer and len(mine) >= 2:
-                # not in its own review: a longer name credited on, or named about, this review's film
+            if not longer and len(mine) >= 2 and not has_cjk(p.name):
+                # not in its own review: the longer names anywhere that complete it, decided by
+                # this review's film (credited on it, or named in reviews of it) or, failing
+                # that, by a co-star: someone this review names who acts in a film with it
                 here = (subjects[rm.review_id] or {title_key(w.title) for w in rm.works if w.kind == "film"}) \
                     | {title_key(t) for t in p.films}
                 holders = set.intersection(*(by_token.get(t, set()) for t in mine))
-                longer = sorted({union.find(k) for k in sorted(holders)
-                                 if k != key and union.find(k) != union.find(key)
-                                 and (forms[k].films | forms[k].context) & here
-                                 and any(_extends(split_tokens(n), mine, n) for n in forms[k].names)})
-                if len(longer) == 1 and not has_cjk(p.name):
-                    root = longer[0]
+                options: dict[str, list[str]] = defaultdict(list)  # root -> its forms that complete the name
+                for k in sorted(holders):
+                    if k != key and union.find(k) != union.find(key) \
+                            and any(_extends(split_tokens(n), mine, n) for n in forms[k].names):
+                        options[union.find(k)].append(k)
+                on_film = [r for r in sorted(options)
+                           if any((forms[k].films | forms[k].context) & here for k in options[r])]
+                if len(on_film) == 1:
+                    root = on_film[0]
                     members[root][(rm.review_id, p.name)] = key
                     short_reasons[root].append(f"{p.name!r} in review {rm.review_id} is a part of "
                                                f"{_name_of(root, forms, union, {})!r}, the only such name on the same film")
                     continue
-                longer = []
+                costars = {r: _costar(rm.review_id, key, r, forms, union, in_review, credits) for r in sorted(options)}
+                acting = [r for r in sorted(options) if costars[r]] if not on_film else []
+                if len(acting) == 1:
+                    root = acting[0]
+                    members[root][(rm.review_id, p.name)] = key
+                    short_reasons[root].append(f"{p.name!r} in review {rm.review_id} is a part of "
+                                               f"{_name_of(root, forms, union, {})!r}, and {costars[root]}")
+                    continue
+                if options:
+                    ambiguous.append((rm.review_id, p.name, on_film or acting or sorted(options)))
+                members[union.find(key)][(rm.review_id, p.name)] = key
+                continue
             if len(longer) == 1 and not has_cjk(p.name):
                 root = longer[0]
                 members[root][(rm.review_id, p.name)] = key
@@ -252,6 +309,66 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
     return PeopleResolution(by_mention, by_key, merges, near)
 
 
+class _Credits:
+    """Per group of forms (a union root): the films it is credited on, and those it acts in."""
+
+    def __init__(self, forms: dict[str, _Form], union: _Union) -> None:
+        self.films: dict[str, set[str]] = defaultdict(set)
+        self.acts_in: dict[str, set[str]] = defaultdict(set)
+        for k in sorted(forms):
+            root = union.find(k)
+            self.films[root] |= forms[k].films
+            self.acts_in[root] |= forms[k].acts_in
+
+
+def _credited_link(a: str, b: str, forms, union, in_review, credits: _Credits) -> str | None:
+    """Why ``a`` and ``b`` share a context: someone else named in a review of ``a`` is credited
+    on a film with ``b``; None when no one is."""
+    ra, rb = union.find(a), union.find(b)
+    for rid in sorted(forms[a].reviews):
+        for x in sorted(in_review[rid]):
+            rx = union.find(x)
+            if rx in (ra, rb):
+                continue
+            shared = credits.films[rx] & credits.films[rb]
+            if shared:
+                return (f"{_name(forms[x])!r}, named in review {rid} beside {_name(forms[a])!r}, is credited with "
+                        f"{_name(forms[b])!r} on {sorted(shared)[0]!r}")
+    return None
+
+
+def _costars(key: str, root: str, forms, union, in_review, credits: _Credits) -> dict[str, str]:
+    """The people named in the reviews of form ``key`` (other than it and ``root``) who act in a film
+    with the group ``root``: name -> the first such film, one name per person (two spellings of
+    one co-star count once)."""
+    mine = union.find(key)
+    found: dict[str, tuple[str, str]] = {}  # group -> (name, film)
+    for rid in sorted(forms[key].reviews):
+        for x in sorted(in_review[rid]):
+            rx = union.find(x)
+            if rx in (mine, root):
+                continue
+            shared = credits.acts_in[rx] & credits.acts_in[root]
+            if shared:
+                found.setdefault(rx, (_name(forms[x]), sorted(shared)[0]))
+    return dict(found.values())
+
+
+def _costar(rid: str, key: str, root: str, forms, union, in_review, credits: _Credits) -> str | None:
+    """Why the short name ``key`` of review ``rid`` may be the group ``root``: another person the
+    review names acts in a film with it (a co-star; a director's other films prove nothing: both
+    Tony Leungs acted for Wong Kar-wai). None when no one does."""
+    mine = union.find(key)
+    for x in sorted(in_review[rid]):
+        rx = union.find(x)
+        if rx in (mine, root):
+            continue
+        shared = credits.acts_in[rx] & credits.acts_in[root]
+        if shared:
+            return f"{_name(forms[x])!r}, also named there, acts with them in {sorted(shared)[0]!r}"
+    return None
+
+
 def _near_misses(forms, union, root_iri, refused, ambiguous, members) -> list[NearMiss]:
     from rapidfuzz import fuzz
 
@@ -263,8 +380,14 @@ def _near_misses(forms, union, root_iri, refused, ambiguous, members) -> list[Ne
             pair = tuple(sorted((ra, rb)))
             out[pair] = NearMiss("person", (root_iri[pair[0]], root_iri[pair[1]]), (label[pair[0]], label[pair[1]]),
                                  fuzz.token_sort_ratio(fold(label[pair[0]]), fold(label[pair[1]])), why)
+    in_reviews: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)  # (name, roots) -> reviews
     for rid, name, roots in ambiguous:
+        in_reviews[(name, tuple(roots))].append(rid)
+    for (name, roots), rids in sorted(in_reviews.items()):
         options = [label[r] for r in roots if r in label]
+        where = f"review {rids[0]}" if len(rids) == 1 else f"reviews {', '.join(sorted(rids))}"
+        why = (f"{name!r} in {where} could be any of {_list(options)}: left as written" if len(options) > 1 else
+               f"{name!r} in {where} could be {_list(options)}, but nothing there connects them: left as written")
         for r in roots:
             mine = union.find(compact(name))
             if r in root_iri and mine in root_iri:
@@ -272,7 +395,7 @@ def _near_misses(forms, union, root_iri, refused, ambiguous, members) -> list[Ne
                 out.setdefault(pair, NearMiss(
                     "person", (root_iri[pair[0]], root_iri[pair[1]]), (label[pair[0]], label[pair[1]]),
                     fuzz.token_sort_ratio(fold(label[pair[0]]), fold(label[pair[1]])),
-                    f"{name!r} in review {rid} could be any of {_list(options)}: left as written", (rid,)))
+                    why, tuple(sorted(rids))))
     # names that share a word and score high, but no rule joins them
     by_token: dict[str, set[str]] = defaultdict(set)
     for root in root_iri:
@@ -317,8 +440,9 @@ def _keys_of(forms, union) -> dict[str, list[str]]:
 
 
 def _canonical(written: Counter, header: Counter, names: Counter) -> str:
-    """Latin script first; family-first order over a Western-order variant; then the name headers
-    use most, the most written, and the alphabetically first."""
+    """Latin script first; family-first order over a Western-order variant; a spelling over its
+    one-letter slip (``_slips``); the longest; then the name the most reviews' headers use, the one
+    the most reviews write, and the alphabetically first."""
     pool = list(written) or list(names)
     toks = {n: name_tokens(n) for n in pool}
 
@@ -331,9 +455,37 @@ def _canonical(written: Counter, header: Counter, names: Counter) -> str:
         others = {"".join(toks[o]) for o in pool if toks[o] != t}
         return (t[0] not in CJK_FAMILY_NAMES and front in others) or (second is not None and second in others)
 
+    slips = _slips(pool, names, header)
     longest = max(len(compact(n)) for n in pool)
-    return min(pool, key=lambda n: (not is_latin(n), western(n), len(compact(n)) < longest,
+    return min(pool, key=lambda n: (not is_latin(n), western(n), n in slips, len(compact(n)) < longest,
                                     -header[n], -names[n], n))
+
+
+def _slips(pool: list[str], names: Counter, header: Counter) -> set[str]:
+    """The names of ``pool`` that are a one-letter slip of another: fewer reviews write that
+    spelling (in either order: ``Jing Tian`` and ``Tian Jing`` against ``Jiang Tian``); or as many,
+    and fewer headers credit it; or as many, and only the other opens with a known family name
+    (``Liu Ye`` against ``Lie Ye``)."""
+    from rapidfuzz.distance import Levenshtein
+
+    words = {n: name_tokens(n) for n in pool}
+    spelling = Counter()
+    for n in pool:
+        spelling[tuple(sorted(words[n]))] += names[n]
+    out: set[str] = set()
+    for a in pool:
+        for b in pool:
+            wa, wb = words[a], words[b]
+            if len(wa) != len(wb) or wa == wb:
+                continue
+            differ = [i for i in range(len(wa)) if wa[i] != wb[i]]
+            if len(differ) != 1 or Levenshtein.distance(wa[differ[0]], wb[differ[0]]) != 1:
+                continue
+            sa, sb = spelling[tuple(sorted(wa))], spelling[tuple(sorted(wb))]
+            if (sa, header[a]) < (sb, header[b]) or (
+                    (sa, header[a]) == (sb, header[b]) and wb[0] in CJK_FAMILY_NAMES and wa[0] not in CJK_FAMILY_NAMES):
+                out.add(a)
+    return out
 
 
 def _name(f: _Form) -> str:
@@ -358,8 +510,8 @@ def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
 
 def _extends(longer: tuple[str, ...], shorter: tuple[str, ...], longer_name: str | None = None) -> bool:
     """Whether ``longer`` is ``shorter`` completed into a fuller name: a surname or given name alone
-    inside a name of several words, or a name of two or more words followed by a short given name
-    (``Tony Leung`` -> ``Tony Leung Chiu-wai``) or preceded by one first name (``Leung Chiu-wai`` ->
+    inside a name of several words, or an English first name and a family name followed by a short
+    given name (``Tony Leung`` -> ``Tony Leung Chiu-wai``) or preceded by one first name (``Leung Chiu-wai`` ->
     ``Tony Leung Chiu-wai``). Never a name glued to page words (``Zhang Yimou Cast``)."""
     if not _contains(longer, shorter) or any(t in LABEL_WORDS for t in longer) or len(longer) > 5:
         return False
@@ -367,8 +519,11 @@ def _extends(longer: tuple[str, ...], shorter: tuple[str, ...], longer_name: str
         return True
     n = len(shorter)
     if longer[:n] == shorter:  # Tony Leung + Chiu-wai: a Chinese given name after the family name
+        # after an English first name only: Lu Wei is a full name already ("Lu Wei Ge" is Lu Wei
+        # run into the next credit, Ge You)
         extra = longer[n:]
-        return shorter[-1] in CJK_FAMILY_NAMES and 1 <= len(extra) <= 2 and all(len(t) <= 4 for t in extra)
+        return shorter[-1] in CJK_FAMILY_NAMES and shorter[0] not in CJK_FAMILY_NAMES and 1 <= len(extra) <= 2 \
+            and all(len(t) <= 4 for t in extra)
     if longer[-n:] == shorter:  # Tony + Leung Chiu-wai: an English first name before the family name
         first = (longer_name or "").split()[:1]
         shouting = bool(first) and first[0].isupper() and len(first[0]) > 1  # GODDESS Gong Li, CH Gong Li

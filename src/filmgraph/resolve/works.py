@@ -53,6 +53,12 @@ def resolve_works(reviews: list[ReviewMentions], iris: Iris, person: Callable[[s
     def makers(rid: str, w: WorkMention) -> set[str]:
         return {person(rid, m) for m in w.makers}
 
+    acts_in: dict[str, set[str]] = defaultdict(set)  # person IRI -> title keys of the films they act in
+    for rm in reviews:
+        for p in rm.people:
+            if p.role in ("cast", "actor"):
+                acts_in[person(rm.review_id, p.name)].update(title_key(t) for t in p.films)
+
     works: list[_Work] = []
     near: list[tuple] = []  # (work, work, names, reason, reviews), given IRIs below
     for (kind, key), ms in sorted(groups.items()):
@@ -74,6 +80,12 @@ def resolve_works(reviews: list[ReviewMentions], iris: Iris, person: Callable[[s
                 target.mentions.append((rid, w))
                 target.reasons.append(f"{w.title!r} without a year in review {rid} is the only {kind} of that title "
                                       f"that fits ({target.year}{', same director' if agreeing else ''})")
+                continue
+            misread = _misread_maker(rid, w, mine, found, key, acts_in)
+            if misread is not None:
+                target, why = misread
+                target.mentions.append((rid, w))
+                target.reasons.append(why)
                 continue
             home = next((f for f in found if f.year is None and (not mine or not f.directors or mine & f.directors)), None)
             if home is None:
@@ -130,6 +142,30 @@ def resolve_works(reviews: list[ReviewMentions], iris: Iris, person: Callable[[s
                                 tuple(m for m in minted if m != iri), tuple(reasons),
                                 tuple(sorted({rid for rid, _ in f.mentions}))))
     return WorksResolution(by_mention, merges, misses)
+
+
+def _misread_maker(rid: str, w: WorkMention, mine: set[str], found: list[_Work], key: str,
+                   acts_in: dict[str, set[str]]) -> tuple[_Work, str] | None:
+    """The one dated work of this title, for a yearless mention whose only "director" was read
+    from prose and is an actor credited on a film of this title (an actor read as the maker:
+    "Zhang Ziyi's Hero"); a header director outweighs that reading. None otherwise: a prose
+    director who is no actor of the film may be right (another film of the same title)."""
+    dated = [f for f in found if f.year]
+    if w.reviewed or not mine or len(dated) != 1 or not dated[0].directors or mine & dated[0].directors:
+        return None
+    target = dated[0]
+    if not any(m.reviewed and m.makers for _, m in target.mentions):
+        return None  # its directors too were read from prose: nothing to weigh the reading against
+    if not all(key in acts_in.get(m, ()) for m in mine):
+        return None
+    names = ", ".join(repr(m) for m in w.makers)
+    return target, (f"{w.title!r} without a year in review {rid} is the only dated {_kind_word(w.kind)} of that title "
+                    f"({target.year}): its director as read from the text ({names}) acts in it, and a header "
+                    "names its director")
+
+
+def _kind_word(kind: str) -> str:
+    return kind if kind != "other" else "work"
 
 
 def _split_by_director(kind, key, year, ms, makers) -> list[_Work]:
