@@ -4,12 +4,22 @@ Triple formats get the union of the review graphs (duplicates merged); quad form
 named graph per review. Files are written atomically: a temporary file beside the target is
 renamed over it only once complete, so a failed export never leaves a half-written file.
 
-Output is sorted (the same store, the same bytes; a subject's statements together, so Turtle
-groups them) and streamed: Oxigraph dumps each graph as N-Triples lines, which are sorted as
-bytes (the order of the terms' N-Triples forms, as before) in runs of bounded size spilled to
-temporary files and merged, so memory stays flat however big the store is (issue 13). Line
-formats are written straight from the sorted lines; the others are parsed back and serialized
-by Oxigraph as one stream.
+Output is deterministic (the same store, the same bytes), grouped (a subject's statements
+together, so Turtle writes them as one block) and streamed, so memory stays flat however big the
+store is (issue 13):
+
+* **Turtle** of a store on disk that keeps its default graph (every store filmgraph has written
+  since issue 11) is Oxigraph's own dump of that graph, which holds each data statement once:
+  in the engine's index order, subject by subject, predicate by predicate. That order is a function
+  of the statements alone (RocksDB keys are the terms' fixed encodings; IRIs by hash), so the
+  same data gives the same bytes however and in whatever order it was written, at the speed of
+  a bare dump; subjects are not in alphabetical order. ``--include-ontology`` appends the
+  ontology's statements the data does not already hold, sorted.
+* **Every other format**, and Turtle of an in-memory store (whose iteration order is not fixed)
+  or of a store without a kept default graph: sorted. Oxigraph dumps each graph as N-Triples
+  lines, which are sorted as bytes (the order of the terms' N-Triples forms) in runs of bounded
+  size spilled to temporary files and merged. Line formats are written straight from the sorted
+  lines; the others are parsed back and serialized by Oxigraph as one stream.
 """
 
 from __future__ import annotations
@@ -100,6 +110,8 @@ def export(
 
 
 def _write(store: FilmStore, fmt: ExportFormat, out: BinaryIO, include_ontology: bool) -> int:
+    if fmt.rdf_format == ox.RdfFormat.TURTLE and store.path is not None and store.keeps_default_graph:
+        return _write_turtle_in_index_order(store, out, include_ontology)
     lines = sorted_quad_lines(store, include_ontology) if fmt.keeps_graphs else sorted_triple_lines(store, include_ontology)
     counted = _Counted(lines)
     if fmt.rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
@@ -116,6 +128,30 @@ def _write(store: FilmStore, fmt: ExportFormat, out: BinaryIO, include_ontology:
     statements = parsed if fmt.keeps_graphs else (q.triple for q in parsed)
     ox.serialize(statements, out, fmt.rdf_format, prefixes=prefixes_for(store.iris.base))
     return counted.n
+
+
+def _write_turtle_in_index_order(store: FilmStore, out: BinaryIO, include_ontology: bool) -> int:
+    """The default graph (the data, each statement once) as Oxigraph dumps it; then, if asked, the
+    ontology's statements the data does not hold, sorted. Returns the statement count."""
+    prefixes = prefixes_for(store.iris.base)
+    count = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", union=False)
+    n = int(next(iter(count))["n"].value)
+    dump_default_graph(store, out, prefixes)
+    if include_ontology and _has_graph(store, store.iris.ontology_graph):
+        ontology = ox.NamedNode(str(store.iris.ontology_graph))
+        extra = [ox.Triple(r["s"], r["p"], r["o"]) for r in store.query(
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH {ontology} {{ ?s ?p ?o }} FILTER NOT EXISTS {{ ?s ?p ?o }} }}", union=False)]
+        extra_triples = sorted(extra, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        if extra_triples:
+            out.write(b"\n")
+            ox.serialize(extra_triples, out, ox.RdfFormat.TURTLE, prefixes=prefixes)
+        n += len(extra_triples)
+    return n
+
+
+def dump_default_graph(store: FilmStore, out: BinaryIO, prefixes: dict[str, str]) -> None:
+    """Oxigraph's Turtle dump of the default graph (a function of its own, so a test can make it fail)."""
+    store.oxigraph.dump(out, ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes)
 
 
 def sorted_triple_lines(store: FilmStore, include_ontology: bool = False) -> Iterator[bytes]:

@@ -18,9 +18,8 @@ import pyoxigraph as ox
 
 from .errors import QueryError, ViewError
 from .store import FilmStore
-from .viewentity import (EDGE_LABELS, FOLDED_TYPES, HIDDEN_PREDICATES, NODE_TYPES, OTHER, RDF_TYPE, RDFS_LABEL, S,
-                         Reader, best_name, describe, evidence_for, fg, local_name, term_text)
-from .vocab import FG_IRI
+from .viewentity import (EDGE_LABELS, FOLDED_TYPES, HIDDEN_PREDICATES, NODE_TYPES, RDF_TYPE, RDFS_LABEL, S,
+                         Reader, Statements, best_name, describe, evidence_for, fg, local_name, term_text, values_block)
 
 
 @dataclass(frozen=True)
@@ -68,9 +67,7 @@ def select(store: FilmStore, spec: ViewSpec, queries_dir: Path | None = None) ->
     if preset == "whole":
         if spec.budget is not None:
             return _most_connected(reader, spec.budget)
-        nodes = {q.subject.value for q in reader.quads(p=RDF_TYPE)
-                 if isinstance(q.subject, ox.NamedNode) and q.graph_name != ox.NamedNode(reader.wikidata_graph)}
-        return Selection({n for n in nodes if reader.drawable(n)})
+        return Selection(_every_drawable(reader))
     if not spec.argument:
         raise ViewError(f"the {preset} view needs a name")
     if preset == "director":
@@ -86,33 +83,70 @@ def select(store: FilmStore, spec: ViewSpec, queries_dir: Path | None = None) ->
     raise ViewError(f"unknown view preset {preset!r}")
 
 
+def _every_drawable(reader: Reader) -> set[str]:
+    """Every entity typed outside the Wikidata graph that a view draws (``Reader.drawable``), from
+    one read of the type statements."""
+    wikidata = ox.NamedNode(reader.wikidata_graph)
+    types: dict[str, set[str]] = {}
+    typed_here: set[str] = set()
+    for q in reader.quads(p=RDF_TYPE):
+        if not isinstance(q.subject, ox.NamedNode):
+            continue
+        if isinstance(q.object, ox.NamedNode):
+            types.setdefault(q.subject.value, set()).add(q.object.value)
+        if q.graph_name != wikidata:
+            typed_here.add(q.subject.value)
+    return {n for n in typed_here if n in types and not reader.is_machinery(n) and not types[n] & FOLDED_TYPES}
+
+
 def _most_connected(reader: Reader, budget: int) -> Selection:
-    """The whole graph's ``budget`` most connected drawable entities, chosen by the engine: degree
-    counted over the drawn relations (director, cast, reviews, mentions, ...), ties by IRI. A store
-    with no more such entities than the budget gets every drawable node, as without a budget."""
-    machinery = [f"{reader.base}{part}/" for part in ("annotation", "extractor", "link", "comparison", "rating")]
-    machinery += ["http://www.wikidata.org/", "https://www.wikidata.org/", FG_IRI]
-    starts = " || ".join(f"STRSTARTS(STR(?n), {ox.Literal(m)})" for m in machinery)
-    folded = " ".join(f"<{t}>" for t in sorted(FOLDED_TYPES))
+    """The whole graph's ``budget`` most connected drawable entities: degree counted by the engine
+    over the drawn relations (director, cast, reviews, mentions, ...; both directions, IRIs only),
+    ties by IRI; the types of only as many of the best ranked as it takes to find ``budget``
+    drawable ones are read. A store with no more such entities than the budget gets every
+    drawable node, as without a budget."""
     relations = " ".join(f"<{p}>" for p in sorted(EDGE_LABELS))
-    ranked = [r["n"].value for r in reader.store.query(
-        f"SELECT ?n ?d WHERE {{ {{ SELECT ?n (COUNT(*) AS ?d) WHERE {{ VALUES ?p {{ {relations} }} "
-        "{ ?n ?p ?m } UNION { ?m ?p ?n } FILTER(isIRI(?n) && isIRI(?m)) } GROUP BY ?n } "
-        f"FILTER(!({starts})) FILTER EXISTS {{ ?n a ?t }} FILTER NOT EXISTS {{ VALUES ?f {{ {folded} }} ?n a ?f }} }} "
-        f"ORDER BY DESC(?d) ?n LIMIT {int(budget) + 1}")]
+    degree: dict[str, int] = {}
+    total_edges, blank_subjects = 0, False
+    for r in reader.store.query(f"SELECT ?n (COUNT(*) AS ?d) WHERE {{ VALUES ?p {{ {relations} }} "
+                                "?n ?p ?m FILTER(isIRI(?m)) } GROUP BY ?n"):
+        total_edges += int(r[1].value)
+        if isinstance(r[0], ox.NamedNode):
+            degree[r[0].value] = int(r[1].value)
+        else:
+            blank_subjects = True
+    # incoming edges from IRIs only; a filter on the subject doubles the engine's time, so edges
+    # from blank nodes (none in what filmgraph writes) are counted apart and taken off
+    incoming = "SELECT ?n (COUNT(*) AS ?d) WHERE {{ VALUES ?p {{ {} }} ?m ?p ?n FILTER(isIRI(?n){}) }} GROUP BY ?n"
+    for r in reader.store.query(incoming.format(relations, "")):
+        degree[r[0].value] = degree.get(r[0].value, 0) + int(r[1].value)
+    if blank_subjects:
+        for r in reader.store.query(incoming.format(relations, " && isBlank(?m)")):
+            degree[r[0].value] -= int(r[1].value)
+            if not degree[r[0].value]:
+                del degree[r[0].value]
+    candidates = sorted((n for n in degree if not reader.is_machinery(n)), key=lambda n: (-degree[n], n))
+    ranked: list[str] = []
+    for at in range(0, len(candidates), budget + 1):
+        block = candidates[at: at + budget + 1]
+        types: dict[str, list[object]] = {}
+        for r in reader.store.query(f"SELECT ?n ?t WHERE {{ VALUES ?n {{ {values_block(block)} }} ?n a ?t }}"):
+            types.setdefault(r[0].value, []).append(r[1])
+        ranked += [n for n in block if n in types
+                   and not any(isinstance(t, ox.NamedNode) and t.value in FOLDED_TYPES for t in types[n])]
+        if len(ranked) > budget:
+            break
     if len(ranked) <= budget:
         return select(reader.store, ViewSpec("whole"))
     ranks = " ".join(f"(<{t}> {i})" for i, (t, _) in enumerate(NODE_TYPES))
-    counts = reader.store.query(  # each entity as the first of NODE_TYPES it has, as describe() does
-        f"SELECT ?r (COUNT(*) AS ?c) WHERE {{ {{ SELECT ?n (MIN(?rank) AS ?r) WHERE {{ VALUES (?t ?rank) {{ {ranks} }} "
-        f"?n a ?t FILTER(!({starts})) }} GROUP BY ?n }} }} GROUP BY ?r")
     by_type: dict[str, int] = {}
-    for r in counts:
-        name = NODE_TYPES[int(r["r"].value)][1].name
-        by_type[name] = by_type.get(name, 0) + int(r["c"].value)
-    edges = reader.store.query(f"SELECT (COUNT(*) AS ?c) WHERE {{ VALUES ?p {{ {relations} }} ?a ?p ?b FILTER(isIRI(?b)) }}")
+    for r in reader.store.query(  # each entity as the first of NODE_TYPES it has, as describe() does
+            f"SELECT ?n (MIN(?rank) AS ?r) WHERE {{ VALUES (?t ?rank) {{ {ranks} }} ?n a ?t }} GROUP BY ?n"):
+        if isinstance(r[0], ox.NamedNode) and not reader.is_machinery(r[0].value):
+            name = NODE_TYPES[int(r[1].value)][1].name
+            by_type[name] = by_type.get(name, 0) + 1
     return Selection(set(ranked[:budget]), total=max(sum(by_type.values()), budget),
-                     omitted_by_type=by_type, total_edges=int(next(iter(edges))["c"].value))
+                     omitted_by_type=by_type, total_edges=total_edges)
 
 
 def find_by_name(reader: Reader, name: str, classes: Iterable[str] | None = None) -> list[str]:
@@ -296,9 +330,10 @@ def view_graph(store: FilmStore, spec: ViewSpec, queries_dir: Path | None = None
     (labels), ``evidence`` and ``polarity``; graph attributes ``title`` and ``focus``."""
     reader = Reader(store)
     selection = select(store, spec, queries_dir)
+    st = Statements(reader).read(selection.nodes)  # all the drawn nodes need, in a few queries
     g = nx.DiGraph(title=spec.title, focus=sorted(selection.focus))
     for iri in sorted(selection.nodes):
-        g.add_node(iri, entity=describe(reader, iri))
+        g.add_node(iri, entity=describe(st, iri))
     g.graph["title"] = _title(spec, [g.nodes[f]["entity"].label for f in g.graph["focus"]])
     if selection.total is not None:  # a budget chose the nodes: what the page says was left out
         kept = {}
@@ -306,21 +341,19 @@ def view_graph(store: FilmStore, spec: ViewSpec, queries_dir: Path | None = None
             kept[g.nodes[n]["entity"].type.name] = kept.get(g.nodes[n]["entity"].type.name, 0) + 1
         g.graph["left_out"] = {"total_nodes": selection.total, "total_edges": selection.total_edges,
                                "by_type": {t: c - kept.get(t, 0) for t, c in sorted(
-                                   selection.omitted_by_type.items(), key=lambda tc: -(tc[1] - kept.get(tc[0], 0)))
+                                   selection.omitted_by_type.items(), key=lambda tc: (-(tc[1] - kept.get(tc[0], 0)), tc[0]))
                                    if c > kept.get(t, 0)}}
     if selection.triples is not None:
         for s, p, o in selection.triples:
             _add_edge(g, s, o, EDGE_LABELS.get(p, local_name(p)))
         return g
     roles_by_film: dict[str, set[str]] = {}
-    for iri in selection.nodes:
-        for q in reader.quads(iri):
-            o, p = q.object, q.predicate.value
+    for iri in sorted(selection.nodes):
+        for p, o in st.about[iri]:
             if not isinstance(o, ox.NamedNode) or o.value not in selection.nodes or p in HIDDEN_PREDICATES:
                 continue
             if p == f"{S}actor" and g.nodes[o.value]["entity"].type.key == "role":
-                roles_by_film.setdefault(iri, set()).update(
-                    aq.object.value for aq in reader.quads(o.value, f"{S}actor"))
+                roles_by_film.setdefault(iri, set()).update(a.value for a in st.objects(o.value, f"{S}actor"))
                 _add_edge(g, iri, o.value, "cast")
                 continue
             label = "played by" if p == f"{S}actor" and g.nodes[iri]["entity"].type.key == "role" else EDGE_LABELS.get(p, local_name(p))
@@ -330,7 +363,7 @@ def view_graph(store: FilmStore, spec: ViewSpec, queries_dir: Path | None = None
         for actor in actors:
             if g.has_edge(film, actor) and g.edges[film, actor]["relations"] == ["cast"]:
                 g.remove_edge(film, actor)
-    _fold_comparisons(reader, g)
+    _fold_comparisons(st, g)
     return g
 
 
@@ -358,16 +391,22 @@ def _add_edge(g: nx.DiGraph, s: str, o: str, label: str) -> None:
         g.add_edge(s, o, relations=[label], evidence=[], polarity=None)
 
 
-def _fold_comparisons(reader: Reader, g: nx.DiGraph) -> None:
-    """Each ``fg:Comparison`` becomes the label (its cue), colour (polarity) and evidence of its edge."""
-    if "left_out" in g.graph:  # a budgeted view of a big store: only the comparisons of drawn films
-        comparisons = sorted({q.subject.value for n in g.nodes for q in reader.quads(p=fg("comparisonSubject"), o=n)})
+def _fold_comparisons(st: Statements, g: nx.DiGraph) -> None:
+    """Each ``fg:Comparison`` of a drawn film becomes the label (its cue), colour (polarity) and
+    evidence of its edge: in IRI order in a budgeted view of a big store, else in the store's order."""
+    subjects = st.read_incoming(fg("comparisonSubject"), g.nodes)
+    drawn = {c for n in g.nodes for c in subjects[n]}
+    if "left_out" in g.graph:
+        comparisons = sorted(drawn)
     else:
-        comparisons = [q.subject.value for q in reader.quads(p=RDF_TYPE, o=fg("Comparison"))]
+        typed = (q.subject.value for q in st.reader.quads(p=RDF_TYPE, o=fg("Comparison")))
+        comparisons = [c for c in dict.fromkeys(typed) if c in drawn]
+    st.read_about(comparisons)
+    st.read_evidence(comparisons)
     for c in comparisons:
         props: dict[str, list[str]] = {}
-        for cq in reader.quads(c):
-            props.setdefault(cq.predicate.value, []).append(term_text(cq.object))
+        for p, o in st.about[c]:
+            props.setdefault(p, []).append(term_text(o))
         subj, obj = props.get(fg("comparisonSubject"), [None])[0], props.get(fg("comparisonObject"), [None])[0]
         if subj not in g or obj not in g or subj == obj:
             continue
@@ -379,4 +418,4 @@ def _fold_comparisons(reader: Reader, g: nx.DiGraph) -> None:
             "compared to" + (f" ({'; '.join(cues)})" if cues else "")]
         polarity = props.get(fg("polarity"), [None])[0]
         edge["polarity"] = local_name(polarity) if polarity else edge["polarity"]
-        edge["evidence"] += [e.as_dict() for e in evidence_for(reader, c)]
+        edge["evidence"] += [e.as_dict() for e in evidence_for(st, c)]

@@ -61,7 +61,8 @@ def _render_view(app, preset: str, argument: str | None, depth: int, budget: int
     from .viewgraph import ViewSpec, view_graph
 
     try:
-        g = view_graph(app.film_store, ViewSpec(preset, argument, depth))
+        # the whole graph: only the budget's most connected nodes are read (viewgraph._most_connected)
+        g = view_graph(app.film_store, ViewSpec(preset, argument, depth, budget if preset == "whole" else None))
         if g.number_of_nodes() == 0:
             raise ViewError("nothing to draw: the store holds no matching entities")
         return render_html(g, budget)
