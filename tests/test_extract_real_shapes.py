@@ -295,3 +295,12 @@ def test_a_title_after_a_named_persons_possessive_is_a_work(stage):
         "Oasis Review\n\nLee Chang-dong follows his debut with a love story. In direct contrast to "
         "Lee's Peppermint Candy, this film moves forward in time."))
     assert "Peppermint Candy" in {w.title for w in result.works}
+
+
+def test_a_star_vehicle_is_not_its_stars_film_as_director(stage):
+    refined, _ = analyse(stage, (
+        "The Great Wall Review\n\n"
+        "Zhang Yimou's fantasy sets soldiers against monsters on the wall. Seen from Hollywood this is "
+        "a Matt Damon movie, and Matt Damon plays a mercenary who came for black powder."))
+    assert "Matt Damon" not in refined.directors
+    assert "Zhang Yimou" in refined.directors

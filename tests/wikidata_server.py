@@ -171,6 +171,7 @@ class FakeWikidata:
                 self._serve(params)
 
             def _send(self, status: int, body: bytes, headers: dict | None = None, ctype="application/json") -> None:
+                self._done_working()  # from here the client may read the answer and send its next request
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
@@ -186,9 +187,17 @@ class FakeWikidata:
                 with server._lock:
                     server.in_flight += 1
                     server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                self._working = True
                 try:
                     self._answer(params)
                 finally:
+                    self._done_working()
+
+            def _done_working(self) -> None:
+                """A request stops counting as in flight once its answer starts: counting to the last byte
+                written would overlap the client's next request on a loaded machine."""
+                if getattr(self, "_working", False):
+                    self._working = False
                     with server._lock:
                         server.in_flight -= 1
 

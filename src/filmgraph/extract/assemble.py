@@ -540,6 +540,8 @@ def _subject_and_people(review: Review, sections: list[SectionFacts], work_menti
             if not name:
                 continue
             cue = director_cue(f.text, s, e)
+            if cue and " ... " in cue and person_key(name) not in facts.directors:
+                cue = None  # "a Matt Damon movie" is a star's; "an Ang Lee film" a known director's
             if cue:
                 said_director.setdefault(name, (f, s, e, cue))
                 continue
