@@ -204,3 +204,11 @@ def test_a_credits_line_that_opens_with_its_film_and_year():
              "A woodcutter and a priest shelter from the rain at a ruined gate and tell of a trial.")
     assert (r.title.lower(), r.year) == ("rashomon", 1950)
     assert r.directors == ("Akira Kurosawa",)
+
+
+def test_a_signature_line_is_not_the_title_and_a_one_word_title_keeps_its_year():
+    r = read('"One of Kitano\'s finest films."\n\n- Len\n\nFireworks (1997)\n\nAKA: Hana-bi\n\n'
+             "Director: Takeshi Kitano\n\nCast: Takeshi Kitano, Kayoko Kishimoto\n\n"
+             "A detective leaves the force after his partner is crippled in a shooting.")
+    assert (r.title, r.year) == ("Fireworks", 1997)
+    assert r.directors == ("Takeshi Kitano",)

@@ -430,6 +430,8 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
                 after_blank = False
                 continue
             dy = header.DIRECTOR_YEAR.match(stripped)
+            if dy and len(dy.group("name").split()) < 2:
+                dy = None  # "Fireworks (1997)" is a title and its year; a director has two names or more
             if dy and (headings or title_line) and director_year is None:
                 director_year = (dy.group("name"), int(dy.group("year")))
                 continue
