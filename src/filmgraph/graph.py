@@ -32,7 +32,8 @@ class ReviewGraph:
 def review_id(review: Review) -> str:
     """A review's stable identity: its film and reviewer when the header says them.
 
-    ``one-second-2021-by-john-li``; without a title (free text, or a header with no title line),
+    ``one-second-2021-by-john-li``; a web page naming no reviewer adds its site and a digest of
+    its address (``hero-2002-from-example-org-3f2a9c``); without a title (free text, or a header with no title line),
     the source file's name, or for standard input a digest of the text.
     """
     if review.title:
