@@ -188,6 +188,12 @@ class _Line:
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
 #: a credits line that opens with its film and year: ``RASHOMON (1950). Director: Akira Kurosawa.``
 _TITLE_YEAR_LEAD = re.compile(r"^\s*(?P<t>[^.:()]{2,80}?\s*\((?:18|19|20)\d\d\))\s*[.;,|-]\s+[A-Z]")
+
+
+def _title_year_lead(line: str) -> str | None:
+    """The film and year a credits line opens with, if it does."""
+    m = _TITLE_YEAR_LEAD.match(line)
+    return m.group("t") if m and header.title_candidate(m.group("t")) else None
 #: header fields whose value is a list of people
 _NAME_FIELDS = {"director", "cast", "writer", "producer"}
 
@@ -379,13 +385,12 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
         if ln.credit:
             credits.append(ln.credit)
             continue
+        if ln.field and title_line is None and current_section in (None, "body", "synopsis", "header-body"):
+            title_line = _title_year_lead(ln.text)  # "RASHOMON (1950). Director: Akira Kurosawa."
         if ln.field and current_section in ("body", "synopsis", "header-body"):
             # a mini-header inside a prose review, or a credits paragraph after it
             if ln.value:
                 fields.setdefault(ln.field, ln.value)
-            lead = _TITLE_YEAR_LEAD.match(ln.text)
-            if title_line is None and lead and header.title_candidate(lead.group("t")):
-                title_line = lead.group("t")  # "RASHOMON (1950). Director: Akira Kurosawa."
             if title_line is None and current_section == "header-body":
                 # the heading right above a mini-header names its film
                 body = sections["body"]
@@ -403,9 +408,6 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
             # In the header.
             if ln.field:
                 after_blank = False
-                lead = _TITLE_YEAR_LEAD.match(ln.text)
-                if title_line is None and lead and header.title_candidate(lead.group("t")):
-                    title_line = lead.group("t")
                 if ln.value:
                     fields.setdefault(ln.field, ln.value)
                     pending_field = None

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Review
-from .film_people import cast_cue, director_cue, performance_sentence, possessive_owner, reference_cue
+from .film_people import (cast_cue, director_cue, maker_film_cue, performance_sentence, possessive_owner,
+                          reference_cue)
 from .gazetteer import KnownFacts, person_key, title_key
 from .subject import choose as choose_subject, rank as rank_subject
 from .title_repair import complete_titles, page_titles, url_phrases
@@ -539,9 +540,9 @@ def _subject_and_people(review: Review, sections: list[SectionFacts], work_menti
             name = names.resolve(f.text[s:e])
             if not name:
                 continue
-            cue = director_cue(f.text, s, e)
-            if cue and " ... " in cue and person_key(name) not in facts.directors:
-                cue = None  # "a Matt Damon movie" is a star's; "an Ang Lee film" a known director's
+            # "an Ang Lee film" names a known director's film; "a Matt Damon movie" a star's
+            cue = director_cue(f.text, s, e) or (
+                maker_film_cue(f.text, s, e) if person_key(name) in facts.directors else None)
             if cue:
                 said_director.setdefault(name, (f, s, e, cue))
                 continue

@@ -74,8 +74,15 @@ def director_cue(text: str, start: int, end: int) -> str | None:
     a = _DIRECTOR_AFTER.match(text[end:end + 50])
     if a:
         return " ".join(a.group(0).split())
+    return None
+
+
+def maker_film_cue(text: str, start: int, end: int) -> str | None:
+    """``an Ang Lee film``: the words around the name at ``text[start:end]``, if they make it a film's
+    maker. A star's name stands there too (``a Matt Damon movie``), so the caller decides whom to trust."""
+    before = text[max(0, start - 60):start]
     if _MAKER_FILM_AFTER.match(text[end:end + 20]) and re.search(r"\b(?:an?|this|his|her)\s+$", before):
-        return f"{before.split()[-1]} ... {text[end:end + 20].split()[0]}"  # "an Ang Lee film"
+        return f"{before.split()[-1]} ... {text[end:end + 20].split()[0]}"
     return None
 
 

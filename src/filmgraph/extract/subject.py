@@ -140,7 +140,7 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
                 cands[pk] = Candidate(part)
                 cands[pk].add(2.0, f"the heading {h!r}, in title case")
                 break
-    address = review.url or _file_address(review.source)
+    address = page_address(review)
     if address:
         for key, c in cands.items():
             if in_url_path(c.title, address):
@@ -214,9 +214,9 @@ def _pool_parts(cands: dict[str, Candidate], texts: list[str]) -> None:
         target = max(longer, key=lambda k: (len(cands[k].mentions), len(k)))
         short, long_ = cands[key].title, cands[target].title
         prefix = target.split()[:len(words)] == words and len(words) >= 2
+        whole = [(n.start(), n.end()) for n in re.finditer(re.escape(long_), text)]
         alone = [m for m in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text)
-                 if not any(n.start() <= m.start() and m.end() <= n.end()
-                            for n in re.finditer(re.escape(long_), text))]
+                 if not any(a <= m.start() and m.end() <= b for a, b in whole)]
         if prefix or not alone:
             cands[target].mentions.extend(cands.pop(key).mentions)
 
@@ -231,6 +231,11 @@ def _url_spells_part(title: str, address: str) -> bool:
     _, path = url_parts(address)
     words = [w for w in fold(title).split() if w not in _SMALL_WORDS]
     return len(words) >= 3 and f" {' '.join(words[-2:])} " in f" {path} "
+
+
+def page_address(review) -> str | None:
+    """The page's address, or a saved page's file name standing in for it."""
+    return review.url or _file_address(review.source)
 
 
 def _file_address(source: str) -> str | None:

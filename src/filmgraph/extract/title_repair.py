@@ -101,12 +101,12 @@ def page_titles(sections, headings) -> set[str]:
     """Title keys the page itself vouches for: works in quotes or from the title rules, the parts of
     its headings."""
     from ..header import heading_parts
+    from .subject import _QUOTE_BEFORE
 
     keys: set[str] = set()
     for f in sections:
         for s, e, attrs in f.works:
-            before = f.text[max(0, s - 1):s]
-            if before in ("\"", "“", "‘", "'", "*", "_") or attrs.get("extractor") == "filmgraph_title_rules":
+            if _QUOTE_BEFORE.search(f.text[max(0, s - 1):s]) or attrs.get("extractor") == "filmgraph_title_rules":
                 if len(f.text[s:e].split()) >= 2:
                     keys.add(title_key(f.text[s:e]))
     for h in headings:
@@ -121,9 +121,9 @@ def url_phrases(review) -> set[str]:
     """Runs of two to seven words of the page's address (or a saved page's file name):
     ``/movies/the-road-home/2001`` vouches for "the road home"."""
     from ..header import url_parts
-    from .subject import _file_address
+    from .subject import page_address
 
-    address = review.url or _file_address(review.source)
+    address = page_address(review)
     if not address:
         return set()
     words = [w for w in url_parts(address)[1].split() if w and not w.isdigit()]

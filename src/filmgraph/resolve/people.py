@@ -321,19 +321,25 @@ class _Credits:
             self.acts_in[root] |= forms[k].acts_in
 
 
+def _named_beside(reviews, in_review, union, skip: tuple[str, ...]):
+    """``(review, form, group)`` for each other person named in ``reviews``, in a stable order,
+    leaving out the groups in ``skip`` (the two whose link is in question)."""
+    for rid in sorted(reviews):
+        for x in sorted(in_review[rid]):
+            rx = union.find(x)
+            if rx not in skip:
+                yield rid, x, rx
+
+
 def _credited_link(a: str, b: str, forms, union, in_review, credits: _Credits) -> str | None:
     """Why ``a`` and ``b`` share a context: someone else named in a review of ``a`` is credited
     on a film with ``b``; None when no one is."""
-    ra, rb = union.find(a), union.find(b)
-    for rid in sorted(forms[a].reviews):
-        for x in sorted(in_review[rid]):
-            rx = union.find(x)
-            if rx in (ra, rb):
-                continue
-            shared = credits.films[rx] & credits.films[rb]
-            if shared:
-                return (f"{_name(forms[x])!r}, named in review {rid} beside {_name(forms[a])!r}, is credited with "
-                        f"{_name(forms[b])!r} on {sorted(shared)[0]!r}")
+    rb = union.find(b)
+    for rid, x, rx in _named_beside(forms[a].reviews, in_review, union, (union.find(a), rb)):
+        shared = credits.films[rx] & credits.films[rb]
+        if shared:
+            return (f"{_name(forms[x])!r}, named in review {rid} beside {_name(forms[a])!r}, is credited with "
+                    f"{_name(forms[b])!r} on {sorted(shared)[0]!r}")
     return None
 
 
@@ -341,16 +347,11 @@ def _costars(key: str, root: str, forms, union, in_review, credits: _Credits) ->
     """The people named in the reviews of form ``key`` (other than it and ``root``) who act in a film
     with the group ``root``: name -> the first such film, one name per person (two spellings of
     one co-star count once)."""
-    mine = union.find(key)
     found: dict[str, tuple[str, str]] = {}  # group -> (name, film)
-    for rid in sorted(forms[key].reviews):
-        for x in sorted(in_review[rid]):
-            rx = union.find(x)
-            if rx in (mine, root):
-                continue
-            shared = credits.acts_in[rx] & credits.acts_in[root]
-            if shared:
-                found.setdefault(rx, (_name(forms[x]), sorted(shared)[0]))
+    for _rid, x, rx in _named_beside(forms[key].reviews, in_review, union, (union.find(key), root)):
+        shared = credits.acts_in[rx] & credits.acts_in[root]
+        if shared:
+            found.setdefault(rx, (_name(forms[x]), sorted(shared)[0]))
     return dict(found.values())
 
 
@@ -358,11 +359,7 @@ def _costar(rid: str, key: str, root: str, forms, union, in_review, credits: _Cr
     """Why the short name ``key`` of review ``rid`` may be the group ``root``: another person the
     review names acts in a film with it (a co-star; a director's other films prove nothing: both
     Tony Leungs acted for Wong Kar-wai). None when no one does."""
-    mine = union.find(key)
-    for x in sorted(in_review[rid]):
-        rx = union.find(x)
-        if rx in (mine, root):
-            continue
+    for _rid, x, rx in _named_beside((rid,), in_review, union, (union.find(key), root)):
         shared = credits.acts_in[rx] & credits.acts_in[root]
         if shared:
             return f"{_name(forms[x])!r}, also named there, acts with them in {sorted(shared)[0]!r}"
