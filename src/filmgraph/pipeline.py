@@ -285,7 +285,7 @@ def render(store: FilmStore, settings: Settings, text_stage: TextStage | None = 
     """
     iris = Iris(settings.base_iri)
     fingerprint = text_stage.fingerprint if text_stage is not None else ""
-    # (graph IRI unless it is the review id's, review id, build key, stage fingerprint), in graph order
+    # (graph IRI unless it is the review id's, review id, build key, stage fingerprint), in the store's order
     keys: list[tuple[str | None, str, bytes | str, str]] = []
     fingerprints: dict[str, str] = {}  # one string per stage fingerprint, not one per review
     mentions = []

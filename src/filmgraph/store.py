@@ -23,6 +23,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -65,6 +66,29 @@ def from_ox(term: object) -> Node:
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     raise TypeError(f"cannot convert {term!r}")
+
+
+def release_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``; a no-op elsewhere).
+
+    RocksDB frees a write buffer once it is flushed, but glibc keeps freed memory in its arenas
+    for reuse, so without this a build's RSS kept the high-water mark of every buffer it had
+    filled (benchmarks/bench_dataset_memory.py).
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim():
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -237,11 +261,17 @@ class FilmStore:
                 )
                 self.oxigraph.update(update)
             self._keeps_default = True
-            self._writes += 1
-            if self._writes % self.FLUSH_EVERY == 0 and self.path is not None:
-                self.oxigraph.flush()
+            self.wrote()
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"cannot write graph {graph_iri}: {exc}") from None
+
+    def wrote(self) -> None:
+        """Count one write (a graph, a cache entry); every ``FLUSH_EVERY`` writes, flush RocksDB's
+        write buffers to disk and hand the heap they freed back to the system (``release_memory``)."""
+        self._writes += 1
+        if self._writes % self.FLUSH_EVERY == 0 and self.path is not None:
+            self.oxigraph.flush()
+            release_memory()
 
     def _has_graph(self, g: ox.NamedNode) -> bool:
         """Whether ``g`` holds quads or has bookkeeping."""

@@ -39,16 +39,13 @@ class Resolution:
     works: dict[tuple, str]
     merges: list[Merge]
     near_misses: list[NearMiss]
-    _per_review: dict[str, list[tuple]]
+    #: review id -> ``review_key``, kept as the digest (not the decisions it digests: one string a review)
+    _review_keys: dict[str, str]
 
     def review_key(self, review_id: str) -> str:
         """A digest of what this resolution decided for one review's mentions: when it is the same,
         the review's rendered graph is the same."""
-        h = hashlib.sha256()
-        for item in self._per_review.get(review_id, ()):
-            h.update(repr(item).encode("utf-8"))
-            h.update(b"\x00")
-        return h.hexdigest()[:32]
+        return self._review_keys.get(review_id) or _digest(())
 
     def iris_for(self, base: str, review_id: str) -> "ResolvedIris":
         return ResolvedIris(base, self, review_id)
@@ -106,18 +103,27 @@ def resolve(reviews: Iterable[ReviewMentions], iris: Iris,
         return people.by_mention.get((rid, name)) or people.by_key.get(compact(name)) or str(iris.person(name))
 
     works = resolve_works(ordered, iris, person)
-    per_review: dict[str, list[tuple]] = {}
+    review_keys: dict[str, str] = {}
     for rm in ordered:
         items = [("p", p.name, person(rm.review_id, p.name)) for p in rm.people]
         for w in rm.works:
             k = (rm.review_id, w.kind, title_key(w.title), w.year)
             items += [("w", w.title, w.kind, w.year, m, works.by_mention.get(k + (fold(m) if m else "",)))
                       for m in (*w.makers, None)]
-        per_review[rm.review_id] = sorted(set(items), key=repr)
+        review_keys[rm.review_id] = _digest(sorted(set(items), key=repr))
     merges = _unambiguous(people.merges + works.merges,
                           set(people.by_mention.values()) | set(works.by_mention.values()))
     near = sorted((_ordered(n) for n in people.near_misses + works.near_misses), key=lambda n: (n.kind, n.iris, n.reason))
-    return Resolution(people.by_mention, people.by_key, works.by_mention, merges, near, per_review)
+    return Resolution(people.by_mention, people.by_key, works.by_mention, merges, near, review_keys)
+
+
+def _digest(items) -> str:
+    """``review_key``'s digest of one review's decisions (sorted items), 32 hex digits."""
+    h = hashlib.sha256()
+    for item in items:
+        h.update(repr(item).encode("utf-8"))
+        h.update(b"\x00")
+    return h.hexdigest()[:32]
 
 
 def _unambiguous(merges: list[Merge], canonical: set[str]) -> list[Merge]:

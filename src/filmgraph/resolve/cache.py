@@ -109,14 +109,14 @@ def entry_iri(store, review_id: str) -> URIRef:
 _PREDICATES = {"cache_of": FG.cacheOf, "key_p": FG.buildKey, "fp_p": FG.extractor, "blob_p": FG.extractionCache}
 
 
-def _query(store, with_blob: bool, graph_iri: str | None = None) -> str:
+def _query(store, with_blob: bool, graph_iri: str | None = None, ordered: bool = True) -> str:
     p = {k: ox.NamedNode(str(v)) for k, v in _PREDICATES.items()}
     meta = ox.NamedNode(str(store.iris.meta_graph))
     g = ox.NamedNode(graph_iri) if graph_iri else "?g"
     blob = f"; {p['blob_p']} ?blob " if with_blob else ""
     return (f"SELECT ?c ?g ?key ?fp{' ?blob' if with_blob else ''} WHERE {{ GRAPH {meta} {{ "
             f"?c {p['cache_of']} {g} ; {p['key_p']} ?key ; {p['fp_p']} ?fp {blob}}}"
-            + (f" BIND({g} AS ?g)" if graph_iri else "") + " } ORDER BY ?g")
+            + (f" BIND({g} AS ?g)" if graph_iri else "") + " }" + (" ORDER BY ?g" if ordered else ""))
 
 
 @dataclass(frozen=True)
@@ -134,8 +134,10 @@ def read_index(store) -> dict[str, IndexEntry]:
 
 
 def iter_entries(store):
-    """Every cache entry with its data, in graph IRI order, one at a time (memory stays flat)."""
-    for row in _select(store, _query(store, True), lazy=True):
+    """Every cache entry with its data, one at a time, in no set order: an ``ORDER BY`` would make
+    Oxigraph hold every row before the first (~0.8 KB a review); what reads them does not depend
+    on their order (the resolver sorts what it keeps)."""
+    for row in _select(store, _query(store, True, ordered=False), lazy=True):
         entry = _entry(row)
         if entry is not None:
             yield entry
@@ -192,3 +194,4 @@ def _update(store, sparql: str) -> None:
         store.oxigraph.update(sparql)
     except (OSError, SyntaxError, ValueError) as exc:
         raise StoreError(f"cannot write the extraction cache: {exc}") from None
+    store.wrote()  # counted with the graph writes, so the write buffers are flushed as entries go in
