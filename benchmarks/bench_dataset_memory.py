@@ -3,6 +3,8 @@
 
     PYTHONPATH=src python benchmarks/bench_dataset_memory.py build 1000 10000
     PYTHONPATH=src python benchmarks/bench_dataset_memory.py build 1000 10000 --baseline-src OLD/src
+    PYTHONPATH=src python benchmarks/bench_dataset_memory.py build 1000 10000 100000 \
+        --baseline-src OLD/src --baseline-sizes 1000,10000   # the baseline at the small sizes only
     PYTHONPATH=src python benchmarks/bench_dataset_memory.py read 10000 100000   # the reader alone
 
 For each size a CSV of that many distinct reviews (own generated text, real-looking fields) is
@@ -141,13 +143,14 @@ def measure(mode: str, rows: int, src: Path, tmp: str, trace: bool = False) -> d
     return result
 
 
-def main(mode: str, sizes: list[int], baseline: Path | None, trace: bool = False) -> int:
+def main(mode: str, sizes: list[int], baseline: Path | None, trace: bool = False,
+         baseline_sizes: list[int] | None = None) -> int:
     trees = [("this tree", REPO / "src")] + ([("baseline", baseline)] if baseline else [])
     load_before = os.getloadavg()[0]
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for label, src in trees:
-            for rows in sizes:
+            for rows in (baseline_sizes or sizes) if label == "baseline" else sizes:
                 result = measure(mode, rows, src, tmp, trace)
                 result["tree"] = label
                 results.append(result)
@@ -190,7 +193,12 @@ if __name__ == "__main__":
         i = args.index("--baseline-src")
         base = Path(args[i + 1]).resolve()
         del args[i:i + 2]
+    base_sizes = None
+    if "--baseline-sizes" in args:  # say, 1000,10000: the baseline at the small sizes only
+        i = args.index("--baseline-sizes")
+        base_sizes = [int(n) for n in args[i + 1].split(",")]
+        del args[i:i + 2]
     trace = "--trace" in args
     args = [a for a in args if a != "--trace"]
     chosen = args.pop(0) if args and args[0] in ("read", "build") else "build"
-    sys.exit(main(chosen, [int(a) for a in args] or [1_000, 10_000], base, trace))
+    sys.exit(main(chosen, [int(a) for a in args] or [1_000, 10_000], base, trace, base_sizes))
