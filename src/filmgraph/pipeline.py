@@ -313,9 +313,10 @@ def render(store: FilmStore, settings: Settings, text_stage: TextStage | None = 
             render_key = f"{key}/{resolution.review_key(rid)}"
             if stored_key(graph_iri) == render_key and graph_iri not in force_graphs:
                 continue
-            row = cache.read_row(store, graph_iri)
-            if row is not None:
-                yield DrawJob(graph_iri, rid, render_key, iris.base, row, resolution.view(rid))
+            e = cache.read_entry(store, graph_iri)
+            if e is not None:
+                view = resolution.view(mentions_of(rid, e.review, e.result))
+                yield DrawJob(graph_iri, rid, render_key, iris.base, e, view)
 
     # a stage running in worker processes draws there too (ParallelTextStage.draw_graphs)
     draw_graphs = getattr(text_stage, "draw_graphs", None)
@@ -323,8 +324,6 @@ def render(store: FilmStore, settings: Settings, text_stage: TextStage | None = 
     local = isinstance(store, FilmStore)
     with (store.bulk_writes() if local else contextlib.nullcontext()):
         for job, drawing in drawings:
-            if drawing is None:
-                continue
             if drawing.error:
                 raise StoreError(drawing.error)
             if stored_key(job.graph_iri) == job.render_key and _same_content(store, job.graph_iri, drawing.lines):

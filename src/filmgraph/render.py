@@ -1,6 +1,6 @@
 """Drawing one review's graph: its cached reading and its share of the resolution in, N-Triples out.
 
-A ``DrawJob`` is plain data (the review's cache entry as stored, its ``ReviewResolution``) and a
+A ``DrawJob`` is plain data (the review's cache entry, its ``ReviewResolution``) and a
 ``Drawing`` plain strings (the graph's statements, as ``store.graph_lines`` gives them), so a
 graph is drawn the same in the build's own process or in its text-stage workers
 (``ParallelTextStage.draw_graphs``): a build with two workers draws its graphs on both cores and
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .errors import FilmGraphError
 from .graph import review_graph
 from .resolve import ResolvedIris, ReviewResolution
-from .resolve import cache
+from .resolve.cache import CacheEntry
 from .store import graph_lines
 
 
@@ -24,7 +24,7 @@ class DrawJob:
     review_id: str
     render_key: str  # the build key the written graph gets
     base: str  # the store's base IRI
-    entry: dict  # the cache entry's row as stored (``cache.read_row``), decoded where it is drawn
+    entry: CacheEntry  # the review as read and its text stage's result
     view: ReviewResolution
 
 
@@ -35,12 +35,9 @@ class Drawing:
     error: str | None = None  # one line naming the review, when it cannot be drawn
 
 
-def draw(job: DrawJob, stage) -> Drawing | None:
-    """The graph of ``job``'s review, drawn with ``stage.add_to_graph`` when it has a text result;
-    None when the cache entry cannot be read (the next build analyses the review again)."""
-    entry = cache.entry_of(job.entry)
-    if entry is None:
-        return None
+def draw(job: DrawJob, stage) -> Drawing:
+    """The graph of ``job``'s review, drawn with ``stage.add_to_graph`` when it has a text result."""
+    entry = job.entry
     iris = ResolvedIris(job.base, job.view)
     try:
         rg = review_graph(entry.review, iris, job.review_id)

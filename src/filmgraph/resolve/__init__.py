@@ -50,20 +50,23 @@ class Resolution:
             h.update(b"\x00")
         return h.hexdigest()[:32]
 
-    def iris_for(self, base: str, review_id: str) -> "ResolvedIris":
-        return ResolvedIris(base, self.view(review_id))
+    def iris_for(self, base: str, mentions: ReviewMentions) -> "ResolvedIris":
+        return ResolvedIris(base, self.view(mentions))
 
-    def view(self, review_id: str) -> "ReviewResolution":
+    def view(self, mentions: ReviewMentions) -> "ReviewResolution":
         """What this resolution decided for one review's mentions, alone: small and picklable, so a
         worker process can draw the review's graph without the whole resolution."""
-        people, works = {}, {}
-        for item in self._per_review.get(review_id, ()):
-            if item[0] == "p":
-                people[item[1]] = item[2]
-            elif item[-1] is not None:
-                _, title, kind, year, maker, iri = item
-                works[(kind, title_key(title), year, fold(maker) if maker else "")] = iri
-        return ReviewResolution(review_id, people, works)
+        rid = mentions.review_id
+        people = {p.name: self.people.get((rid, p.name)) or self.person_keys.get(compact(p.name))
+                  for p in mentions.people}
+        works = {}
+        for w in mentions.works:
+            key = (w.kind, title_key(w.title), w.year)
+            for m in (*w.makers, None):
+                iri = self.works.get((rid, *key, fold(m) if m else ""))
+                if iri is not None:
+                    works[key + (fold(m) if m else "",)] = iri
+        return ReviewResolution(rid, {n: i for n, i in people.items() if i}, works)
 
     def to_json(self) -> dict:
         return {"merges": [m.to_json() for m in self.merges], "near_misses": [n.to_json() for n in self.near_misses]}
