@@ -16,6 +16,7 @@ from ..models import Review
 from .film_people import (cast_cue, director_cue, maker_film_cue, performance_sentence, possessive_owner,
                           reference_cue)
 from .gazetteer import KnownFacts, person_key, title_key
+from .spans import doc_text, sentence_bounds
 from .subject import choose as choose_subject, rank as rank_subject
 from .title_repair import complete_titles, page_titles, url_phrases
 from .types import (CastRole, Comparison, Event, Evidence, ExtractionResult, Mention, PersonRole, Subject, Work)
@@ -45,11 +46,13 @@ class SectionFacts:
 def collect(doc, section: str) -> SectionFacts:
     """The plain facts of one annotated ``Doc``."""
     fg = doc.user_data.get("filmgraph") or {"works": {}, "events": {}, "roles": [], "comparisons": []}
+    text = doc_text(doc)
     if doc.has_annotation("SENT_START"):
-        sents = [(s.start_char, s.end_char) for s in doc.sents]
+        # the rules' sentence ranges, already split once (``doc.sents`` walks every token again)
+        sents = [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)) for a, b in sentence_bounds(doc) if b > a]
     else:
-        sents = [(0, len(doc.text))]
-    facts = SectionFacts(section, doc.text, sents)
+        sents = [(0, len(text))]
+    facts = SectionFacts(section, text, sents)
     for e in doc.ents:
         key = (e.start_char, e.end_char)
         if e.label_ == "PERSON":
