@@ -304,3 +304,52 @@ def test_a_star_vehicle_is_not_its_stars_film_as_director(stage):
         "a Matt Damon movie, and Matt Damon plays a mercenary who came for black powder."))
     assert "Matt Damon" not in refined.directors
     assert "Zhang Yimou" in refined.directors
+
+
+# --- round 3: names the NER files as organisations, crew, spellings ----------------------------
+
+
+def test_a_hyphenated_name_the_ner_calls_an_organisation_directs(stage):
+    refined, _ = analyse(stage, (
+        "Still Walking\n\n"
+        "Still Walking was written and directed by Hirokazu Kore-eda in 2008. A family gathers each "
+        "summer to remember a son who drowned. Kirin Kiki plays the mother."))
+    assert refined.title == "Still Walking"
+    assert "Hirokazu Kore-eda" in refined.directors
+
+
+def test_a_korean_name_the_ner_calls_an_organisation_directs_by_who_directed(stage):
+    refined, _ = analyse(stage, (
+        "The Chaser\n\n"
+        "The Chaser is a grim Seoul thriller about a pimp who hunts a killer. Hong-jin Na, who directed "
+        "it, keeps the chase on foot through steep alleys."))
+    assert "Hong-jin Na" in refined.directors
+
+
+def test_the_cinematographer_named_beside_the_director_is_not_the_director(stage):
+    refined, _ = analyse(stage, (
+        "Fallen Angels\n\n"
+        "Fallen Angels is a night-time film of hitmen and lonely talkers. Wong Kar-wai, working again "
+        "with cinematographer Christopher Doyle, crafts some of his wildest images here. Christopher "
+        "Doyle bends the wide-angle lens around Leon Lai, and Christopher Doyle's colours bleed."))
+    assert "Wong Kar-wai" in refined.directors
+    assert "Christopher Doyle" not in refined.directors
+
+
+def test_a_heading_and_a_misspelt_title_in_the_text_are_one_film(stage):
+    refined, _ = analyse(stage, (
+        "Ken Takakura on Screen\n\n"
+        "Riding Alone for Thousands of Miles\n\n"
+        "In 'Riding Along for Thousands of Miles' an old Japanese fisherman travels to Yunnan to film a "
+        "mask opera for his dying son."))
+    assert refined.title == "Riding Alone for Thousands of Miles"
+
+
+def test_the_known_director_named_only_by_surname_directs(stage):
+    # the bundled Wikidata snapshot says who directed Apocalypse Now; the text writes only "Coppola"
+    refined, _ = analyse(stage, (
+        "Apocalypse Now\n\n"
+        "Apocalypse Now sends a captain up a river into Cambodia. Coppola shot it for more than a year "
+        "in the Philippines."))
+    assert refined.directors == ("Coppola",)
+

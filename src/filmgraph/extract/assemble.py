@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Review
-from .film_people import (cast_cue, director_cue, maker_film_cue, performance_sentence, possessive_owner,
-                          reference_cue)
+from .film_people import (cast_cue, crew_cue, director_cue, lone_name_parts, maker_film_cue, performance_sentence,
+                          possessive_owner, reference_cue)
 from .gazetteer import KnownFacts, person_key, title_key
 from .spans import doc_text, sentence_bounds
 from .subject import choose as choose_subject, rank as rank_subject
@@ -480,12 +480,15 @@ def _text_directors(review: Review, sections: list[SectionFacts], work_mentions,
             other_known |= facts.film_directors.get(title_key(title), frozenset())
     other_known -= known_for_film
     referenced: set[str] = set()
+    crew: set[str] = set()  # named as the cinematographer, writer, composer...
     seen: dict[str, int] = {}
     for f in sections:
         for s, e in f.persons:
             name = names.resolve(f.text[s:e])
             if not name:
                 continue
+            if name not in said_director and crew_cue(f.text, s, e):
+                crew.add(name)
             k = person_key(name)
             if name not in seen:
                 if k in known_for_film:
@@ -500,8 +503,11 @@ def _text_directors(review: Review, sections: list[SectionFacts], work_mentions,
                 add(name, 2.5)  # the opening's "Chen Kaige's sweeping, intimate epic follows ..."
             elif _MAKING_VERB.match(f.text[e:e + 40]) or _POSSESSIVE_NOUN.match(f.text[e:e + 40]):
                 add(name, 1.0)
+    if known_for_film and not any(person_key(n) in known_for_film for n in (*seen, *scores)):
+        for name, points in _known_director_by_surname(sections, known_for_film, names):
+            add(name, points)
     other_makers |= {n for n in seen if person_key(n) in other_known and n not in said_director}
-    known_here = [n for n in seen if person_key(n) in facts.directors and n not in other_makers]
+    known_here = [n for n in seen if person_key(n) in facts.directors and n not in other_makers and n not in crew]
     if len(known_here) == 1:
         add(known_here[0], 1.0)  # the one film director the review names, outside other films' credits
     for name, n in seen.items():
@@ -512,6 +518,8 @@ def _text_directors(review: Review, sections: list[SectionFacts], work_mentions,
             scores[name] -= 2.0
         if name in referenced and name not in said_director:
             scores[name] -= 2.0  # named as a point of comparison
+        if name in crew:
+            scores[name] -= 2.0  # "aided by cinematographer Chris Doyle": another job on the film
         if name in actors or name in review.cast or name == review.reviewer:
             scores[name] -= 3.0
     log.debug("director scores for %r: %s (other films' makers: %s)", review.title, scores, other_makers)
@@ -520,6 +528,29 @@ def _text_directors(review: Review, sections: list[SectionFacts], work_mentions,
         return []
     top = scores[chosen[0]]
     return [n for n in chosen if n == chosen[0] or n in said_director or scores[n] >= top - 0.5][:3]
+
+
+def _known_director_by_surname(sections: list[SectionFacts], known_for_film: frozenset[str],
+                               names: "_Names") -> list[tuple[str, float]]:
+    """``Ozu's mastery``: the reviewed film's known director (the Wikidata snapshot) named only by a
+    part of the name, as the text writes it. A part that is also in another full name the text
+    gives (``Zhang`` beside ``Zhang Ziyi``) counts only where the words say it made the film."""
+    found: dict[str, float] = {}
+    others = [set(person_key(n).split()) for n in names.full]
+    for key in known_for_film:
+        parts = set(key.split())
+        for f in sections:
+            for s, e in lone_name_parts(f.text, parts):
+                word = f.text[s:e]
+                if reference_cue(f.text, s) or crew_cue(f.text, s, e):
+                    continue
+                own = set(person_key(word).split())
+                ambiguous = any(own <= o for o in others)
+                if ambiguous and not (director_cue(f.text, s, e) or _MAKING_VERB.match(f.text[e:e + 40])
+                                      or _POSSESSIVE_NOUN.match(f.text[e:e + 40])):
+                    continue
+                found[word] = min(4.0, found.get(word, 2.5) + 0.5)
+    return list(found.items())
 
 
 def _possessive(names: "_Names"):
