@@ -353,3 +353,13 @@ def test_the_known_director_named_only_by_surname_directs(stage):
         "in the Philippines."))
     assert refined.directors == ("Coppola",)
 
+
+
+def test_a_half_point_lead_chooses_the_subject_and_a_tie_does_not():
+    # calibrated on the dev split: a lead of 0.5 gained one right subject there and no wrong one
+    from filmgraph.extract.subject import Candidate, choose
+
+    ahead = [Candidate("Riding Alone for Thousands of Miles", 2.0), Candidate("House of Flying Daggers", 1.5)]
+    assert choose(ahead)[0].title == "Riding Alone for Thousands of Miles"
+    tied = [Candidate("Hero", 2.0), Candidate("House of Flying Daggers", 2.0)]
+    assert choose(tied) == (None, 0.0)

@@ -49,7 +49,7 @@ _QUOTE_BEFORE = re.compile(r"[\"“‘'*_]$")
 
 _SMALL_WORDS = {"of", "the", "a", "an", "in", "on", "to", "for", "and", "or", "at", "by", "with", "from"}
 MIN_SCORE = 2.0
-MIN_LEAD = 1.0
+MIN_LEAD = 0.5
 
 
 @dataclass
