@@ -363,3 +363,20 @@ def test_a_half_point_lead_chooses_the_subject_and_a_tie_does_not():
     assert choose(ahead)[0].title == "Riding Alone for Thousands of Miles"
     tied = [Candidate("Hero", 2.0), Candidate("House of Flying Daggers", 2.0)]
     assert choose(tied) == (None, 0.0)
+
+
+def test_the_actors_a_director_directs_are_the_cast(stage):
+    refined, _ = analyse(stage, (
+        "Days of Being Wild\n\n"
+        "Wong Kar-wai directs Leslie Cheung, Andy Lau and Maggie Cheung in this humid Hong Kong romance "
+        "set in 1960."))
+    assert {"Leslie Cheung", "Andy Lau", "Maggie Cheung"} <= set(refined.cast)
+    assert "Wong Kar-wai" not in refined.cast
+
+
+def test_names_listed_together_share_one_cast_cue(stage):
+    refined, _ = analyse(stage, (
+        "Tokyo Story\n\n"
+        "Tokyo Story follows an old couple who visit their busy children in the city. Chishu Ryu and "
+        "Setsuko Hara are both superb."))
+    assert {"Chishu Ryu", "Setsuko Hara"} <= set(refined.cast)

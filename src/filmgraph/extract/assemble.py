@@ -553,6 +553,33 @@ def _known_director_by_surname(sections: list[SectionFacts], known_for_film: fro
     return list(found.items())
 
 
+_NAME_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)")
+
+
+def _share_cast_cues(sections: list[SectionFacts], names: "_Names", said_director: dict, said_cast: dict) -> None:
+    """``John Woo directs Ti Lung, Leslie Cheung and Chow Yun-fat``, ``Masayuki Mori and Kinuyo
+    Tanaka are superb``: names listed together share the cast cue one of them has."""
+    for f in sections:
+        chain: list[tuple[str, int, int]] = []
+        chains = [chain]
+        for s, e in sorted(f.persons):
+            name = names.resolve(f.text[s:e])
+            if not name:
+                continue
+            if chain and _NAME_LIST_GAP.fullmatch(f.text[chain[-1][2]:s]):
+                chain.append((name, s, e))
+            else:
+                chain = [(name, s, e)]
+                chains.append(chain)
+        for chain in chains:
+            cued = [said_cast[n] for n, _s, _e in chain if n in said_cast]
+            if len(chain) < 2 or not cued:
+                continue
+            for name, s, e in chain:
+                if name not in said_cast and name not in said_director:
+                    said_cast[name] = (f, s, e, f"listed with {cued[0][3]}")
+
+
 def _possessive(names: "_Names"):
     def owner(f, start: int) -> str | None:
         who = possessive_owner(f.text, start)
@@ -587,6 +614,7 @@ def _subject_and_people(review: Review, sections: list[SectionFacts], work_menti
                 said_cast.setdefault(name, (f, s, e, cue))
             elif performance_sentence(sentence) and not any(a0 <= ws < b0 for ws, _we, _at in f.works):
                 acting.setdefault(name, (f, s, e, "a sentence about the acting"))
+    _share_cast_cues(sections, names, said_director, said_cast)
     header_directors = set(review.directors) | set(said_director)
     subject = None
     if not review.title:

@@ -39,7 +39,7 @@ _REFERENCE_BEFORE = re.compile(
     r"(?:the\s+)?(?:chinese|korean|japanese|asian|hong kong|taiwanese)\s+(?:equivalent|answer|version)\s+(?:of|to))\s*$",
     re.IGNORECASE)
 _CAST_BEFORE = re.compile(
-    r"(?:\bstarring|\bstars|\bco-?starring|\bfeaturing|\bactor|\bactress|\bactors|\bactresses|\bplayed\s+by|"
+    r"(?:\bstarring|\bstars|\bco-?starring|\bdirects|\bcasts|\bfeaturing|\bactor|\bactress|\bactors|\bactresses|\bplayed\s+by|"
     r"\bportrayed\s+by|\bco-?star|\bleads?|\blead\s+actor|\blead\s+actress|\bnewcomer|\bheroine|\bhero|"
     r"\bperformances?\s+(?:from|by)|\bcast\s+(?:includes|members?)|\bthe\s+(?:great|lovely|beautiful|luminous|"
     r"always\s+reliable|wonderful)|\bwith)"
@@ -47,7 +47,7 @@ _CAST_BEFORE = re.compile(
 _CAST_AFTER = re.compile(
     r"^(?:[’']s?\s+(?:performance|portrayal|turn|character|role|acting|expressive|luminous|face)|"
     r"\s*,?\s+(?:who\s+)?(?:stars|star|co-stars|plays|played|portrays|portrayed|gives|gave|delivers|delivered|"
-    r"is\s+(?:superb|excellent|wonderful|terrific|great|good|fine|brilliant|magnificent|convincing|luminous|"
+    r"(?:is|are)\s+(?:(?:both|all|equally|especially|truly|simply|quite)\s+)?(?:superb|excellent|incredible|wonderful|terrific|great|good|fine|brilliant|magnificent|convincing|luminous|"
     r"stunning|outstanding|solid|moving|marvell?ous)|shines|excels|embodies|"
     r"makes\s+(?:the\s+most|an?\s+appearance)|appears|turns\s+in|is\s+cast|was\s+cast|reprises)\b"
     r"|\s*\(\s*as\s+)", re.IGNORECASE)
