@@ -380,3 +380,20 @@ def test_names_listed_together_share_one_cast_cue(stage):
         "Tokyo Story follows an old couple who visit their busy children in the city. Chishu Ryu and "
         "Setsuko Hara are both superb."))
     assert {"Chishu Ryu", "Setsuko Hara"} <= set(refined.cast)
+
+
+def test_titles_after_her_films_for_a_director_are_works_and_comparisons(stage):
+    _, result = analyse(stage, (
+        "The Story of Qiu Ju Review\n\n"
+        "Gong Li plays a peasant wife who wants an apology. Her two earlier films for Zhang — Ju Dou and "
+        "Raise the Red Lantern — were period pieces; this one is set in the present."))
+    assert {"Ju Dou", "Raise the Red Lantern"} <= {w.title for w in result.works}
+    assert {"Ju Dou", "Raise the Red Lantern"} <= {c.work for c in result.comparisons}
+
+
+def test_a_parenthesised_list_ending_in_et_al_is_a_list_of_titles(stage):
+    _, result = analyse(stage, (
+        "The Road Home Review\n\n"
+        "Zhang's heroines usually suffer for the men around them (Ju Dou, Raise the Red Lantern, et al). Here a "
+        "village girl simply waits for the teacher she loves."))
+    assert {"Ju Dou", "Raise the Red Lantern"} <= {w.title for w in result.works}

@@ -30,7 +30,9 @@ _LIST_CUE = re.compile(
     r"(?:cross|mix|blend)\s+(?:between|of)\s+|comparisons?\s+(?:to|with)\s+|equivalent\s+of\s+|successor\s+to\s+|"
     r"version\s+of\s+|vein\s+of\s+|reminiscent\s+of\s+|(?:recalls|echoes|evokes)\s+|owes\s+(?:more\s+|much\s+)?to\s+|"
     r"(?:based|adapted)\s+(?:on|from)\s+(?:[\w-]+[’']s\s+)?(?:(?:novel|novella|play|book|story|memoir)\s+)?|"
-    r"(?:first|last|latest|previous|earlier|debut|next|new|breakthrough)\s+(?:film|movie|feature|picture|work|effort)s?,?\s+",
+    r"(?:first|last|latest|previous|earlier|debut|next|new|breakthrough)\s+(?:film|movie|feature|picture|work|effort)s?,?\s+|"
+    r"(?:his|her|their|[\w-]+[’']s)\s+(?:[\w-]+\s+){0,3}?(?:films|movies|works|projects|features|pictures|epics)"
+    r"(?:\s+(?:for|with)\s+[A-Z][\w-]+)?(?:\s*[-—–:]+|,)?\s+(?=[A-Z])",
     re.IGNORECASE)
 _YEAR_TITLE = re.compile(rf"\b(?:18|19|20)\d\d[’']s\s+(?P<t>{TITLE})|(?P<u>{TITLE})\s+\((?:18|19|20)\d\d\)")
 #: what follows one title of a list: an owner's ``'s``, a separator, a year (matched in place, not on a copy)
@@ -114,7 +116,8 @@ def find(text: str, people: set[str], makers: set[str] = frozenset(),
         before = text[max(0, m.start() - 40):m.start()]
         owner = re.search(r"((?:[A-Z][\w’'-]+\s+){0,3}[A-Z][\w’'-]+)\s*$", before)
         if not (owner and _person_key(owner.group(1)) in people
-                or re.search(r"(?:films?|movies?|works?|credits|filmography|director)\s*$", before, re.IGNORECASE)):
+                or re.search(r"(?:films?|movies?|works?|credits|filmography|director)\s*$", before, re.IGNORECASE)
+                or re.search(r"[,;]\s*(?:et\s+al|etc)\.?\s*$", inner)):  # "(Ju Dou, Shanghai Triad, et al)"
             continue
         parts = [p for p in _SPLIT.split(inner) if p.strip() and p.strip().lower() not in ("etc", "et al", "etc.")]
         quoted = bool(re.search(r"[“”\"‘’]", inner)) or bool(re.search(r"\b(?:18|19|20)\d\d\b", inner))
