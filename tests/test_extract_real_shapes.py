@@ -306,6 +306,14 @@ def test_a_star_vehicle_is_not_its_stars_film_as_director(stage):
     assert "Zhang Yimou" in refined.directors
 
 
+def test_a_film_from_someone_names_its_director_over_the_cinematographer_s_possessive(stage):
+    refined, _ = analyse(stage, (
+        "In the Mood for Love Review\n\n"
+        "Christopher Doyle's camera lingers on the stairs of a Hong Kong boarding house in 1962. "
+        "Maggie Cheung and Tony Leung Chiu-wai never touch. It is a quiet masterpiece from Wong Kar-wai."))
+    assert refined.directors == ("Wong Kar-wai",)
+
+
 # --- round 3: names the NER files as organisations, crew, spellings ----------------------------
 
 

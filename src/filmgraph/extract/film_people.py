@@ -19,7 +19,9 @@ _DIRECTOR_BEFORE = re.compile(
     r"\bby\s+(?:director|filmmaker)|\bdirector[’']s\s+chair,?|\bfifth[- ]generation\s+(?:director|filmmaker)|"
     r"(?:chinese|korean|japanese|taiwanese|hong kong|mainland|american|british|french|acclaimed|celebrated|"
     r"veteran|legendary|renowned|famed|great)\s+(?:director|filmmaker)|\bdirector,|"
-    r"\b(?:new|latest|newest|recent|last)\s+(?:film|movie|feature|work|effort|offering|picture|epic)\s+(?:from|by))"
+    r"\b(?:new|latest|newest|recent|last)\s+(?:film|movie|feature|work|effort|offering|picture|epic)\s+(?:from|by)|"
+    r"\b(?:an?|another)\s+(?:[\w-]+\s+){0,2}?(?:film|movie|feature|picture|masterpiece|epic|drama|triumph|gem)"
+    r"\s+(?:from|by))"
     r"\s*[\"“]?$", re.IGNORECASE)
 _NOT_DIRECTOR_BEFORE = re.compile(
     r"\b(?:director\s+of\s+photography|art\s+director|music\s+director|casting\s+director|action\s+director|"

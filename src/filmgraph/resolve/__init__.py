@@ -26,7 +26,7 @@ from .people import resolve_people
 from .records import Merge, NearMiss
 from .works import resolve_works
 
-__all__ = ["resolve", "Resolution", "ResolvedIris", "Merge", "NearMiss", "ReviewMentions", "PersonMention",
+__all__ = ["resolve", "Resolution", "ResolvedIris", "ReviewResolution", "Merge", "NearMiss", "ReviewMentions", "PersonMention",
            "WorkMention", "mentions_of", "snapshot_aliases", "resolution_graph"]
 
 
@@ -51,34 +51,56 @@ class Resolution:
         return h.hexdigest()[:32]
 
     def iris_for(self, base: str, review_id: str) -> "ResolvedIris":
-        return ResolvedIris(base, self, review_id)
+        return ResolvedIris(base, self.view(review_id))
+
+    def view(self, review_id: str) -> "ReviewResolution":
+        """What this resolution decided for one review's mentions, alone: small and picklable, so a
+        worker process can draw the review's graph without the whole resolution."""
+        people, works = {}, {}
+        for item in self._per_review.get(review_id, ()):
+            if item[0] == "p":
+                people[item[1]] = item[2]
+            elif item[-1] is not None:
+                _, title, kind, year, maker, iri = item
+                works[(kind, title_key(title), year, fold(maker) if maker else "")] = iri
+        return ReviewResolution(review_id, people, works)
 
     def to_json(self) -> dict:
         return {"merges": [m.to_json() for m in self.merges], "near_misses": [n.to_json() for n in self.near_misses]}
 
 
+@dataclass(frozen=True)
+class ReviewResolution:
+    """One review's share of a ``Resolution``: each of its names and works to its canonical IRI."""
+
+    review_id: str
+    people: dict[str, str]  # name as written -> IRI
+    works: dict[tuple, str]  # (kind, title key, year as written, folded maker or "") -> IRI
+
+
 class ResolvedIris(Iris):
     """The IRIs of one review's graph: people and works by their resolution, the rest as ``Iris``.
 
-    A name no mention of this review carries (a custom text stage may mint its own) falls back
-    to the person of the same compact key anywhere in the store, else to its name-minted IRI.
+    A name or work none of the review's mentions carries (a custom text stage may mint its own)
+    gets its name-minted IRI: the graph depends only on the review's own share of the resolution,
+    which is what lets worker processes draw it.
     """
 
-    def __init__(self, base: str, resolution: Resolution, review_id: str) -> None:
+    def __init__(self, base: str, view: ReviewResolution) -> None:
         super().__init__(base)
-        self.resolution = resolution
-        self.review_id = review_id
+        self.view = view
+        self.review_id = view.review_id
 
     def person(self, name: str) -> URIRef:
-        found = self.resolution.people.get((self.review_id, name)) or self.resolution.person_keys.get(compact(name))
+        found = self.view.people.get(name)
         return URIRef(found) if found else Iris.person(self, name)
 
     def film(self, title: str, year: int | None) -> URIRef:
         return self.work(title, "film", year)
 
     def work(self, title: str, kind: str = "film", year: int | None = None, maker: str | None = None) -> URIRef:
-        works = self.resolution.works
-        key = (self.review_id, kind, title_key(title), year)
+        works = self.view.works
+        key = (kind, title_key(title), year)
         found = works.get(key + (fold(maker) if maker else "",)) or works.get(key + ("",))
         if found:
             return URIRef(found)

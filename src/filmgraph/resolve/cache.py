@@ -136,17 +136,24 @@ def read_index(store) -> dict[str, IndexEntry]:
 def iter_entries(store):
     """Every cache entry with its data, in graph IRI order, one at a time (memory stays flat)."""
     for row in _select(store, _query(store, True), lazy=True):
-        entry = _entry(row)
+        entry = entry_of(row)
         if entry is not None:
             yield entry
 
 
 def read_entry(store, graph_iri: str) -> CacheEntry | None:
+    row = read_row(store, graph_iri)
+    return entry_of(row) if row is not None else None
+
+
+def read_row(store, graph_iri: str) -> dict[str, str] | None:
+    """One cache entry as stored (its data still packed): cheap to read, decoded by ``entry_of``
+    wherever the entry is used (a worker process, for one)."""
     rows = _select(store, _query(store, True, graph_iri))
-    return _entry(rows[0]) if rows else None
+    return rows[0] if rows else None
 
 
-def _entry(row: dict[str, str]) -> CacheEntry | None:
+def entry_of(row: dict[str, str]) -> CacheEntry | None:
     try:
         rid, source, review, result = unpack(row["blob"])
     except (StoreError, ValueError, TypeError, KeyError, zlib.error):

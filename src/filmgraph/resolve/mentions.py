@@ -32,6 +32,8 @@ class WorkMention:
     year: int | None = None
     makers: tuple[str, ...] = ()
     reviewed: bool = False
+    #: other titles the review gives this work (the reviewed film's original title or AKA)
+    other_titles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,9 @@ def mentions_of(review_id: str, review: Review, result: object = None) -> Review
     film = review.title
     credited = (film,) if film else ()
     if film:
-        works.append(WorkMention(film, "film", review.year, tuple(review.directors), reviewed=True))
+        other = (review.original_title,) if review.original_title and review.original_title != film else ()
+        works.append(WorkMention(film, "film", review.year, tuple(review.directors), reviewed=True,
+                                 other_titles=other))
     people += [PersonMention(n, "director", credited) for n in review.directors]
     people += [PersonMention(n, "cast", credited) for n in review.cast]
     if review.reviewer:
