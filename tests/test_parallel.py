@@ -174,3 +174,29 @@ def test_forked_workers_share_the_stage_the_main_process_loaded(tmp_path, store,
     workers = {pid for _, _, pid in results}
     assert {loaded for _, loaded, _ in results} == {os.getpid()}  # loaded once, here, before the fork
     assert os.getpid() not in workers and len(workers) >= 1
+
+
+class RecordsWhereItDraws(CapitalisedWordsStage):
+    """Writes the id of the process that drew each graph into it (to see where drawing runs)."""
+
+    fingerprint = "records-where-it-draws/1"
+
+    def add_to_graph(self, review, result, rg, iris):
+        from rdflib import Literal, URIRef
+
+        super().add_to_graph(review, result, rg, iris)
+        rg.graph.add((rg.review_iri, URIRef("http://example.org/drawnBy"), Literal(os.getpid())))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork only on Linux")
+def test_a_parallel_build_draws_its_graphs_in_the_workers_and_writes_them_all(tmp_path, store, settings):
+    generate_corpus(20, tmp_path / "corpus")
+    with ParallelTextStage(None, settings, workers=2, stage=RecordsWhereItDraws(), chunk_size=2) as stage:
+        report = build([tmp_path / "corpus"], store, settings, text_stage=stage)
+    assert report.count("added") == 20 and report.render.written == 20
+    drawn_by = {int(r["pid"].value) for r in store.query(
+        "SELECT ?pid WHERE { GRAPH ?g { ?r <http://example.org/drawnBy> ?pid } }")}
+    assert drawn_by and os.getpid() not in drawn_by
+    counts = [int(r["n"].value) for r in store.query(
+        "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?r <http://example.org/drawnBy> ?pid } }")]
+    assert counts == [20]

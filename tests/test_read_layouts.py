@@ -212,3 +212,8 @@ def test_a_signature_line_is_not_the_title_and_a_one_word_title_keeps_its_year()
              "A detective leaves the force after his partner is crippled in a shooting.")
     assert (r.title, r.year) == ("Fireworks", 1997)
     assert r.directors == ("Takeshi Kitano",)
+
+
+def test_a_directed_by_value_with_the_reviewers_aside_keeps_only_the_name():
+    r = read("Fallen Angels (1995)\n\nDirected by\nWong Kar-wai? Who else!\n\nHitmen and insomniacs roam Hong Kong.")
+    assert r.directors == ("Wong Kar-wai",)

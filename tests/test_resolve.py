@@ -373,3 +373,52 @@ def test_release_years_one_apart_are_one_film_unless_their_directors_differ():
                  ReviewMentions("d", (), (W("Jane Eyre", "film", 1997, ("Robert Young",), True),))], IRIS)
     assert work(r, "c", "Jane Eyre", year=1996, maker="Franco Zeffirelli") \
         != work(r, "d", "Jane Eyre", year=1997, maker="Robert Young")
+
+
+def test_a_film_named_by_its_original_title_in_one_review_is_the_film_another_review_gives_both_titles():
+    # Kitano's Fireworks (1997) is Hana-bi in Japanese; one page titles it in English with the AKA,
+    # another names it in passing by the Japanese title alone
+    r = resolve([ReviewMentions("a", (), (W("Fireworks", "film", 1997, ("Takeshi Kitano",), True,
+                                            other_titles=("Hana-Bi",)),)),
+                 ReviewMentions("b", (), (W("Hana-bi", "film", None),))], IRIS)
+    assert work(r, "b", "Hana-bi") == work(r, "a", "Fireworks", year=1997, maker="Takeshi Kitano") \
+        == "film/fireworks-1997"
+    [m] = r.merges
+    assert BASE + "film/hana-bi" in m.variants
+    assert any("'Hana-bi' is the other title" in reason and "give 'Fireworks'" in reason for reason in m.reasons)
+
+
+def test_an_original_title_points_only_to_the_film_it_was_given_to():
+    # Zhang Yimou's Coming Home (2014) is Gui lai; Hal Ashby's Coming Home (1978) is not
+    r = resolve([ReviewMentions("a", (), (W("Coming Home", "film", 2014, ("Zhang Yimou",), True,
+                                            other_titles=("Gui lai",)),)),
+                 ReviewMentions("b", (), (W("Coming Home", "film", 1978, ("Hal Ashby",), True),)),
+                 ReviewMentions("c", (), (W("Gui Lai", "film", None),)),
+                 ReviewMentions("d", (), (W("Coming Home", "film", None),))], IRIS)
+    assert work(r, "c", "Gui Lai") == "film/coming-home-2014"
+    assert work(r, "b", "Coming Home", year=1978, maker="Hal Ashby") == "film/coming-home-1978"
+    assert work(r, "d", "Coming Home") == "film/coming-home"  # the English title still fits both
+
+
+def test_yearless_namesakes_by_two_directors_stay_apart_named_by_a_director_and_are_no_merge():
+    # two yearless mentions of "Still Life": Jia Zhangke's (2006) and Uberto Pasolini's (2013)
+    r = resolve([ReviewMentions("a", (), (W("Still Life", "film", None, ("Jia Zhangke",), True),)),
+                 ReviewMentions("b", (), (W("Still Life", "film", None, ("Uberto Pasolini",), True),))], IRIS)
+    iris = {work(r, "a", "Still Life", maker="Jia Zhangke"), work(r, "b", "Still Life", maker="Uberto Pasolini")}
+    assert iris == {"film/still-life", "film/still-life-uberto-pasolini"}
+    assert not r.merges
+    assert any("no year, different directors" in n.reason for n in near(r, *sorted(iris)))
+
+
+def test_two_films_that_share_only_an_original_title_stay_apart():
+    # Days of Being Wild (1990) took its Chinese title from Hong Kong's title for Rebel Without a
+    # Cause (1955): each has an English title of its own, so the shared other title joins nothing
+    r = resolve([ReviewMentions("a", (), (W("Days of Being Wild", "film", 1990, ("Wong Kar-wai",), True,
+                                            other_titles=("阿飛正傳",)),)),
+                 ReviewMentions("b", (), (W("Rebel Without a Cause", "film", 1955, ("Nicholas Ray",), True,
+                                            other_titles=("阿飛正傳",)),)),
+                 ReviewMentions("c", (), (W("阿飛正傳", "film", None),))], IRIS)
+    assert work(r, "a", "Days of Being Wild", year=1990, maker="Wong Kar-wai") == "film/days-of-being-wild-1990"
+    assert work(r, "b", "Rebel Without a Cause", year=1955, maker="Nicholas Ray") == "film/rebel-without-a-cause-1955"
+    assert "days-of-being-wild" not in work(r, "c", "阿飛正傳")  # two films go by it: left as written, and said so
+    assert any("more than one film" in n.reason for n in r.near_misses)

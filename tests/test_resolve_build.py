@@ -92,3 +92,21 @@ def test_the_samples_built_forward_and_one_by_one_in_reverse_export_the_same_byt
             exports.append(sorted_export(st))
     assert exports[0] == exports[1]
     assert b"ontology#Merge" in exports[0]
+
+
+def test_a_header_s_aka_joins_the_film_another_review_names_by_that_title(tmp_path):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "fireworks.txt").write_text(
+        "Fireworks (1997)\n\nAKA: Hana-Bi\nDirector: Takeshi Kitano\nCast: Takeshi Kitano, Kayoko Kishimoto\n\n"
+        "Movie Review:\nA cop who left the force paints and waits.\n\nReview by Ada Moss\n", encoding="utf-8")
+    (folder / "sonatine.txt").write_text(
+        "Sonatine (1993)\n\nDirector: Takeshi Kitano\n\nMovie Review:\nKitano sends his gangsters to a beach in "
+        "Okinawa. His later film \"Hana-Bi\" won the Golden Lion at Venice.\n\nReview by Ben Ortiz\n", encoding="utf-8")
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--store", store, "-q", "build", "--link", "off", str(folder)]).exit_code == 0
+    data = json.loads(runner.invoke(main, ["--store", store, "resolve", "--report", "--format", "json"]).stdout)
+    [merge] = [m for m in data["merges"] if m["kind"] == "film"]
+    assert merge["iri"].endswith("/film/fireworks-1997") and [v.rsplit("/", 1)[-1] for v in merge["variants"]] == ["hana-bi"]
+    assert any("'Hana-Bi' is the other title" in reason for reason in merge["reasons"])

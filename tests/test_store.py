@@ -304,3 +304,54 @@ def test_stats_from_recorded_counts_equal_stats_from_counting(store, settings, t
     store.oxigraph.remove(next(q for q in store.oxigraph.quads_for_pattern(None, None, None, meta)
                                 if q.predicate.value.endswith("#tripleCount")))
     assert store_stats(store) == recorded  # one graph without a count: every graph counted
+
+
+def _quads(store: FilmStore) -> set:
+    return {(q.subject, q.predicate, q.object, q.graph_name) for q in store.oxigraph}
+
+
+def _triples(n: int, shared: str = "shared") -> list:
+    from rdflib import Literal
+
+    s = URIRef(f"http://example.org/film/{n}")
+    return [(s, URIRef("https://schema.org/name"), Literal(f"Film {n}")),
+            (URIRef("http://example.org/person/" + shared), URIRef("https://schema.org/name"), Literal(shared))]
+
+
+def test_graphs_written_in_bulk_equal_graphs_written_one_by_one(tmp_path):
+    iris = Iris(Settings().base_iri)
+    graphs = [URIRef(f"{iris.base}graph/review/r{n}") for n in range(7)]
+    stores = []
+    for name, bulk in (("one-by-one", False), ("bulk", True)):
+        st = FilmStore.open(tmp_path / name, iris)
+        st.replace_graph(graphs[0], _triples(0), source="r0.txt", build_key="k0")  # an existing graph
+        st.BULK_QUADS = 5  # several bulk loads within the block
+        with (st.bulk_writes() if bulk else open(os.devnull)):
+            for n, g in enumerate(graphs[1:], 1):
+                st.replace_graph(g, _triples(n), source=f"r{n}.txt", build_key=f"k{n}")
+            st.replace_graph(graphs[0], _triples(0, "other"), source="r0.txt", build_key="k0b")  # replaced inside
+        stores.append(st)
+    one, bulk = stores
+    assert _quads(one) == _quads(bulk)
+    # the default graph keeps set semantics: the person the six new graphs share is there once
+    rows = list(bulk.query("SELECT (COUNT(*) AS ?n) WHERE { <http://example.org/person/shared> ?p ?o }"))
+    assert rows[0]["n"].value == "1"
+    assert bulk.stored(graphs[3]).build_key == "k3"
+    for st in stores:
+        st.close()
+
+
+def test_an_error_inside_bulk_writes_loses_whole_graphs_never_half_of_one(tmp_path):
+    iris = Iris(Settings().base_iri)
+    st = FilmStore.open(tmp_path / "s", iris)
+    g = [URIRef(f"{iris.base}graph/review/r{n}") for n in range(3)]
+    st.replace_graph(URIRef(f"{iris.base}graph/review/before"), _triples(9), source="b.txt", build_key="b")
+    st.BULK_QUADS = 10  # the first two graphs (7 quads each) go out in one load, the third waits
+    with pytest.raises(RuntimeError):
+        with st.bulk_writes():
+            for n in range(3):
+                st.replace_graph(g[n], _triples(n, f"p{n}"), source=f"r{n}.txt", build_key=f"k{n}")
+            raise RuntimeError("interrupted")
+    assert [st.stored(x) is not None for x in g] == [True, True, False]
+    assert st.graph_size(g[1]) == 2 and st.graph_size(g[2]) == 0
+    st.close()

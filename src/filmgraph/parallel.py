@@ -4,8 +4,8 @@
 build does not know the difference. Reviews stream through in chunks with a bounded number of
 chunks in flight, so memory stays flat however many reviews there are, and results come back in
 input order. Workers extract; the main process, which alone writes the store, reads the reviews,
-caches the results, resolves the whole store and renders the graphs (``add_to_graph`` needs the
-resolution, which only it has).
+caches the results, resolves the whole store and writes the graphs, which the workers draw
+(``draw_graphs``: each job carries its review's share of the resolution).
 
 Where the platform forks (Linux), the main process builds the stage, warms it on one tiny review
 (so whatever it loads lazily, a spaCy model, is loaded once) and then forks the workers: they
@@ -57,6 +57,13 @@ def _run_chunk(chunk: list[Review]) -> list[tuple[Review | None, object]]:
     for original, (review, result) in zip(chunk, _STAGE.analyse(chunk)):
         out.append((None if review == original else review, _portable(result)))
     return out
+
+
+def _draw_chunk(jobs: list) -> list:
+    """Each job's drawing (``render.draw``) with this worker's stage."""
+    from .render import draw
+
+    return [draw(job, _STAGE) for job in jobs]
 
 
 def _portable(result: object) -> object:
@@ -148,15 +155,28 @@ class ParallelTextStage:
         return self._fingerprint
 
     def analyse(self, reviews: Iterable[Review]) -> Iterator[tuple[Review, object]]:
+        for chunk, results in self._stream(_run_chunk, reviews):
+            for original, (refined, result) in zip(chunk, results):
+                yield (original if refined is None else refined), result
+
+    def draw_graphs(self, jobs: Iterable) -> Iterator[tuple[object, object]]:
+        """``(job, render.draw(job, stage))`` for each ``render.DrawJob``, in order, drawn in the
+        workers: the build's main process only reads the cache and writes the store."""
+        for chunk, drawings in self._stream(_draw_chunk, jobs):
+            yield from zip(chunk, drawings)
+
+    def _stream(self, task: Callable[[list], list], items: Iterable) -> Iterator[tuple[list, list]]:
+        """``(chunk, task(chunk))`` for chunks of ``items`` run in the workers, in input order,
+        with at most ``in_flight`` chunks queued or running (memory stays flat)."""
         pool = self._executor()
-        source = iter(reviews)
+        source = iter(items)
         pending: deque = deque()
         exhausted = False
 
         def submit() -> bool:
             chunk = list(islice(source, self.chunk_size))
             if chunk:
-                pending.append((chunk, pool.submit(_run_chunk, chunk)))
+                pending.append((chunk, pool.submit(task, chunk)))
             return bool(chunk)
 
         try:
@@ -167,8 +187,7 @@ class ParallelTextStage:
                 results = self._result(future)
                 if not exhausted:
                     exhausted = not submit()
-                for original, (refined, result) in zip(chunk, results):
-                    yield (original if refined is None else refined), result
+                yield chunk, results
         finally:
             for _, f in pending:
                 f.cancel()

@@ -9,7 +9,9 @@
    ``{base}graph/resolution``.
 3. **render**: each review's graph is drawn with that resolution and written only when what it
    depends on changed (its build key and the resolution of its mentions, kept as the graph's
-   build key), each in one transaction.
+   build key), each with its bookkeeping in one transaction or, for new graphs, in atomic bulk
+   loads of many (``FilmStore.bulk_writes``). Graphs are drawn by the text stage's worker
+   processes when it has them (``render.py``); the main process writes.
 
 So the store is a function of the set of reviews in it: the order they came in, interruptions,
 ``--force`` and what the store held before do not change it. A review that fails is reported and
@@ -26,6 +28,7 @@ stays in proportion to the store is the resolve step, which by design sees every
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 from collections.abc import Callable, Container, Iterable
@@ -36,10 +39,11 @@ from typing import BinaryIO, Iterator, Protocol
 from rdflib import Graph, URIRef
 
 from .errors import FilmGraphError, ReadError, StoreError
-from .graph import ReviewGraph, review_graph, review_id
+from .graph import ReviewGraph, review_id
 from .iris import Iris
 from .models import BuildReport, Review, ReviewOutcome
 from .read import iter_sources, read_review
+from .render import DrawJob, draw
 from .resolve import Resolution, mentions_of, resolution_graph, resolve, snapshot_aliases
 from .resolve import cache
 from .settings import Settings
@@ -301,30 +305,39 @@ def render(store: FilmStore, settings: Settings, text_stage: TextStage | None = 
     out = RenderReport(len(keys), merges=len(resolution.merges), near_misses=len(resolution.near_misses),
                        resolution=resolution)
     stored_key = _stored_keys(store)
-    for own, rid, compact, fp in keys:
-        graph_iri = own or str(iris.review_graph(rid))
-        if fp and fp != fingerprint:
-            continue
-        key = compact.hex() if isinstance(compact, bytes) else compact
-        render_key = f"{key}/{resolution.review_key(rid)}"
-        if stored_key(graph_iri) == render_key and graph_iri not in force_graphs:
-            continue
-        e = cache.read_entry(store, graph_iri)
-        if e is None:
-            continue
-        riris = resolution.iris_for(iris.base, rid)
-        try:
-            rg = review_graph(e.review, riris, rid)
-            if e.result is not None and text_stage is not None:
-                text_stage.add_to_graph(e.review, e.result, rg, riris)
-            if stored_key(graph_iri) == render_key and _same_content(store, graph_iri, rg.graph):
+
+    def jobs() -> Iterator[DrawJob]:
+        for own, rid, compact, fp in keys:
+            graph_iri = own or str(iris.review_graph(rid))
+            if fp and fp != fingerprint:
+                continue
+            key = compact.hex() if isinstance(compact, bytes) else compact
+            render_key = f"{key}/{resolution.review_key(rid)}"
+            if stored_key(graph_iri) == render_key and graph_iri not in force_graphs:
+                continue
+            e = cache.read_entry(store, graph_iri)
+            if e is not None:
+                view = resolution.view(mentions_of(rid, e.review, e.result))
+                yield DrawJob(graph_iri, rid, render_key, iris.base, e, view)
+
+    # a stage running in worker processes draws there too (ParallelTextStage.draw_graphs)
+    draw_graphs = getattr(text_stage, "draw_graphs", None)
+    drawings = draw_graphs(jobs()) if callable(draw_graphs) else ((j, draw(j, text_stage)) for j in jobs())
+    local = isinstance(store, FilmStore)
+    with (store.bulk_writes() if local else contextlib.nullcontext()):
+        for job, drawing in drawings:
+            if drawing.error:
+                raise StoreError(drawing.error)
+            if stored_key(job.graph_iri) == job.render_key and _same_content(store, job.graph_iri, drawing.lines):
                 continue  # forced, and drawn the same: nothing to write
-            store.replace_graph(rg.graph_iri, rg.graph, source=e.source, build_key=render_key)
-        except FilmGraphError as exc:
-            raise StoreError(f"{e.source}: cannot render its graph: {exc}") from None
-        out.written += 1
-        if graph_iri in triples_of:
-            out.triples[graph_iri] = len(rg.graph)
+            if local:
+                store.replace_graph_lines(job.graph_iri, drawing.lines, source=drawing.source, build_key=job.render_key)
+            else:
+                store.replace_graph(URIRef(job.graph_iri), _triples(drawing.lines), source=drawing.source,
+                                    build_key=job.render_key)
+            out.written += 1
+            if job.graph_iri in triples_of:
+                out.triples[job.graph_iri] = len(drawing.lines)
     _write_resolution(store, iris, resolution)
     return out
 
@@ -372,16 +385,21 @@ def _compact_key(key: str) -> bytes | str:
     return packed if packed.hex() == key else key
 
 
-def _same_content(store: FilmStore, graph_iri: str, graph: Graph) -> bool:
-    """Whether the store's graph holds exactly these triples (compared as Oxigraph terms)."""
+def _same_content(store: FilmStore, graph_iri: str, lines: frozenset[str]) -> bool:
+    """Whether the store's graph holds exactly these statements (compared as Oxigraph terms)."""
     import pyoxigraph as ox
 
     scratch = ox.Store()  # through Oxigraph, which stores some datatypes canonically (nonNegativeInteger)
-    scratch.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
+    scratch.load("".join(f"{t} .\n" for t in lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     mine = {(q.subject, q.predicate, q.object) for q in scratch}
     theirs = {(q.subject, q.predicate, q.object)
               for q in store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))}
     return mine == theirs
+
+
+def _triples(lines: frozenset[str]) -> Graph:
+    """Statements as an rdflib graph, for a store that takes triples (a remote one)."""
+    return Graph().parse(data="".join(f"{t} .\n" for t in lines), format="nt")
 
 
 def _graph_of(iris: Iris, outcome: ReviewOutcome) -> str:

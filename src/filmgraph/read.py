@@ -659,7 +659,8 @@ def _split_list(value: str, extra_separators: str = "") -> list[str]:
 
 def _clean_name(name: str) -> str:
     """A name as a header gives it: ``Zhang Yimou 张艺谋`` -> ``Zhang Yimou`` (the Latin part of a
-    name written in both scripts)."""
+    name written in both scripts); ``Zhang Yimou? Really?`` -> ``Zhang Yimou`` (no name holds a ``?`` or ``!``)."""
+    name = re.split(r"\s*[?!]", name, maxsplit=1)[0]
     name = re.sub(r"\s+", " ", name).strip(" .,;:\"“”'")
     latin = re.sub(r"\s*[\u3000-\u9fff\uac00-\ud7af]+\s*", " ", name).strip()
     return latin if latin and latin != name and re.search(r"[A-Za-z]", latin) else name

@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Review
-from .film_people import (cast_cue, director_cue, maker_film_cue, performance_sentence, possessive_owner,
-                          reference_cue)
+from .film_people import (cast_cue, crew_cue, director_cue, lone_name_parts, maker_film_cue, performance_sentence,
+                          possessive_owner, reference_cue)
 from .gazetteer import KnownFacts, person_key, title_key
+from .spans import doc_text, sentence_bounds
 from .subject import choose as choose_subject, rank as rank_subject
 from .title_repair import complete_titles, page_titles, url_phrases
 from .types import (CastRole, Comparison, Event, Evidence, ExtractionResult, Mention, PersonRole, Subject, Work)
@@ -45,11 +46,13 @@ class SectionFacts:
 def collect(doc, section: str) -> SectionFacts:
     """The plain facts of one annotated ``Doc``."""
     fg = doc.user_data.get("filmgraph") or {"works": {}, "events": {}, "roles": [], "comparisons": []}
+    text = doc_text(doc)
     if doc.has_annotation("SENT_START"):
-        sents = [(s.start_char, s.end_char) for s in doc.sents]
+        # the rules' sentence ranges, already split once (``doc.sents`` walks every token again)
+        sents = [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)) for a, b in sentence_bounds(doc) if b > a]
     else:
-        sents = [(0, len(doc.text))]
-    facts = SectionFacts(section, doc.text, sents)
+        sents = [(0, len(text))]
+    facts = SectionFacts(section, text, sents)
     for e in doc.ents:
         key = (e.start_char, e.end_char)
         if e.label_ == "PERSON":
@@ -477,12 +480,15 @@ def _text_directors(review: Review, sections: list[SectionFacts], work_mentions,
             other_known |= facts.film_directors.get(title_key(title), frozenset())
     other_known -= known_for_film
     referenced: set[str] = set()
+    crew: set[str] = set()  # named as the cinematographer, writer, composer...
     seen: dict[str, int] = {}
     for f in sections:
         for s, e in f.persons:
             name = names.resolve(f.text[s:e])
             if not name:
                 continue
+            if name not in said_director and crew_cue(f.text, s, e):
+                crew.add(name)
             k = person_key(name)
             if name not in seen:
                 if k in known_for_film:
@@ -497,8 +503,11 @@ def _text_directors(review: Review, sections: list[SectionFacts], work_mentions,
                 add(name, 2.5)  # the opening's "Chen Kaige's sweeping, intimate epic follows ..."
             elif _MAKING_VERB.match(f.text[e:e + 40]) or _POSSESSIVE_NOUN.match(f.text[e:e + 40]):
                 add(name, 1.0)
+    if known_for_film and not any(person_key(n) in known_for_film for n in (*seen, *scores)):
+        for name, points in _known_director_by_surname(sections, known_for_film, names):
+            add(name, points)
     other_makers |= {n for n in seen if person_key(n) in other_known and n not in said_director}
-    known_here = [n for n in seen if person_key(n) in facts.directors and n not in other_makers]
+    known_here = [n for n in seen if person_key(n) in facts.directors and n not in other_makers and n not in crew]
     if len(known_here) == 1:
         add(known_here[0], 1.0)  # the one film director the review names, outside other films' credits
     for name, n in seen.items():
@@ -509,6 +518,8 @@ def _text_directors(review: Review, sections: list[SectionFacts], work_mentions,
             scores[name] -= 2.0
         if name in referenced and name not in said_director:
             scores[name] -= 2.0  # named as a point of comparison
+        if name in crew:
+            scores[name] -= 2.0  # "aided by cinematographer Chris Doyle": another job on the film
         if name in actors or name in review.cast or name == review.reviewer:
             scores[name] -= 3.0
     log.debug("director scores for %r: %s (other films' makers: %s)", review.title, scores, other_makers)
@@ -517,6 +528,56 @@ def _text_directors(review: Review, sections: list[SectionFacts], work_mentions,
         return []
     top = scores[chosen[0]]
     return [n for n in chosen if n == chosen[0] or n in said_director or scores[n] >= top - 0.5][:3]
+
+
+def _known_director_by_surname(sections: list[SectionFacts], known_for_film: frozenset[str],
+                               names: "_Names") -> list[tuple[str, float]]:
+    """``Ozu's mastery``: the reviewed film's known director (the Wikidata snapshot) named only by a
+    part of the name, as the text writes it. A part that is also in another full name the text
+    gives (``Zhang`` beside ``Zhang Ziyi``) counts only where the words say it made the film."""
+    found: dict[str, float] = {}
+    others = [set(person_key(n).split()) for n in names.full]
+    for key in known_for_film:
+        parts = set(key.split())
+        for f in sections:
+            for s, e in lone_name_parts(f.text, parts):
+                word = f.text[s:e]
+                if reference_cue(f.text, s) or crew_cue(f.text, s, e):
+                    continue
+                own = set(person_key(word).split())
+                ambiguous = any(own <= o for o in others)
+                if ambiguous and not (director_cue(f.text, s, e) or _MAKING_VERB.match(f.text[e:e + 40])
+                                      or _POSSESSIVE_NOUN.match(f.text[e:e + 40])):
+                    continue
+                found[word] = min(4.0, found.get(word, 2.5) + 0.5)
+    return list(found.items())
+
+
+_NAME_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)")
+
+
+def _share_cast_cues(sections: list[SectionFacts], names: "_Names", said_director: dict, said_cast: dict) -> None:
+    """``John Woo directs Ti Lung, Leslie Cheung and Chow Yun-fat``, ``Masayuki Mori and Kinuyo
+    Tanaka are superb``: names listed together share the cast cue one of them has."""
+    for f in sections:
+        chain: list[tuple[str, int, int]] = []
+        chains = [chain]
+        for s, e in sorted(f.persons):
+            name = names.resolve(f.text[s:e])
+            if not name:
+                continue
+            if chain and _NAME_LIST_GAP.fullmatch(f.text[chain[-1][2]:s]):
+                chain.append((name, s, e))
+            else:
+                chain = [(name, s, e)]
+                chains.append(chain)
+        for chain in chains:
+            cued = [said_cast[n] for n, _s, _e in chain if n in said_cast]
+            if len(chain) < 2 or not cued:
+                continue
+            for name, s, e in chain:
+                if name not in said_cast and name not in said_director:
+                    said_cast[name] = (f, s, e, f"listed with {cued[0][3]}")
 
 
 def _possessive(names: "_Names"):
@@ -553,6 +614,7 @@ def _subject_and_people(review: Review, sections: list[SectionFacts], work_menti
                 said_cast.setdefault(name, (f, s, e, cue))
             elif performance_sentence(sentence) and not any(a0 <= ws < b0 for ws, _we, _at in f.works):
                 acting.setdefault(name, (f, s, e, "a sentence about the acting"))
+    _share_cast_cues(sections, names, said_director, said_cast)
     header_directors = set(review.directors) | set(said_director)
     subject = None
     if not review.title:

@@ -36,7 +36,8 @@ CUES: list[tuple[str, str, str]] = [
                             r"following\s+(?:his|her|their|the)\s+(?:[\w-]+,?\s+){0,5}|(?<!first time )since|"
                             r"(?:not\s+long|shortly|soon|right|years|months)\s+after|makes\s+up\s+for|"
                             r"(?:his|her|their)\s+(?:previous|earlier|last|latest|prior|past|other|former)\s+"
-                            r"(?:film|films|movie|movies|work|works|effort|efforts|epic|epics|outing|outings|picture|pictures)"),
+                            r"(?:film|films|movie|movies|work|works|effort|efforts|epic|epics|outing|outings|picture|pictures)|"
+                            r"(?:his|her|their)\s+(?:[\w-]+\s+){0,3}?(?:films|movies|works|projects|features|pictures|epics)"),
     ("similar to", "neutral", r"in\s+the\s+vein\s+of|(?:[\w]+[’']s\s+)?(?:own\s+)?(?:answer|version|equivalent)\s+(?:to|of)|"
                               r"reminiscent\s+of|remind(?:s|ed|ing)?\s+(?:one|me|us|you|viewers|audiences)?\s*of|"
                               r"recall(?:s|ed|ing)?|echo(?:es|ed|ing)?|resembl(?:es|ed|ing|e)|evok(?:es|ed|ing|e)|"

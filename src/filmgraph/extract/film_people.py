@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import re
 
+from .gazetteer import person_key
+
 _DIRECTOR_BEFORE = re.compile(
     r"(?:\b(?:director|filmmaker|film-maker|helmer|auteur|master|maestro|writer-director|writer/director|"
     r"co-director)s?(?:\s+and\s+(?:co-?)?writer)?|\bdirected\s+by|\bhelmed\s+by|\bfrom\s+(?:director|filmmaker)|"
     r"\bby\s+(?:director|filmmaker)|\bdirector[’']s\s+chair,?|\bfifth[- ]generation\s+(?:director|filmmaker)|"
     r"(?:chinese|korean|japanese|taiwanese|hong kong|mainland|american|british|french|acclaimed|celebrated|"
     r"veteran|legendary|renowned|famed|great)\s+(?:director|filmmaker)|\bdirector,|"
-    r"\b(?:new|latest|newest|recent|last)\s+(?:film|movie|feature|work|effort|offering|picture|epic)\s+(?:from|by))"
+    r"\b(?:new|latest|newest|recent|last)\s+(?:film|movie|feature|work|effort|offering|picture|epic)\s+(?:from|by)|"
+    r"\b(?:an?|another)\s+(?:[\w-]+\s+){0,2}?(?:film|movie|feature|picture|masterpiece|epic|drama|triumph|gem)"
+    r"\s+(?:from|by))"
     r"\s*[\"“]?$", re.IGNORECASE)
 _NOT_DIRECTOR_BEFORE = re.compile(
     r"\b(?:director\s+of\s+photography|art\s+director|music\s+director|casting\s+director|action\s+director|"
@@ -37,7 +41,7 @@ _REFERENCE_BEFORE = re.compile(
     r"(?:the\s+)?(?:chinese|korean|japanese|asian|hong kong|taiwanese)\s+(?:equivalent|answer|version)\s+(?:of|to))\s*$",
     re.IGNORECASE)
 _CAST_BEFORE = re.compile(
-    r"(?:\bstarring|\bstars|\bco-?starring|\bfeaturing|\bactor|\bactress|\bactors|\bactresses|\bplayed\s+by|"
+    r"(?:\bstarring|\bstars|\bco-?starring|\bdirects|\bcasts|\bfeaturing|\bactor|\bactress|\bactors|\bactresses|\bplayed\s+by|"
     r"\bportrayed\s+by|\bco-?star|\bleads?|\blead\s+actor|\blead\s+actress|\bnewcomer|\bheroine|\bhero|"
     r"\bperformances?\s+(?:from|by)|\bcast\s+(?:includes|members?)|\bthe\s+(?:great|lovely|beautiful|luminous|"
     r"always\s+reliable|wonderful)|\bwith)"
@@ -45,7 +49,7 @@ _CAST_BEFORE = re.compile(
 _CAST_AFTER = re.compile(
     r"^(?:[’']s?\s+(?:performance|portrayal|turn|character|role|acting|expressive|luminous|face)|"
     r"\s*,?\s+(?:who\s+)?(?:stars|star|co-stars|plays|played|portrays|portrayed|gives|gave|delivers|delivered|"
-    r"is\s+(?:superb|excellent|wonderful|terrific|great|good|fine|brilliant|magnificent|convincing|luminous|"
+    r"(?:is|are)\s+(?:(?:both|all|equally|especially|truly|simply|quite)\s+)?(?:superb|excellent|incredible|wonderful|terrific|great|good|fine|brilliant|magnificent|convincing|luminous|"
     r"stunning|outstanding|solid|moving|marvell?ous)|shines|excels|embodies|"
     r"makes\s+(?:the\s+most|an?\s+appearance)|appears|turns\s+in|is\s+cast|was\s+cast|reprises)\b"
     r"|\s*\(\s*as\s+)", re.IGNORECASE)
@@ -54,6 +58,19 @@ _PERFORMANCE_SENTENCE = re.compile(r"\b(?:performance|performances|portrays|port
                                    r"co-stars|role|roles|acting|actor|actress|cast)\b", re.IGNORECASE)
 
 
+#: the words that name someone's other job on the film: the cinematographer, writer, composer...
+_CREW_BEFORE = re.compile(
+    r"\b(?:cinematographer|director\s+of\s+photography|cameraman|camera\s+operator|photographed\s+by|"
+    r"lensed\s+by|shot\s+by|(?:co-?|screen)?writer|scripted\s+by|written\s+by|screenplay\s+by|script\s+by|"
+    r"editor|edited\s+by|composer|score\s+by|music\s+by|producer|co-producer|produced\s+by|production\s+designer|"
+    r"art\s+director|costume\s+designer|choreographer|action\s+(?:director|choreographer)|novelist|author)"
+    r",?\s*(?:the\s+)?(?:great\s+|legendary\s+|frequent\s+collaborator\s+)?$", re.IGNORECASE)
+_CREW_AFTER = re.compile(
+    r"^(?:[’']s?\s+(?:[\w-]+\s+){0,2}?(?:cinematography|camera|camerawork|photography|lensing|lens|score|music|"
+    r"screenplay|script|editing|costumes|production\s+design|choreography|novel|book)\b|"
+    r"\s*,\s+(?:the|its|his|her|a)\s+(?:[\w-]+\s+){0,3}?(?:cinematographer|director\s+of\s+photography|"
+    r"screenwriter|writer|editor|composer|producer|cameraman|novelist|author)\b|"
+    r"\s*\(\s*(?:cinematographer|writer|screenwriter|composer|editor|producer)\s*\))", re.IGNORECASE)
 _MAKER_FILM_AFTER = re.compile(r"^\s+(?:film|movie|picture|production|joint)\b", re.IGNORECASE)
 
 
@@ -75,6 +92,41 @@ def director_cue(text: str, start: int, end: int) -> str | None:
     if a:
         return " ".join(a.group(0).split())
     return None
+
+
+def crew_cue(text: str, start: int, end: int) -> str | None:
+    """The words that give the name at ``text[start:end]`` another job on the film than directing
+    (``aided by cinematographer X``, ``X's cinematography``, ``X, the screenwriter``), if any."""
+    m = _CREW_BEFORE.search(text[max(0, start - 60):start])
+    if m:
+        return " ".join(m.group(0).split())
+    a = _CREW_AFTER.match(text[end:end + 60])
+    return " ".join(a.group(0).split()) if a else None
+
+
+_LONE_WORD = re.compile(r"(?<![\w’'-])([A-Z][\w-]{2,})(?=[’']s\b|(?![\w’'-]))")
+_CAPITAL_NEXT = re.compile(r"^(?:[’']s)?[ \t]+[A-Z]")
+_CAPITAL_BEFORE = re.compile(r"[A-Z][\w-]*[ \t]+$")
+#: a capitalised word before the name that only opens the sentence (``But Ozu``)
+_SENTENCE_OPENER = re.compile(r"[.!?:\n][\s\"“”]*[A-Z][a-z]*[ \t]+$")
+
+
+def lone_name_parts(text: str, parts: set[str]) -> list[tuple[int, int]]:
+    """Where ``text`` writes one of a person's name ``parts`` (lower case) as a word on its own,
+    ``Ozu's mastery``, ``Mizoguchi was``: not inside a longer name (``Zhang Ziyi`` is not ``Zhang``)."""
+    out = []
+    for m in _LONE_WORD.finditer(text):
+        word = m.group(1)
+        keys = set(person_key(word).split())
+        if not keys or not keys <= parts:
+            continue
+        if _CAPITAL_NEXT.match(text[m.end(1):m.end(1) + 4]):
+            continue
+        before = ("\n" if m.start() <= 30 else "") + text[max(0, m.start() - 30):m.start()]
+        if _CAPITAL_BEFORE.search(before) and not _SENTENCE_OPENER.search(before):
+            continue
+        out.append((m.start(1), m.end(1)))
+    return out
 
 
 def maker_film_cue(text: str, start: int, end: int) -> str | None:

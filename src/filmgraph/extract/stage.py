@@ -42,7 +42,7 @@ class SpacyTextStage:
     """Extracts people, works, roles, comparisons and events from each review's text."""
 
     def __init__(self, settings: Settings, known: Iterable[Entry] = (), store_known: Iterable[Entry] = (),
-                 known_years: dict[str, int] | None = None, batch_size: int = 32,
+                 known_years: dict[str, int] | None = None, batch_size: int = 128,
                  facts: KnownFacts | None = None) -> None:
         self.settings = settings
         self.known = tuple(normalise_entries(known))
@@ -111,18 +111,22 @@ class SpacyTextStage:
         from .components import DOC_KNOWN
 
         nlp = self.nlp
-        docs, owners = [], []
-        for n, review in enumerate(reviews):
-            local = tuple(from_review(review))
-            for section in SECTIONS:
-                text = getattr(review, section)
-                if text and text.strip():
-                    doc = nlp.make_doc(text)
-                    doc.user_data[DOC_KNOWN] = local
-                    docs.append(doc)
-                    owners.append((n, section))
+        owners: list[tuple[int, str]] = []
+
+        def docs():  # made as the pipe asks for them: only its current batch of docs is alive
+            for n, review in enumerate(reviews):
+                local = tuple(from_review(review))
+                for section in SECTIONS:
+                    text = getattr(review, section)
+                    if text and text.strip():
+                        doc = nlp.make_doc(text)
+                        doc.user_data[DOC_KNOWN] = local
+                        owners.append((n, section))
+                        yield doc
+
         facts: list[list] = [[] for _ in reviews]
-        for (n, section), doc in zip(owners, nlp.pipe(docs, batch_size=64)):
+        for k, doc in enumerate(nlp.pipe(docs(), batch_size=64)):
+            n, section = owners[k]
             facts[n].append(collect(doc, section))
         out = []
         for review, f in zip(reviews, facts):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from ..header import fold, heading_parts, in_url_path, url_parts
 
@@ -48,7 +49,7 @@ _QUOTE_BEFORE = re.compile(r"[\"“‘'*_]$")
 
 _SMALL_WORDS = {"of", "the", "a", "an", "in", "on", "to", "for", "and", "or", "at", "by", "with", "from"}
 MIN_SCORE = 2.0
-MIN_LEAD = 1.0
+MIN_LEAD = 0.5
 
 
 @dataclass
@@ -140,6 +141,7 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
                 cands[pk] = Candidate(part)
                 cands[pk].add(2.0, f"the heading {h!r}, in title case")
                 break
+    _pool_spellings(cands)
     address = page_address(review)
     if address:
         for key, c in cands.items():
@@ -151,7 +153,10 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
     for key, c in cands.items():
         kinds = {m[3].get("kind") for m in c.mentions} - {None}
         if kinds and kinds != {"film"}:
-            c.add(-5.0, f"a {'/'.join(sorted(kinds))}, not a film")
+            # a film shares its title with its novel or play: the page's address spelling the title
+            # says the page is about it, whatever a nearby noun made of one mention
+            spelled = any(r.startswith("the page's address spells it") for r in c.reasons)
+            c.add(-1.5 if spelled else -5.0, f"a {'/'.join(sorted(kinds))}, not a film")
         # how often the text writes the title, whether or not the NER saw each one
         written = sum(len(re.findall(rf"(?<![\w-]){re.escape(c.title)}(?![\w-])", t)) for t in texts)
         n = max(len(c.mentions), written)
@@ -219,6 +224,35 @@ def _pool_parts(cands: dict[str, Candidate], texts: list[str]) -> None:
                  if not any(a <= m.start() and m.end() <= b for a, b in whole)]
         if prefix or not alone:
             cands[target].mentions.extend(cands.pop(key).mentions)
+
+
+def _one_word_apart(a: str, b: str) -> bool:
+    """``riding alone for thousands of miles`` and ``riding along for ...``: one word spelled
+    differently in a title of three words or more."""
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb) or len(wa) < 3:
+        return False
+    diff = [(x, y) for x, y in zip(wa, wb) if x != y]
+    return len(diff) == 1 and min(len(diff[0][0]), len(diff[0][1])) >= 4 \
+        and SequenceMatcher(None, *diff[0]).ratio() >= 0.75
+
+
+def _pool_spellings(cands: dict[str, Candidate]) -> None:
+    """Two spellings of one title (a heading's and the text's typo) are one candidate: the one with
+    more evidence so far keeps its spelling and takes the other's mentions and points."""
+    for key in sorted(cands):
+        if key not in cands:
+            continue
+        for other in sorted(cands):
+            if other == key or other not in cands or not _one_word_apart(key, other):
+                continue
+            keep, drop = (key, other) if cands[key].score >= cands[other].score else (other, key)
+            gone = cands.pop(drop)
+            cands[keep].mentions.extend(gone.mentions)
+            if gone.score:
+                cands[keep].add(gone.score, f"also spelled {gone.title!r}")
+            if drop == key:
+                break
 
 
 def sections_of(work_mentions, review) -> list[str]:

@@ -30,9 +30,19 @@ _LIST_CUE = re.compile(
     r"(?:cross|mix|blend)\s+(?:between|of)\s+|comparisons?\s+(?:to|with)\s+|equivalent\s+of\s+|successor\s+to\s+|"
     r"version\s+of\s+|vein\s+of\s+|reminiscent\s+of\s+|(?:recalls|echoes|evokes)\s+|owes\s+(?:more\s+|much\s+)?to\s+|"
     r"(?:based|adapted)\s+(?:on|from)\s+(?:[\w-]+[’']s\s+)?(?:(?:novel|novella|play|book|story|memoir)\s+)?|"
-    r"(?:first|last|latest|previous|earlier|debut|next|new|breakthrough)\s+(?:film|movie|feature|picture|work|effort)s?,?\s+",
+    r"(?:first|last|latest|previous|earlier|debut|next|new|breakthrough)\s+(?:film|movie|feature|picture|work|effort)s?,?\s+|"
+    r"(?:his|her|their|[\w-]+[’']s)\s+(?:[\w-]+\s+){0,3}?(?:films|movies|works|projects|features|pictures|epics)"
+    r"(?:\s+(?:for|with)\s+[A-Z][\w-]+)?(?:\s*[-—–:]+|,)?\s+(?=[A-Z])",
     re.IGNORECASE)
 _YEAR_TITLE = re.compile(rf"\b(?:18|19|20)\d\d[’']s\s+(?P<t>{TITLE})|(?P<u>{TITLE})\s+\((?:18|19|20)\d\d\)")
+#: what follows one title of a list: an owner's ``'s``, a separator, a year (matched in place, not on a copy)
+_OWNER_S = re.compile(r"[’']s\s+")
+_SPACES = re.compile(r"\s*")
+_KIND_WORDS = re.compile(r"(?:(?:novel|novella|play|book|story|memoir|film|movie|classic|masterpiece)\s+)+")
+_LIST_SEP = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*;\s*)(?:(?:his|her|their|the)\s+"
+                       r"(?:last|latest|first|next|new|previous)\s+(?:film|movie),?\s+)?")
+_CUE_SEP = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+")
+_YEAR_AFTER = re.compile(r"\s*\((?:18|19|20)\d\d\)")
 _SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bor\b|&|/)\s*")
 #: words that make a title-case run something else than a work
 NOT_WORK = re.compile(
@@ -46,22 +56,28 @@ _BAD_START = re.compile(r"^(?:I|We|He|She|It|They|You|This|That|These|Those|Ther
                         r"\d+(?:\s|$))\b")
 
 
+_PUNCT = re.compile(r"[^\w\s]")
+_NAME_PARTS = re.compile(r"\s+and\s+|,\s*")
+_SMALL_RX = re.compile(_SMALL, re.IGNORECASE)
+_NUMBERS = re.compile(r"[\d\s,./:-]+")
+
+
 def _person_key(name: str) -> str:
-    return " ".join(sorted(re.sub(r"[^\w\s]", " ", name.lower().replace("-", " ")).split()))
+    return " ".join(sorted(_PUNCT.sub(" ", name.lower().replace("-", " ")).split()))
 
 
 def _title_like(t: str, people: set[str]) -> bool:
     t = t.strip(" ,.;:!?")
     words = t.split()
-    if _person_key(t) in people or any(_person_key(p) in people for p in re.split(r"\s+and\s+|,\s*", t) if p):
+    if _person_key(t) in people or any(_person_key(p) in people for p in _NAME_PARTS.split(t) if p):
         return False
     if not words or len(words) > 9 or len(t) < 2:
         return False
     if _BAD_START.match(t) or NOT_WORK.search(t) or t.lower() in people:
         return False
-    if re.fullmatch(r"[\d\s,./:-]+", t) or t.isupper() and len(t) <= 3:
+    if _NUMBERS.fullmatch(t) or t.isupper() and len(t) <= 3:
         return False
-    caps = [w for w in words if not re.fullmatch(_SMALL, w, re.IGNORECASE)]
+    caps = [w for w in words if not _SMALL_RX.fullmatch(w)]
     return bool(caps) and all(w[0].isupper() or w[0].isdigit() or ord(w[0]) > 0x2e80 for w in caps)
 
 
@@ -100,7 +116,8 @@ def find(text: str, people: set[str], makers: set[str] = frozenset(),
         before = text[max(0, m.start() - 40):m.start()]
         owner = re.search(r"((?:[A-Z][\w’'-]+\s+){0,3}[A-Z][\w’'-]+)\s*$", before)
         if not (owner and _person_key(owner.group(1)) in people
-                or re.search(r"(?:films?|movies?|works?|credits|filmography|director)\s*$", before, re.IGNORECASE)):
+                or re.search(r"(?:films?|movies?|works?|credits|filmography|director)\s*$", before, re.IGNORECASE)
+                or re.search(r"[,;]\s*(?:et\s+al|etc)\.?\s*$", inner)):  # "(Ju Dou, Shanghai Triad, et al)"
             continue
         parts = [p for p in _SPLIT.split(inner) if p.strip() and p.strip().lower() not in ("etc", "et al", "etc.")]
         quoted = bool(re.search(r"[“”\"‘’]", inner)) or bool(re.search(r"\b(?:18|19|20)\d\d\b", inner))
@@ -124,20 +141,18 @@ def find(text: str, people: set[str], makers: set[str] = frozenset(),
             t = _ITEM_RX.match(text, pos)
             if not t:
                 break
-            owner = re.match(r"[’']s\s+", text[t.end():])
+            owner = _OWNER_S.match(text, t.end())
             if owner or re.search(r"[’']s$", t.group(0)):  # "recalls Akira Kurosawa's Kagemusha": owner, then title
-                pos = t.end() + (owner.end() if owner else 0)
-                pos += len(text[pos:]) - len(text[pos:].lstrip())
-                kind = re.match(r"(?:(?:novel|novella|play|book|story|memoir|film|movie|classic|masterpiece)\s+)+",
-                                text[pos:])
-                pos += kind.end() if kind else 0
+                pos = owner.end() if owner else t.end()
+                pos = _SPACES.match(text, pos).end()
+                kind = _KIND_WORDS.match(text, pos)
+                pos = kind.end() if kind else pos
                 continue
             add(t.start(), t.end(), "after a list cue", known_people if comparing else people)
-            sep = re.match(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*;\s*)(?:(?:his|her|their|the)\s+"
-                           r"(?:last|latest|first|next|new|previous)\s+(?:film|movie),?\s+)?", text[t.end():])
+            sep = _LIST_SEP.match(text, t.end())
             if not sep or not sep.group(0):
                 break
-            pos = t.end() + sep.end()
+            pos = sep.end()
     # any comparison cue of the lexicon (``hasn't worn as well as The Killer``, ``akin to``, ``X meets
     # Y``) sets the title-case words right after it apart, as the list cues do
     from .compare_sentences import _CUE_RX, CUES
@@ -152,12 +167,12 @@ def find(text: str, people: set[str], makers: set[str] = frozenset(),
             t = _ITEM_RX.match(text, pos)
             if not t or re.match(r"[’']s\b", text[t.end():t.end() + 2]) or not t.group(0)[:1].isalpha():
                 break
-            if len(t.group(0).split()) >= 2 or re.match(r"\s*\((?:18|19|20)\d\d\)", text[t.end():]):
+            if len(t.group(0).split()) >= 2 or _YEAR_AFTER.match(text, t.end()):
                 add(t.start(), t.end(), "after a comparison cue")  # one word is too often a name
-            sep = re.match(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+", text[t.end():])
+            sep = _CUE_SEP.match(text, t.end())
             if not sep:
                 break
-            pos = t.end() + sep.end()
+            pos = sep.end()
     # "a Power Rangers-esque army", "Independence Day-style scope": a title made into an adjective
     for m in re.finditer(rf"(?<![\w-])({TITLE})-(?:esque|style|like|inspired|type)\b", text):
         if m.group(1)[:1].isalpha() and len(m.group(1).split()) >= 2:

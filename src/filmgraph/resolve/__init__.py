@@ -26,7 +26,7 @@ from .people import resolve_people
 from .records import Merge, NearMiss
 from .works import resolve_works
 
-__all__ = ["resolve", "Resolution", "ResolvedIris", "Merge", "NearMiss", "ReviewMentions", "PersonMention",
+__all__ = ["resolve", "Resolution", "ResolvedIris", "ReviewResolution", "Merge", "NearMiss", "ReviewMentions", "PersonMention",
            "WorkMention", "mentions_of", "snapshot_aliases", "resolution_graph"]
 
 
@@ -47,35 +47,60 @@ class Resolution:
         the review's rendered graph is the same."""
         return self._review_keys.get(review_id) or _digest(())
 
-    def iris_for(self, base: str, review_id: str) -> "ResolvedIris":
-        return ResolvedIris(base, self, review_id)
+    def iris_for(self, base: str, mentions: ReviewMentions) -> "ResolvedIris":
+        return ResolvedIris(base, self.view(mentions))
+
+    def view(self, mentions: ReviewMentions) -> "ReviewResolution":
+        """What this resolution decided for one review's mentions, alone: small and picklable, so a
+        worker process can draw the review's graph without the whole resolution."""
+        rid = mentions.review_id
+        people = {p.name: self.people.get((rid, p.name)) or self.person_keys.get(compact(p.name))
+                  for p in mentions.people}
+        works = {}
+        for w in mentions.works:
+            key = (w.kind, title_key(w.title), w.year)
+            for m in (*w.makers, None):
+                iri = self.works.get((rid, *key, fold(m) if m else ""))
+                if iri is not None:
+                    works[key + (fold(m) if m else "",)] = iri
+        return ReviewResolution(rid, {n: i for n, i in people.items() if i}, works)
 
     def to_json(self) -> dict:
         return {"merges": [m.to_json() for m in self.merges], "near_misses": [n.to_json() for n in self.near_misses]}
 
 
+@dataclass(frozen=True)
+class ReviewResolution:
+    """One review's share of a ``Resolution``: each of its names and works to its canonical IRI."""
+
+    review_id: str
+    people: dict[str, str]  # name as written -> IRI
+    works: dict[tuple, str]  # (kind, title key, year as written, folded maker or "") -> IRI
+
+
 class ResolvedIris(Iris):
     """The IRIs of one review's graph: people and works by their resolution, the rest as ``Iris``.
 
-    A name no mention of this review carries (a custom text stage may mint its own) falls back
-    to the person of the same compact key anywhere in the store, else to its name-minted IRI.
+    A name or work none of the review's mentions carries (a custom text stage may mint its own)
+    gets its name-minted IRI: the graph depends only on the review's own share of the resolution,
+    which is what lets worker processes draw it.
     """
 
-    def __init__(self, base: str, resolution: Resolution, review_id: str) -> None:
+    def __init__(self, base: str, view: ReviewResolution) -> None:
         super().__init__(base)
-        self.resolution = resolution
-        self.review_id = review_id
+        self.view = view
+        self.review_id = view.review_id
 
     def person(self, name: str) -> URIRef:
-        found = self.resolution.people.get((self.review_id, name)) or self.resolution.person_keys.get(compact(name))
+        found = self.view.people.get(name)
         return URIRef(found) if found else Iris.person(self, name)
 
     def film(self, title: str, year: int | None) -> URIRef:
         return self.work(title, "film", year)
 
     def work(self, title: str, kind: str = "film", year: int | None = None, maker: str | None = None) -> URIRef:
-        works = self.resolution.works
-        key = (self.review_id, kind, title_key(title), year)
+        works = self.view.works
+        key = (kind, title_key(title), year)
         found = works.get(key + (fold(maker) if maker else "",)) or works.get(key + ("",))
         if found:
             return URIRef(found)

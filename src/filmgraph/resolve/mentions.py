@@ -33,6 +33,8 @@ class WorkMention:
     year: int | None = None
     makers: tuple[str, ...] = ()
     reviewed: bool = False
+    #: other titles the review gives this work (the reviewed film's original title or AKA)
+    other_titles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +57,8 @@ def mentions_of(review_id: str, review: Review, result: object = None) -> Review
     credited = (film,) if film else ()
     directors = tuple(intern(n) for n in review.directors)
     if film:
-        works.append(WorkMention(film, "film", review.year, directors, reviewed=True))
+        other = (review.original_title,) if review.original_title and review.original_title != film else ()
+        works.append(WorkMention(film, "film", review.year, directors, reviewed=True, other_titles=other))
     people += [PersonMention(n, "director", credited) for n in directors]
     people += [PersonMention(intern(n), "cast", credited) for n in review.cast]
     if review.reviewer:

@@ -104,7 +104,14 @@ def resolve_works(reviews: list[ReviewMentions], iris: Iris, person: Callable[[s
                 near.append((a, b, (_title(a), _title(b)),
                              f"same title, different {kind}s: {a.year}{_by(a)} and {b.year}{_by(b)}: kept apart",
                              tuple(sorted({rid for rid, _ in a.mentions + b.mentions}))))
+        yearless_works = [f for f in found if not f.year]
+        for a, b in zip(yearless_works, yearless_works[1:]):
+            near.append((a, b, (_title(a), _title(b)),
+                         f"same title, no year, different directors: {_names(a)} and {_names(b)}: kept apart",
+                         tuple(sorted({rid for rid, _ in a.mentions + b.mentions}))))
         works += found
+
+    works = _join_other_titles(works, near)
 
     # IRIs: title-year, a director's name when two works would share it, the kind for non-films
     iri_of: dict[int, str] = {}
@@ -112,8 +119,9 @@ def resolve_works(reviews: list[ReviewMentions], iris: Iris, person: Callable[[s
     for n, f in enumerate(works):
         base = str(iris.work(_title(f), f.kind, f.year))
         iri = base + f.suffix
-        if iri in taken:
-            iri = f"{base}-{slugify(f.kind)}{f.suffix}"
+        if iri in taken:  # same title and year: told apart by a director, else by kind
+            apart = sorted(d.rsplit("/", 1)[-1] for d in f.directors)[:1] or [slugify(f.kind)]
+            iri = f"{base}-{apart[0]}{f.suffix}"
         while iri in taken:
             iri += "-2"
         taken[iri] = n
@@ -128,20 +136,67 @@ def resolve_works(reviews: list[ReviewMentions], iris: Iris, person: Callable[[s
     for n, f in enumerate(works):
         iri = iri_of[n]
         for rid, w in f.mentions:
-            by_mention[(rid, f.kind, f.key, w.year, "")] = iri
+            key = title_key(w.title)
+            by_mention[(rid, f.kind, key, w.year, "")] = iri
             for m in w.makers:
-                by_mention[(rid, f.kind, f.key, w.year, fold(m))] = iri
+                by_mention[(rid, f.kind, key, w.year, fold(m))] = iri
         minted = sorted({str(iris.work(w.title, w.kind, w.year)) for _, w in f.mentions})
-        if len(minted) > 1 or minted != [iri]:
+        if len(minted) > 1 or (minted != [iri] and f.reasons):  # a name kept apart from a namesake is no merge
             titles = sorted({w.title for _, w in f.mentions})
             reasons = list(dict.fromkeys(f.reasons))
-            if len({title for title in titles}) > 1:
-                reasons.insert(0, f"{', '.join(repr(t) for t in titles)}: the same title once case, accents, "
-                                  "punctuation and a leading article are ignored")
+            by_key: dict[str, list[str]] = defaultdict(list)
+            for t in titles:
+                by_key[title_key(t)].append(t)
+            for spellings in by_key.values():
+                if len(spellings) > 1:
+                    reasons.insert(0, f"{', '.join(repr(t) for t in spellings)}: the same title once case, accents, "
+                                      "punctuation and a leading article are ignored")
             merges.append(Merge("film" if f.kind == "film" else "work", iri, tuple(titles),
                                 tuple(m for m in minted if m != iri), tuple(reasons),
                                 tuple(sorted({rid for rid, _ in f.mentions}))))
     return WorksResolution(by_mention, merges, misses)
+
+
+def _join_other_titles(works: list[_Work], near: list[tuple]) -> list[_Work]:
+    """A work known only by another title a review gives a film (its original title, an AKA) is
+    that film: ``Hana-Bi`` without a year is *Fireworks* (1997), whose header says "AKA: Hana-Bi".
+    Only when exactly one film of that other title fits (yearless: any year; dated: the same year;
+    the director, when both name one, agrees). Two films that share only an original title stay
+    apart: the other title finds a film, it never joins two that have titles of their own."""
+    by_other: dict[tuple[str, str], list[_Work]] = defaultdict(list)
+    for f in works:
+        for other in sorted({title_key(o) for _, w in f.mentions for o in w.other_titles} - {f.key, ""}):
+            by_other[(f.kind, other)].append(f)
+    if not by_other:
+        return works
+    gone: set[int] = set()
+    for f in works:
+        if (f.kind, f.key) not in by_other:
+            continue
+        fits = [t for t in by_other[(f.kind, f.key)] if id(t) not in gone and t is not f
+                and (t.year == f.year if f.year else bool(t.year))
+                and (not f.directors or not t.directors or f.directors & t.directors)]
+        if len(fits) == 1:
+            target = fits[0]
+            target.mentions += f.mentions
+            target.directors |= f.directors
+            target.reasons += f.reasons
+            target.reasons.insert(0, _other_title_reason(target, f))
+            gone.add(id(f))
+        elif len(fits) > 1:
+            years = ", ".join(str(t.year) for t in fits)
+            near.append((f, fits[0], (_title(f), _title(fits[0])),
+                         f"{_title(f)!r} is another title of more than one {_kind_word(f.kind)} ({years}): kept apart",
+                         tuple(sorted({rid for rid, _ in f.mentions}))))
+    return [f for f in works if id(f) not in gone]
+
+
+def _other_title_reason(target: _Work, f: _Work) -> str:
+    """Why ``f``'s mentions are ``target``: the reviews that give its title as the other title."""
+    said = sorted({rid for rid, w in target.mentions for o in w.other_titles if title_key(o) == f.key})
+    names = sorted({w.title for _, w in f.mentions})
+    return (f"{', '.join(repr(n) for n in names)} is the other title (original title or AKA) that review(s) "
+            f"{', '.join(said)} give {_title(target)!r}")
 
 
 def _misread_maker(rid: str, w: WorkMention, mine: set[str], found: list[_Work], key: str,
@@ -205,6 +260,10 @@ def _title(f: _Work) -> str:
     reviewed = Counter(w.title for _, w in f.mentions if w.reviewed)
     written = Counter(w.title for _, w in f.mentions)
     return min(written, key=lambda t: (-reviewed[t], -written[t], t))
+
+
+def _names(f: _Work) -> str:
+    return ", ".join(sorted(d.rsplit("/", 1)[-1] for d in f.directors)) or "none named"
 
 
 def _by(f: _Work) -> str:
