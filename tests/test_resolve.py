@@ -422,3 +422,17 @@ def test_two_films_that_share_only_an_original_title_stay_apart():
     assert work(r, "b", "Rebel Without a Cause", year=1955, maker="Nicholas Ray") == "film/rebel-without-a-cause-1955"
     assert "days-of-being-wild" not in work(r, "c", "阿飛正傳")  # two films go by it: left as written, and said so
     assert any("more than one film" in n.reason for n in r.near_misses)
+
+
+def test_an_aka_joining_a_dated_film_keeps_the_near_misses_that_named_it_and_leaves_yearless_mentions_to_their_title():
+    # one page titles Zhang Yimou's film by its pinyin, "Gui lai", with "Coming Home" as its AKA;
+    # Hal Ashby's Coming Home (1978) is also in the store, and a yearless "Coming Home" could be either
+    r = resolve([ReviewMentions("a", (), (W("Coming Home", "film", 2014, ("Zhang Yimou",), True),)),
+                 ReviewMentions("b", (), (W("Coming Home", "film", 1978, ("Hal Ashby",), True),)),
+                 ReviewMentions("c", (), (W("Coming Home", "film", None),)),
+                 ReviewMentions("d", (), (W("Gui lai", "film", 2014, ("Zhang Yimou",), True,
+                                            other_titles=("Coming Home",)),))], IRIS)
+    assert work(r, "d", "Gui lai", year=2014, maker="Zhang Yimou") \
+        == work(r, "a", "Coming Home", year=2014, maker="Zhang Yimou") == "film/coming-home-2014"
+    assert work(r, "c", "Coming Home") == "film/coming-home"  # still either film: not joined through the AKA
+    assert any("different films" in n.reason for n in near(r, "film/coming-home-1978", "film/coming-home-2014"))

@@ -162,16 +162,20 @@ def _join_other_titles(works: list[_Work], near: list[tuple]) -> list[_Work]:
     that film: ``Hana-Bi`` without a year is *Fireworks* (1997), whose header says "AKA: Hana-Bi".
     Only when exactly one film of that other title fits (yearless: any year; dated: the same year;
     the director, when both name one, agrees). Two films that share only an original title stay
-    apart: the other title finds a film, it never joins two that have titles of their own."""
+    apart: the other title finds a film, it never joins two that have titles of their own. A
+    yearless work whose own title some dated work has is left to its own title. Near-misses that
+    named a work joined here name the work it joined."""
     by_other: dict[tuple[str, str], list[_Work]] = defaultdict(list)
     for f in works:
         for other in sorted({title_key(o) for _, w in f.mentions for o in w.other_titles} - {f.key, ""}):
             by_other[(f.kind, other)].append(f)
     if not by_other:
         return works
+    dated_titles = {(f.kind, f.key) for f in works if f.year}
     gone: set[int] = set()
+    into: dict[int, _Work] = {}
     for f in works:
-        if (f.kind, f.key) not in by_other:
+        if (f.kind, f.key) not in by_other or (not f.year and (f.kind, f.key) in dated_titles):
             continue
         fits = [t for t in by_other[(f.kind, f.key)] if id(t) not in gone and t is not f
                 and (t.year == f.year if f.year else bool(t.year))
@@ -183,11 +187,19 @@ def _join_other_titles(works: list[_Work], near: list[tuple]) -> list[_Work]:
             target.reasons += f.reasons
             target.reasons.insert(0, _other_title_reason(target, f))
             gone.add(id(f))
+            into[id(f)] = target
         elif len(fits) > 1:
             years = ", ".join(str(t.year) for t in fits)
             near.append((f, fits[0], (_title(f), _title(fits[0])),
                          f"{_title(f)!r} is another title of more than one {_kind_word(f.kind)} ({years}): kept apart",
                          tuple(sorted({rid for rid, _ in f.mentions}))))
+
+    def final(w: _Work) -> _Work:
+        while id(w) in into:
+            w = into[id(w)]
+        return w
+
+    near[:] = [(final(a), final(b), *rest) for a, b, *rest in near if final(a) is not final(b)]
     return [f for f in works if id(f) not in gone]
 
 
