@@ -30,6 +30,7 @@ from .graph import ReviewGraph
 from .iris import Iris
 from .models import Review
 from .pipeline import TextStage
+from .render import draw
 from .settings import Settings
 
 #: ``make_text_stage(settings)``: must be a module-level function (it is pickled by name)
@@ -61,8 +62,6 @@ def _run_chunk(chunk: list[Review]) -> list[tuple[Review | None, object]]:
 
 def _draw_chunk(jobs: list) -> list:
     """Each job's drawing (``render.draw``) with this worker's stage."""
-    from .render import draw
-
     return [draw(job, _STAGE) for job in jobs]
 
 

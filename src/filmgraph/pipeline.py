@@ -313,12 +313,13 @@ def render(store: FilmStore, settings: Settings, text_stage: TextStage | None = 
                 continue
             key = compact.hex() if isinstance(compact, bytes) else compact
             render_key = f"{key}/{resolution.review_key(rid)}"
-            if stored_key(graph_iri) == render_key and graph_iri not in force_graphs:
+            up_to_date = stored_key(graph_iri) == render_key
+            if up_to_date and graph_iri not in force_graphs:
                 continue
             e = cache.read_entry(store, graph_iri)
             if e is not None:
                 view = resolution.view(mentions_of(rid, e.review, e.result))
-                yield DrawJob(graph_iri, rid, render_key, iris.base, e, view)
+                yield DrawJob(graph_iri, rid, render_key, iris.base, e, view, forced=up_to_date)
 
     # a stage running in worker processes draws there too (ParallelTextStage.draw_graphs)
     draw_graphs = getattr(text_stage, "draw_graphs", None)
@@ -328,7 +329,7 @@ def render(store: FilmStore, settings: Settings, text_stage: TextStage | None = 
         for job, drawing in drawings:
             if drawing.error:
                 raise StoreError(drawing.error)
-            if stored_key(job.graph_iri) == job.render_key and _same_content(store, job.graph_iri, drawing.lines):
+            if job.forced and _same_content(store, job.graph_iri, drawing.lines):
                 continue  # forced, and drawn the same: nothing to write
             if local:
                 store.replace_graph_lines(job.graph_iri, drawing.lines, source=drawing.source, build_key=job.render_key)

@@ -26,6 +26,7 @@ class DrawJob:
     base: str  # the store's base IRI
     entry: CacheEntry  # the review as read and its text stage's result
     view: ReviewResolution
+    forced: bool = False  # the stored graph already has this render key: drawn again for --force
 
 
 @dataclass(frozen=True)

@@ -53,17 +53,19 @@ class Resolution:
     def view(self, mentions: ReviewMentions) -> "ReviewResolution":
         """What this resolution decided for one review's mentions, alone: small and picklable, so a
         worker process can draw the review's graph without the whole resolution."""
-        rid = mentions.review_id
-        people = {p.name: self.people.get((rid, p.name)) or self.person_keys.get(compact(p.name))
-                  for p in mentions.people}
-        works = {}
-        for w in mentions.works:
-            key = (w.kind, title_key(w.title), w.year)
-            for m in (*w.makers, None):
-                iri = self.works.get((rid, *key, fold(m) if m else ""))
-                if iri is not None:
-                    works[key + (fold(m) if m else "",)] = iri
-        return ReviewResolution(rid, {n: i for n, i in people.items() if i}, works)
+        def person(rid: str, name: str) -> str | None:
+            return self.people.get((rid, name)) or self.person_keys.get(compact(name))
+
+        people, works = {}, {}
+        for item in _decisions(mentions, person, self.works):
+            if item[-1] is None:
+                continue  # drawn with its name-minted IRI
+            if item[0] == "p":
+                people[item[1]] = item[2]
+            else:
+                _, title, kind, year, maker, iri = item
+                works[(kind, title_key(title), year, fold(maker) if maker else "")] = iri
+        return ReviewResolution(mentions.review_id, people, works)
 
     def to_json(self) -> dict:
         return {"merges": [m.to_json() for m in self.merges], "near_misses": [n.to_json() for n in self.near_misses]}
@@ -128,18 +130,23 @@ def resolve(reviews: Iterable[ReviewMentions], iris: Iris,
         return people.by_mention.get((rid, name)) or people.by_key.get(compact(name)) or str(iris.person(name))
 
     works = resolve_works(ordered, iris, person)
-    review_keys: dict[str, str] = {}
-    for rm in ordered:
-        items = [("p", p.name, person(rm.review_id, p.name)) for p in rm.people]
-        for w in rm.works:
-            k = (rm.review_id, w.kind, title_key(w.title), w.year)
-            items += [("w", w.title, w.kind, w.year, m, works.by_mention.get(k + (fold(m) if m else "",)))
-                      for m in (*w.makers, None)]
-        review_keys[rm.review_id] = _digest(sorted(set(items), key=repr))
+    review_keys = {rm.review_id: _digest(sorted(set(_decisions(rm, person, works.by_mention)), key=repr))
+                   for rm in ordered}
     merges = _unambiguous(people.merges + works.merges,
                           set(people.by_mention.values()) | set(works.by_mention.values()))
     near = sorted((_ordered(n) for n in people.near_misses + works.near_misses), key=lambda n: (n.kind, n.iris, n.reason))
     return Resolution(people.by_mention, people.by_key, works.by_mention, merges, near, review_keys)
+
+
+def _decisions(rm: ReviewMentions, person: Callable[[str, str], str | None], works: dict[tuple, str]) -> list[tuple]:
+    """Each of one review's mentions with the IRI it was given: ``("p", name, IRI)`` and
+    ``("w", title, kind, year, maker or None, IRI or None)``; what ``review_key`` digests and
+    ``Resolution.view`` hands to the drawing."""
+    items: list[tuple] = [("p", p.name, person(rm.review_id, p.name)) for p in rm.people]
+    for w in rm.works:
+        k = (rm.review_id, w.kind, title_key(w.title), w.year)
+        items += [("w", w.title, w.kind, w.year, m, works.get(k + (fold(m) if m else "",))) for m in (*w.makers, None)]
+    return items
 
 
 def _digest(items) -> str:
