@@ -66,6 +66,7 @@ _JUNK = re.compile(
     r"skip to (?:main )?content|toggle navigation|close|next|previous|more)\b\s*[|•·»]?\s*$"
     r"|.*\b(?:official\s+trailer|watch\s+(?:the\s+)?trailer|trailer\s*:?\s*$)"
     r"|[•·]?\s*post (?:category|last modified|author|date|published)\s*:.*"
+    r"|(?:tag|category|author|monthly|yearly|daily)?\s*archives?(?:\s+for)?\s*[:|-].*"
     r"|posted (?:by|in|on)\b.{0,80}"
     r"|.*\b(?:was this review helpful|found this helpful|people found the following review useful|"
     r"sign in to vote|vote count|votes?:\s*\d|\d+ out of \d+ (?:people )?found)\b.*"
@@ -376,6 +377,14 @@ def clean_title(text: str, keep_owner: bool = False) -> str:
     # "Zhang Yimou's Cliff Walkers": the maker's possessive is not part of the title
     m = None if keep_owner else re.fullmatch(r"(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*[’']s\s+(?P<rest>[A-Z0-9“\"‘'].+)", t)
     return m.group("rest").strip(" \"“”‘’'") if m else t
+
+
+def bare_title(line: str) -> str:
+    """A title line without what trails the title: ``The Flowers of War (15)`` (a rating), ``Curse of
+    the Golden Flower: films reviewed in brief`` (a lower-case tagline after a colon)."""
+    t = clean_title(line)
+    m = re.fullmatch(r"(?P<title>.+?)\s*:\s+(?P<rest>[a-z].*)", t)
+    return m.group("title") if m and m.group("title").strip() else (t or line)
 
 
 def title_candidate(text: str, raw: str | None = None) -> bool:

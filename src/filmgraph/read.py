@@ -620,7 +620,7 @@ def _capitalize_word(word: str) -> str:
 def _parse_title_line(line: str) -> dict[str, object]:
     m = _TITLE_LINE.match(line.strip())
     if not m:
-        return {"title": _tidy_title(line)}
+        return {"title": _tidy_title(header.bare_title(line))}
     out: dict[str, object] = {"title": _tidy_title(m.group("title")), "year": int(m.group("year"))}
     if m.group("original"):
         out["original_title"] = m.group("original").strip()

@@ -617,14 +617,24 @@ def _subject_and_people(review: Review, sections: list[SectionFacts], work_menti
     _share_cast_cues(sections, names, said_director, said_cast)
     header_directors = set(review.directors) | set(said_director)
     subject = None
+    title_line = review.title
+    if title_line:  # the header's title is one candidate among the text's, not beyond question
+        review = review.replace(title=None, headings=(title_line, *(h for h in review.headings if h != title_line)))
     if not review.title:
         compared = {_norm(f.text[slice(*c["work"])]) for f in sections for c in f.comparisons}
         people = {_norm(n) for n in names.full} | {_norm(n) for n in said_director} | {_norm(n) for n in said_cast}
         # places, nationalities, languages the NER saw: capitalised words that are never a title alone
         people |= {_norm(f.text[s:e]) for f in sections for s, e, label in f.others
                    if label == "NORP" and len(f.text[s:e].split()) == 1}
-        ranked = rank_subject(review, work_mentions, compared, header_directors, owner, people)
+        ranked = rank_subject(review, work_mentions, compared, header_directors, owner, people, title_line)
         best, confidence = choose_subject(ranked)
+        if title_line:
+            # another film wins only with a clear lead over the title line's own candidate
+            if best is None or best.title_line or _norm(best.title) == _norm(title_line):
+                best = None
+                review = review.replace(title=title_line)
+            else:
+                review = review.replace(original_title=None, original_language=None)
         if best is not None:
             first = best.mentions[0] if best.mentions else None
             evidence = (_evidence(first[0], first[1], first[2], "filmgraph_subject", confidence),) if first else ()

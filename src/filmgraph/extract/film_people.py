@@ -26,12 +26,14 @@ _DIRECTOR_BEFORE = re.compile(
 _NOT_DIRECTOR_BEFORE = re.compile(
     r"\b(?:director\s+of\s+photography|art\s+director|music\s+director|casting\s+director|action\s+director|"
     r"assistant\s+director|photography\s+director|martial[- ]arts\s+director|fight\s+director|"
-    r"stunt\s+director|second[- ]unit\s+director)\s*$", re.IGNORECASE)
+    r"stunt\s+director|second[- ]unit\s+director|fellow\s+(?:[\w-]+\s+)?(?:director|filmmaker)s?)\s*$", re.IGNORECASE)
 _DIRECTOR_AFTER = re.compile(
     r"^(?:[’']s?\s+(?:(?:brand[- ])?new|latest|newest|recent|current|upcoming|last)\s+(?:film|movie|feature|work|"
     r"effort|offering|outing|epic|picture|project)|-directed\b|\s*,?\s+(?:who\s+)?(?:directs|directed|helms|helmed)\b"
-    r"|\s*\(\s*director\s*\)|\s*,\s+(?:the|its)\s+(?:film[’']s\s+)?director\b"
-    r"|\s*,\s+(?:the|a|an|its)\s+(?:[\w-]+\s+){0,4}?(?:director|filmmaker|film-maker|auteur|helmer)\b(?!\s+of\s+photography))",
+    r"|\s*\(\s*director\s*\)|\s*,\s+(?:the|its)\s+(?:film[’']s\s+)?director\b(?![’'])"
+    r"|\s*,\s+(?:the|a|an|its)\s+(?:[\w-]+\s+){0,4}?(?:director|filmmaker|film-maker|auteur|helmer)\b"
+    r"(?![’']|\s+of\s+photography)"
+    r")",
     re.IGNORECASE)
 #: words right before a name that make it a point of comparison, not the film's maker
 #: (``in the same light as Woody Allen``, ``a la Wong Kar-wai``, ``more than Ang Lee``)

@@ -27,8 +27,11 @@ RELATED_BEFORE = re.compile(
     r"(?:previous|earlier|last|past|prior|other|former)\s+"
     r"(?:film|movie|feature|work|effort|outing|epic|picture|films|movies|features|works|efforts|epics|pictures)"
     r"(?:\s+(?:like|such as|including))?,?|films? (?:like|such as|including)|(?:he|she) (?:made|directed)|"
-    r"known for|famous for|best known for|director of|maker of|star of|helmer of|who (?:made|directed|gave us))"
-    r"\s+(?:(?:the|his|her|their|its)\s+)?(?:[\w-]+[’']s\s+)?(?:own\s+)?[\"“‘(]?$",
+    r"known for|famous for|best known for|director of|maker of|star of|helmer of|who (?:made|directed|gave us)|"
+    r"(?:director|filmmaker|man|woman|mind|team|studio)s? behind|such as|"
+    r"(?:after|since|before|unlike|than|like) (?:his|her|their|its) (?:[\w-]+\s+){0,2}?[\w-]+(?: film| movie)?,?|"
+    r"(?:oscar|award|prize|palme d[’']or|golden \w+|nomination)s? for(?: directing)?)"
+    r"\s+(?:(?:the|his|her|their|its)\s+)?(?:(?:[\w-]+\s+){0,2}[\w-]+[’']s\s+)?(?:own\s+)?[\"“‘(]?$",
     re.IGNORECASE,
 )
 #: ``the new film from``, ``his latest,`` right before a title: the reviewed film
@@ -46,6 +49,12 @@ SUBJECT_VERB = re.compile(
     r"delivers|gives|brings|shows|depicts|explores|returns|manages|succeeds|fails|lacks|boasts|"
     r"[a-z]+s)\b")
 _QUOTE_BEFORE = re.compile(r"[\"“‘'*_]$")
+#: the reviewer saw it: ``I saw Hero yesterday``, ``when watching``, ``a screening of``
+WATCHED_BEFORE = re.compile(
+    r"\b(?:(?:I|we)\s+(?:finally\s+|just\s+|recently\s+)?(?:saw|watched|caught|rented|missed|revisited|re-?watched)|"
+    r"(?:came back from|just got back from|while|when)\s+(?:watching|seeing)|"
+    r"(?:screening|viewing|review|my review) of|(?:went|go|going) to see|I(?:[’']ve| have) (?:just |finally )?(?:seen|watched))"
+    r"\s+(?:(?:the|a)\s+(?:new\s+|latest\s+)?(?:film|movie)\s+)?[\"“‘']?$", re.IGNORECASE)
 
 _SMALL_WORDS = {"of", "the", "a", "an", "in", "on", "to", "for", "and", "or", "at", "by", "with", "from"}
 MIN_SCORE = 2.0
@@ -62,6 +71,8 @@ class Candidate:
     mentions: list[tuple] = field(default_factory=list)  # (facts, start, end, attrs)
     year: int | None = None
     maker: str | None = None
+    #: the page's title line names it (the reader took it for the film; the text may disagree)
+    title_line: bool = False
 
     def add(self, points: float, reason: str) -> None:
         self.score += points
@@ -74,6 +85,20 @@ def norm(text: str) -> str:
 
 
 _OWNER_LEAD = re.compile(r"^\s*(?:[A-Z][\w-]+\s+){0,3}[A-Z][\w-]+[’']s\s+(?:own\s+|new\s+|latest\s+)?[\"“‘'*_]?$")
+
+
+def _in_bracketed_list(text: str, start: int, end: int) -> bool:
+    """``his dramas with Gong Li (Ju Dou, Raise the Red Lantern, To Live, etc.)``: titles listed in
+    brackets are examples of the maker's other work."""
+    before, after = text[max(0, start - 80):start], text[end:end + 80]
+    opened = before.rfind("(")
+    if opened < 0 or ")" in before[opened:]:
+        return False
+    closed = after.find(")")
+    if closed < 0 or "(" in after[:closed]:
+        return False
+    inner = before[opened + 1:] + "#" + after[:closed]
+    return bool(re.search(r",\s*\S|\band\b", inner)) and not re.search(r"\b(?:18|19|20)\d\d\b", inner)
 
 
 def _sentence_start(f, offset: int) -> bool:
@@ -96,7 +121,7 @@ def is_title_case(text: str) -> bool:
 
 
 def rank(review, work_mentions, compared: set[str], directors: set[str], possessive_of,
-         people: set[str] = frozenset()) -> list[Candidate]:
+         people: set[str] = frozenset(), title_line: str | None = None) -> list[Candidate]:
     """Every candidate with its score, best first.
 
     ``work_mentions``: ``(facts, start, end, title, attrs)`` for each work the text names;
@@ -120,12 +145,10 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
     headings = [h for h in review.headings if h.strip()]
     for h in headings:
         hk = norm(re.sub(r"\s*[(\[].*?[)\]]\s*", " ", h))
-        matched = False
-        for key, c in cands.items():
-            if hk == key or re.search(rf"\b{re.escape(key)}\b", hk) and len(key) >= 4:
-                c.add(4.0, f"named in the heading {h!r}")
-                matched = True
-        if matched:
+        named = [key for key in cands if hk == key or re.search(rf"\b{re.escape(key)}\b", hk) and len(key) >= 4]
+        for key in _longest(named):  # "Devils" of "Devils on the Doorstep": the heading names the whole
+            cands[key].add(4.0, f"named in the heading {h!r}")
+        if named:
             continue
         for part in heading_parts(h):
             pk = norm(part)
@@ -134,22 +157,30 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
                 # the heading writes whole a title the NER clipped ("Mood For Love"): take the whole
                 whole = cands.setdefault(pk, Candidate(part))
                 for k in inner:
-                    whole.mentions.extend(cands.pop(k).mentions)
+                    gone = cands.pop(k)
+                    whole.mentions.extend(gone.mentions)
+                    whole.title_line |= gone.title_line
                 whole.add(4.0, f"named in the heading {h!r}")
                 break
             if pk and pk not in people and is_title_case(part) and len(pk.split()) <= 8 and pk not in cands:
                 cands[pk] = Candidate(part)
                 cands[pk].add(2.0, f"the heading {h!r}, in title case")
                 break
+    if title_line and norm(title_line):  # a heading like the others: it gets no points of its own
+        cands.setdefault(norm(title_line), Candidate(title_line)).title_line = True
     _pool_spellings(cands)
     address = page_address(review)
     if address:
+        spelled = _longest([key for key, c in cands.items() if in_url_path(c.title, address)])
         for key, c in cands.items():
-            if in_url_path(c.title, address):
+            if key in spelled:
                 c.add(3.0, "the page's address spells it")
-            elif _url_spells_part(c.title, address):
+            elif key not in spelled and _url_spells_part(c.title, address) \
+                    and not any(key in k for k in spelled):
                 c.add(1.5, "the page's address spells part of it")
         _url_candidates(address, cands, texts, people)
+    _repeated_subjects(cands, texts, people)
+    other_work = _named_as_other_work(cands)
     for key, c in cands.items():
         kinds = {m[3].get("kind") for m in c.mentions} - {None}
         if kinds and kinds != {"film"}:
@@ -164,11 +195,11 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
             c.add(min(4.0, 1.0 * (n - 1)), f"named {n} times")
         if key in compared:
             c.add(-4.0, "the review compares the film to it")
-        related = latest = subject = opening = quoted = by_director = by_other = 0
+        related = latest = subject = opening = quoted = watched = by_director = by_other = 0
         for f, s, e, attrs in c.mentions:
             before = f.text[max(0, s - 60):s]
             after = f.text[e:e + 40]
-            if RELATED_BEFORE.search(before):
+            if (id(f), s) in other_work:
                 related += 1
             if LATEST_BEFORE.search(before) or LATEST_AFTER.match(after):
                 latest += 1
@@ -178,6 +209,8 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
                 opening += 1
             if _QUOTE_BEFORE.search(before):
                 quoted += 1
+            if WATCHED_BEFORE.search(before):
+                watched += 1
             owner = possessive_of(f, s)
             if owner:
                 if owner in directors:
@@ -195,6 +228,8 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
             c.add(1.0, "named in the opening")
         if quoted:
             c.add(0.5, "in quotes or italics")
+        if watched and watched > related:
+            c.add(1.5, "the reviewer saw it ('I saw X', 'after watching X')")
         if by_director:
             c.add(2.0, "the header's director's film")
         if by_other and not by_director:
@@ -203,6 +238,65 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
             c.add(1.0 if c.year == review.year else -2.0,
                   "the header's year" if c.year == review.year else f"a year ({c.year}) other than the header's")
     return sorted(cands.values(), key=lambda c: (-c.score, c.title))
+
+
+_LIST_JOIN = re.compile(r"[\"”’']?\s*(?:\([^()]{0,60}\))?\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*&\s*)"
+                        r"(?:(?:the|his|her|their)\s+)?[\"“‘']?")
+
+
+def _named_as_other_work(cands: dict[str, Candidate]) -> set[tuple[int, int]]:
+    """The mentions (``(id(facts), start)``) that name another work than the reviewed one: after
+    ``follow-up to``, ``the director behind``, ``such as`` ..., in a bracketed list of examples, or
+    listed right after such a mention (``the director behind Spirited Away and Totoro``)."""
+    mentions = sorted(((id(f), s, e, f) for c in cands.values() for f, s, e, _a in c.mentions),
+                      key=lambda m: (m[0], m[1]))
+    marked: set[tuple[int, int]] = set()
+    prev = None
+    for fid, s, e, f in mentions:
+        before = f.text[max(0, s - 60):s]
+        listed = prev is not None and prev[0] == fid and (fid, prev[1]) in marked \
+            and prev[2] <= s and _LIST_JOIN.fullmatch(f.text[prev[2]:s])
+        if listed or RELATED_BEFORE.search(before) or _in_bracketed_list(f.text, s, e):
+            marked.add((fid, s))
+        prev = (fid, s, e)
+    return marked
+
+
+_CAPITAL_RUN = re.compile(r"(?<![\w’'-])(?:[A-Z][\w’'-]*|\d+)(?:\s+(?:(?:of|the|a|an|in|on|for|to|and|at|from|with)\s+)*"
+                          r"(?:[A-Z][\w’'-]*|\d+)){1,6}(?![\w-])")
+_NOT_OPENING = re.compile(r"^(?:The|A|An|This|That|These|Those|In|On|At|As|If|When|While|But|And|So|Yet|For|"
+                          r"It|Its|His|Her|Their|I|We|You|He|She|They|Mr|Mrs|Ms|Dr)\s")
+
+
+def _repeated_subjects(cands: dict[str, Candidate], texts: list[str], people: set[str]) -> None:
+    """A capitalised phrase the NER did not see, written twice or more and once as the subject
+    of a sentence (``Princess Mononoke is ...``), is a candidate too."""
+    text = "\n".join(texts)
+    name_words = {w for p in people for w in p.split()}
+    counts: dict[str, list[re.Match]] = {}
+    for m in _CAPITAL_RUN.finditer(text):
+        counts.setdefault(m.group(0), []).append(m)
+    for phrase, hits in counts.items():
+        key = norm(phrase)
+        if len(hits) < 2 or not key or key in people or _NOT_OPENING.match(phrase) \
+                or all(w in name_words for w in key.split()) or phrase.split()[-1].lower() in _SMALL_WORDS:
+            continue
+        if any(key in k or k in key for k in cands):
+            continue
+        def starts_sentence(m: re.Match) -> bool:
+            lead = text[max(0, m.start() - 3):m.start()]
+            return m.start() == 0 or lead.endswith("\n") or bool(re.search(r"[.!?][\"”’]?\s+$", lead))
+        if not any(starts_sentence(m) and SUBJECT_VERB.match(text[m.end():m.end() + 30].lstrip(" ,")) for m in hits):
+            continue
+        c = cands[key] = Candidate(phrase)
+        c.add(1.5, "the subject of a sentence ('X is ...')")
+        if hits[0].start() < 300:
+            c.add(1.0, "named in the opening")
+
+
+def _longest(keys: list[str]) -> list[str]:
+    """The keys that are not words inside another of them (``riding`` inside ``riding alone ...``)."""
+    return [k for k in keys if not any(k != o and re.search(rf"(?<!\w){re.escape(k)}(?!\w)", o) for o in keys)]
 
 
 def _pool_parts(cands: dict[str, Candidate], texts: list[str]) -> None:
@@ -223,7 +317,9 @@ def _pool_parts(cands: dict[str, Candidate], texts: list[str]) -> None:
         alone = [m for m in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text)
                  if not any(a <= m.start() and m.end() <= b for a, b in whole)]
         if prefix or not alone:
-            cands[target].mentions.extend(cands.pop(key).mentions)
+            gone = cands.pop(key)
+            cands[target].mentions.extend(gone.mentions)
+            cands[target].title_line |= gone.title_line
 
 
 def _one_word_apart(a: str, b: str) -> bool:
@@ -249,6 +345,7 @@ def _pool_spellings(cands: dict[str, Candidate]) -> None:
             keep, drop = (key, other) if cands[key].score >= cands[other].score else (other, key)
             gone = cands.pop(drop)
             cands[keep].mentions.extend(gone.mentions)
+            cands[keep].title_line |= gone.title_line
             if gone.score:
                 cands[keep].add(gone.score, f"also spelled {gone.title!r}")
             if drop == key:
@@ -326,9 +423,7 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
                 continue  # part of a title the text names whole ("qiu-ju" of The Story of Qiu Ju)
             c = cands[key] = Candidate(phrase)
             c.add(3.0 if n > 1 else 2.0, "the page's address spells it")  # one word: weaker
-            if len(hits) > 1:
-                c.add(min(4.0, 1.0 * (len(hits) - 1)), f"named {len(hits)} times")
-            if hits[0].start() < 300:
+            if hits[0].start() < 300:  # (how often it is named is counted with every candidate's)
                 c.add(1.0, "named in the opening")
 
 

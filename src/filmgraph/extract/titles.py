@@ -241,6 +241,11 @@ def find_titles(doc: Doc) -> None:
             sp = make_work(doc, k, end, "filmgraph_title_rules", 0.8, maker=_person_text(e), kind=kind, year=year)
             if sp is not None and kind is not None:  # "Yu Hua's novel To Live": the words say the kind
                 state(doc)["works"][(sp.start_char, sp.end_char)]["kind"] = kind
+    # "Yellow Earth is another film about ...": what a sentence calls a film is no person
+    for e in list(doc.ents):
+        if e.label_ == PERSON and e.start == sentence_of(doc, e.start)[0] \
+                and _CALLED_A_FILM.match(text, e.end_char) and e.end_char - e.start_char >= 4:
+            make_work(doc, e.start, e.end, "filmgraph_title_rules", 0.7)
     # existing title-like spans followed by ", Giuseppe Tornatore's masterpiece"
     for e in list(doc.ents):
         if e.label_ in TITLE_LIKE - {PERSON, EVENT}:
@@ -260,6 +265,9 @@ def find_titles(doc: Doc) -> None:
                 work_attrs(doc, e, maker=maker)
 
 
+_CALLED_A_FILM = re.compile(
+    r"\s+(?:is|was|remains)\s+(?:(?:a|an|another|the|one)\s+)(?:[\w-]+\s+){0,3}?"
+    r"(?:film|movie|drama|documentary|comedy|thriller|melodrama|picture|feature|masterpiece|epic)s?\b(?![’']|\s+(?:director|maker|star|critic))")
 _MADE = re.compile(r"\b(?:went\s+on\s+to\s+)?(?:make|made|direct|directed)\s+(?=[A-Z])")
 
 

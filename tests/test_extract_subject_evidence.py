@@ -1,0 +1,114 @@
+"""Evidence for the reviewed film that holds on pages of any site, each in a sentence of our own
+(real films, true facts): what the reviewer watched, what a sentence calls a film, titles given as
+examples, and a title line the text contradicts."""
+
+from __future__ import annotations
+
+import pytest
+
+from filmgraph.extract.subject import RELATED_BEFORE, WATCHED_BEFORE, _in_bracketed_list
+from filmgraph.models import ReviewSource
+from filmgraph.read import read_review
+from filmgraph.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def stage():
+    from filmgraph.extract import make_text_stage
+
+    return make_text_stage(Settings())
+
+
+def analyse(stage, text: str, name: str = "page.txt"):
+    review = read_review(ReviewSource(name, text.encode("utf-8")))
+    return stage.analyse_one(review)
+
+
+# --- cues, without the model -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("before", [
+    "Last night I finally saw ", "I just came back from watching ", "We caught ", "a preview screening of ",
+    "I have just seen "])
+def test_watching_words_before_a_title_say_the_reviewer_saw_it(before):
+    assert WATCHED_BEFORE.search(before)
+
+
+@pytest.mark.parametrize("before", ["a far better film than ", "He later made ", "I never liked "])
+def test_other_words_before_a_title_are_not_watching(before):
+    assert not WATCHED_BEFORE.search(before)
+
+
+@pytest.mark.parametrize("before", [
+    "the director behind ", "wuxia epics such as ", "after his breakthrough ", "won an Oscar for directing ",
+    "this plays like Ang Lee's "])
+def test_example_and_earlier_work_words_mark_another_film(before):
+    assert RELATED_BEFORE.search(before)
+
+
+def test_titles_listed_in_brackets_are_examples_and_a_year_in_brackets_is_not_a_list():
+    text = "his dramas with Gong Li (Ju Dou, To Live, Raise the Red Lantern) made her a star"
+    start = text.index("To Live")
+    assert _in_bracketed_list(text, start, start + len("To Live"))
+    text = "Red Sorghum (1987, his first film) made her a star"
+    assert not _in_bracketed_list(text, 0, len("Red Sorghum"))
+
+
+# --- with the model ----------------------------------------------------------------------------
+
+
+@pytest.mark.model
+def test_the_film_the_reviewer_saw_wins_over_the_film_it_is_measured_against(stage):
+    refined, _ = analyse(stage, (
+        "Yesterday I saw ‘Hero’, with Jet Li and Maggie Cheung. If you liked ‘Crouching Tiger, Hidden Dragon’ "
+        "you will like this one too, because the colours are even bolder here."))
+    assert refined.title == "Hero"
+
+
+@pytest.mark.model
+def test_titles_after_director_behind_are_not_the_subject_and_a_repeated_sentence_subject_is(stage):
+    refined, _ = analyse(stage, (
+        "SOURCE: https://example.org/p/4411\n"
+        "Hayao Miyazaki, the director behind Spirited Away and My Neighbor Totoro, is at his fiercest in "
+        "Princess Mononoke. Princess Mononoke is a forest war between iron-makers and animal gods."))
+    assert refined.title == "Princess Mononoke"
+
+
+@pytest.mark.model
+def test_a_muse_of_the_director_is_not_the_director(stage):
+    refined, _ = analyse(stage, (
+        "Zhang Yimou returns to the 1920s with Raise the Red Lantern. Raise the Red Lantern is a "
+        "drama of four wives. Gong Li, the director's longtime muse, plays Songlian."))
+    assert "Gong Li" not in refined.directors
+
+
+@pytest.mark.model
+def test_a_fellow_director_named_in_passing_is_not_the_director(stage):
+    refined, _ = analyse(stage, (
+        "SOURCE: https://example.org/reviews/yellow-earth\n"
+        "Yellow Earth is a film by Chen Kaige. It lacks the polish of fellow director Zhang Yimou, "
+        "but Yellow Earth still looks at the Shaanxi hills with patience."))
+    assert "Zhang Yimou" not in refined.directors
+
+
+@pytest.mark.model
+def test_a_title_line_the_text_contradicts_gives_way_to_the_film_the_text_reviews(stage):
+    # the one line above the labelled fields is a section name of the site, not the film
+    refined, _ = analyse(stage, (
+        "SOURCE: https://example.org/reviews/shanghai-triad-1995\n"
+        "Weekend Classics\n"
+        "Director: Zhang Yimou\n"
+        "Cast: Gong Li, Li Baotian\n\n"
+        "Shanghai Triad is Zhang Yimou's gangster film of 1995. Shanghai Triad follows a boy from the country "
+        "who becomes the servant of a singer, played by Gong Li."))
+    assert refined.title == "Shanghai Triad"
+    assert refined.directors == ("Zhang Yimou",)
+
+
+@pytest.mark.model
+def test_a_title_line_stays_when_the_text_agrees_or_says_nothing_clear(stage):
+    refined, _ = analyse(stage, (
+        "Coming Home\n"
+        "Director: Zhang Yimou\n\n"
+        "Gong Li plays a woman who no longer knows her husband when he returns from a labour camp."))
+    assert refined.title == "Coming Home"
