@@ -112,3 +112,15 @@ def test_a_title_line_stays_when_the_text_agrees_or_says_nothing_clear(stage):
         "Director: Zhang Yimou\n\n"
         "Gong Li plays a woman who no longer knows her husband when he returns from a labour camp."))
     assert refined.title == "Coming Home"
+
+
+# --- cast --------------------------------------------------------------------------------------
+
+
+@pytest.mark.model
+def test_actors_with_a_film_in_brackets_share_the_plural_verb_after_them(stage):
+    refined, _ = analyse(stage, (
+        "In the Mood for Love\n\n"
+        "Tony Leung (\"Chungking Express\") and Maggie Cheung (\"Hero\") play neighbours whose spouses "
+        "are having an affair."))
+    assert {"Tony Leung", "Maggie Cheung"} <= set(refined.cast)

@@ -553,7 +553,8 @@ def _known_director_by_surname(sections: list[SectionFacts], known_for_film: fro
     return list(found.items())
 
 
-_NAME_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)")
+#: what stands between names listed together (an aside in brackets may follow each name)
+_NAME_LIST_GAP = re.compile(r"\s*(?:\([^()]{1,50}\)\s*)?(?:,\s*(?:and\s+)?|and\s+|&\s*)")
 
 
 def _share_cast_cues(sections: list[SectionFacts], names: "_Names", said_director: dict, said_cast: dict) -> None:

@@ -50,9 +50,10 @@ _CAST_BEFORE = re.compile(
     r"\s*(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
 _CAST_AFTER = re.compile(
     r"^(?:[’']s?\s+(?:performance|portrayal|turn|character|role|acting|expressive|luminous|face)|"
-    r"\s*,?\s+(?:who\s+)?(?:stars|star|co-stars|plays|played|portrays|portrayed|gives|gave|delivers|delivered|"
+    r"\s*,?\s+(?:who\s+)?(?:stars|star|co-stars|co-star|plays|play|played|portrays|portray|portrayed|gives|give|gave|"
+    r"delivers|deliver|delivered|"
     r"(?:is|are)\s+(?:(?:both|all|equally|especially|truly|simply|quite)\s+)?(?:superb|excellent|incredible|wonderful|terrific|great|good|fine|brilliant|magnificent|convincing|luminous|"
-    r"stunning|outstanding|solid|moving|marvell?ous)|shines|excels|embodies|"
+    r"stunning|outstanding|solid|moving|marvell?ous)|shines|shine|excels|excel|embodies|embody|"
     r"makes\s+(?:the\s+most|an?\s+appearance)|appears|turns\s+in|is\s+cast|was\s+cast|reprises)\b"
     r"|\s*\(\s*as\s+)", re.IGNORECASE)
 _POSSESSIVE_BEFORE = re.compile(r"([A-Z][\w’'.-]*(?:[\s-]+[A-Z][\w’'.-]*){0,3})[’']s?\s+(?:own\s+)?(?:new\s+|latest\s+)?[\"“‘]?$")
@@ -145,10 +146,15 @@ def cast_cue(text: str, start: int, end: int, sentence: str) -> str | None:
     m = _CAST_BEFORE.search(text[max(0, start - 40):start])
     if m and m.group(0).strip().lower() != "with":
         return " ".join(m.group(0).split())
-    a = _CAST_AFTER.match(text[end:end + 50])
+    after = text[end:end + 100]
+    aside = _ASIDE.match(after)  # "Tony Leung ("Hard Boiled") plays": an aside between the name and its verb
+    a = _CAST_AFTER.match(after[aside.end():] if aside else after)
     if a:
         return " ".join(a.group(0).split())
     return None
+
+
+_ASIDE = re.compile(r"^\s*\([^()]{1,50}\)(?=\s*,?\s+[a-z])")
 
 
 def performance_sentence(sentence: str) -> bool:
