@@ -124,3 +124,17 @@ def test_actors_with_a_film_in_brackets_share_the_plural_verb_after_them(stage):
         "Tony Leung (\"Chungking Express\") and Maggie Cheung (\"Hero\") play neighbours whose spouses "
         "are having an affair."))
     assert {"Tony Leung", "Maggie Cheung"} <= set(refined.cast)
+
+
+# --- directors ---------------------------------------------------------------------------------
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, director", [
+    ("Election\n\nThe film is by Johnnie To. It moves like a slow game of chess.", "Johnnie To"),
+    ("Shoplifters\n\nHirokazu Kore-eda never says where the story is going, and Hirokazu Kore-eda is one of "
+     "the most humane filmmakers working.", "Hirokazu Kore-eda"),
+])
+def test_prose_that_calls_someone_the_filmmaker_gives_the_director(stage, text, director):
+    refined, _ = analyse(stage, text)
+    assert director in refined.directors

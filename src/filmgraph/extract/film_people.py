@@ -21,7 +21,7 @@ _DIRECTOR_BEFORE = re.compile(
     r"veteran|legendary|renowned|famed|great)\s+(?:director|filmmaker)|\bdirector,|"
     r"\b(?:new|latest|newest|recent|last)\s+(?:film|movie|feature|work|effort|offering|picture|epic)\s+(?:from|by)|"
     r"\b(?:an?|another)\s+(?:[\w-]+\s+){0,2}?(?:film|movie|feature|picture|masterpiece|epic|drama|triumph|gem)"
-    r"\s+(?:from|by))"
+    r"\s+(?:from|by)|\b(?:film|movie|it)\s+(?:is|was)\s+by)"
     r"\s*[\"“]?$", re.IGNORECASE)
 _NOT_DIRECTOR_BEFORE = re.compile(
     r"\b(?:director\s+of\s+photography|art\s+director|music\s+director|casting\s+director|action\s+director|"
@@ -33,7 +33,8 @@ _DIRECTOR_AFTER = re.compile(
     r"|\s*\(\s*director\s*\)|\s*,\s+(?:the|its)\s+(?:film[’']s\s+)?director\b(?![’'])"
     r"|\s*,\s+(?:the|a|an|its)\s+(?:[\w-]+\s+){0,4}?(?:director|filmmaker|film-maker|auteur|helmer)\b"
     r"(?![’']|\s+of\s+photography)"
-    r")",
+    r"|\s+(?:is|was)\s+(?:an?|the|one\s+of\s+the)\s+(?:[\w-]+\s+){0,3}?(?:director|filmmaker|film-maker)s?\b"
+    r"(?![’']|\s+of\s+photography))",
     re.IGNORECASE)
 #: words right before a name that make it a point of comparison, not the film's maker
 #: (``in the same light as Woody Allen``, ``a la Wong Kar-wai``, ``more than Ang Lee``)
