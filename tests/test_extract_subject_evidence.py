@@ -138,3 +138,22 @@ def test_actors_with_a_film_in_brackets_share_the_plural_verb_after_them(stage):
 def test_prose_that_calls_someone_the_filmmaker_gives_the_director(stage, text, director):
     refined, _ = analyse(stage, text)
     assert director in refined.directors
+
+
+# --- comparisons in ordinary reviewer language -------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence, work, relation", [
+    ("The Great Wall is a throwback to The Ten Commandments and its casts of thousands.",
+     "The Ten Commandments", "inspired by"),
+    ("Shadow is on a par with Ran in its battles.", "Ran", "similar to"),
+    ("Its rain-soaked duels are not unlike Hero at its best.", "Hero", "similar to"),
+    ("The heist plot takes its cue from Rififi.", "Rififi", "inspired by"),
+    ("Measured against Raise the Red Lantern, the film feels thin.", "Raise the Red Lantern", "similar to"),
+])
+def test_general_comparison_language_before_a_work_is_a_comparison(sentence, work, relation):
+    from filmgraph.extract.compare_sentences import find
+
+    start = sentence.index(work)
+    found = find(sentence, [(0, len(sentence))], [(start, start + len(work))])
+    assert [(f.work_start, f.relation) for f in found] == [(start, relation)]

@@ -21,7 +21,10 @@ CUES: list[tuple[str, str, str]] = [
     ("inspired by", "neutral", r"inspired\s+by|influenced\s+by|owes?\s+(?:more|a\s+(?:\w+\s+)?debt|much|a\s+lot|"
                                r"something)?\s*to|homage\s+to|tribute\s+to|nods?\s+to|borrows?\s+(?:from|heavily)|"
                                r"pays?\s+(?:homage|tribute)|in\s+the\s+(?:tradition|footsteps|spirit|mould|mold)\s+of|"
-                               r"harks?\s+back\s+to|channels|riffs?\s+on"),
+                               r"harks?\s+back\s+to|channels|riffs?\s+on|throwback\s+to|heir\s+to|descendant\s+of|"
+                               r"in\s+the\s+(?:manner|style)\s+of|takes?\s+(?:its|a|their)\s+cues?\s+from|"
+                               r"draws?\s+(?:heavily\s+)?(?:on|from)|steals?\s+from|lifts?\s+from|apes|mimics|"
+                               r"emulat(?:es|ing)|imitat(?:es|ing)|(?:rip|knock)-?off\s+of|derivative\s+of"),
     ("contrast", "unfavourable", r"pales?\s+(?:next\s+to|beside|in\s+comparison)|falls?\s+short\s+of|"
                                  r"lacks?\s+the\s+(?:[\w-]+\s+){0,3}of|(?:is|was)n[’']?t\s+(?:nearly\s+)?as\s+\w+\s+as|"
                                  r"not\s+(?:nearly\s+|quite\s+)?as\s+(?:\w+\s+)?as|no\s+match\s+for|inferior\s+to|"
@@ -48,7 +51,9 @@ CUES: list[tuple[str, str, str]] = [
                               r"(?:path|footsteps|wake)\s+of|follow-?up\s+to|successor\s+to|sequel\s+to|prequel\s+to|"
                               r"companion\s+piece\s+to|companion\s+to|same\s+(?:\w+\s+){0,2}as|as\s+\w+\s+as|"
                               r"kind\s+of|type\s+of|sort\s+of|spiritual\s+(?:sequel|successor)|remake\s+of|"
-                              r"along\s+the\s+lines\s+of|on\s+par\s+with|in\s+the\s+same\s+(?:league|class|breath)\s+as|"
+                              r"along\s+the\s+lines\s+of|on\s+(?:a\s+)?par\s+with|in\s+the\s+same\s+(?:league|class|breath)\s+as|"
+                              r"not\s+unlike|rehash\s+of|retread\s+of|reboot\s+of|(?:fresh\s+|new\s+)?take\s+on|spin\s+on|"
+                              r"measured\s+against|stacks?\s+up\s+(?:against|to)|next\s+to|beside|as\s+with|"
                               r"think|trilogy|cycle|also\s+(?:did|made|directed)|continu(?:es|ing)|"
                               r"goes\s+on\s+to|as\s+(?:he|she|they)\s+did\s+(?:in|with)|again|"
                               r"(?:a\s+)?(?:better|obvious|apt|fair|closer|natural)?\s*comparisons?(?:\s+(?:may|might|would|is|are)\s+be)?|"
