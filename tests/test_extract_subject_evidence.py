@@ -114,6 +114,15 @@ def test_a_title_line_stays_when_the_text_agrees_or_says_nothing_clear(stage):
     assert refined.title == "Coming Home"
 
 
+@pytest.mark.model
+def test_a_title_the_ner_misses_is_a_candidate_when_the_words_after_it_describe_a_film(stage):
+    refined, _ = analyse(stage, (
+        "SOURCE: https://example.org/user/review/99812\n"
+        "Wong Kar-wai is at his most tender with In the Mood for Love, a sad and patient portrait of two "
+        "neighbours in 1962 Hong Kong."))
+    assert refined.title == "In the Mood for Love"
+
+
 # --- cast --------------------------------------------------------------------------------------
 
 

@@ -180,6 +180,7 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
                 c.add(1.5, "the page's address spells part of it")
         _url_candidates(address, cands, texts, people)
     _repeated_subjects(cands, texts, people)
+    _described_titles(cands, texts, people)
     other_work = _named_as_other_work(cands)
     for key, c in cands.items():
         kinds = {m[3].get("kind") for m in c.mentions} - {None}
@@ -266,6 +267,35 @@ _CAPITAL_RUN = re.compile(r"(?<![\w’'-])(?:[A-Z][\w’'-]*|\d+)(?:\s+(?:(?:of|
                           r"(?:[A-Z][\w’'-]*|\d+)){1,6}(?![\w-])")
 _NOT_OPENING = re.compile(r"^(?:The|A|An|This|That|These|Those|In|On|At|As|If|When|While|But|And|So|Yet|For|"
                           r"It|Its|His|Her|Their|I|We|You|He|She|They|Mr|Mrs|Ms|Dr)\s")
+
+
+_FILM_NOUNS = (r"(?:film|movie|drama|melodrama|epic|tale|story|look|portrait|study|meditation|saga|fable|parable|"
+               r"thriller|comedy|romance|tragedy|masterpiece|picture|feature|documentary|adaptation)")
+#: ``X, a heartbreaking and fascinating look into ...``: what follows the title says it is a film
+_DESCRIBED_AFTER = re.compile(rf"^[\"”’']?,\s+(?:an?|the)\s+(?:[\w-]+,?\s+(?:and\s+)?){{0,4}}?{_FILM_NOUNS}\b")
+_TITLE_AFTER_WITH = re.compile(r"(?<![\w-])(?:with|in|of)\s+(?P<t>[A-Z][\w’'-]*(?:\s+(?:(?:of|the|a|an|in|on|for|to|and|at|from|with)\s+)*"
+                               r"[A-Z][\w’'-]*){1,6})(?=[\"”’']?,\s)")
+
+
+def _described_titles(cands: dict[str, Candidate], texts: list[str], people: set[str]) -> None:
+    """``Zhang Yimou ... with Raise the Red Lantern, a heartbreaking look into ...``: a capitalised
+    phrase described right after as a film is a candidate (one the NER missed too) with that evidence."""
+    text = "\n".join(texts)
+    name_words = {w for p in people for w in p.split()}
+    described: set[str] = set()
+    for m in _TITLE_AFTER_WITH.finditer(text):
+        phrase = m.group("t")
+        key = norm(phrase)
+        if not key or key in described or not _DESCRIBED_AFTER.match(text[m.end():m.end() + 80]):
+            continue
+        if key not in cands:
+            if key in people or all(w in name_words for w in key.split()) or any(key in k or k in key for k in cands):
+                continue
+            cands[key] = Candidate(phrase)
+            if m.start() < 300:
+                cands[key].add(1.0, "named in the opening")
+        described.add(key)
+        cands[key].add(1.5, "described as a film ('X, a ... drama')")
 
 
 def _repeated_subjects(cands: dict[str, Candidate], texts: list[str], people: set[str]) -> None:
