@@ -23,7 +23,7 @@ from ..iris import Iris
 from .mentions import PersonMention, ReviewMentions, WorkMention, mentions_of
 from .names import compact, fold, title_key
 from .people import resolve_people
-from .records import Merge, NearMiss
+from .records import MentionIris, Merge, NearMiss
 from .works import resolve_works
 
 __all__ = ["resolve", "Resolution", "ResolvedIris", "ReviewResolution", "Merge", "NearMiss", "ReviewMentions", "PersonMention",
@@ -34,9 +34,9 @@ __all__ = ["resolve", "Resolution", "ResolvedIris", "ReviewResolution", "Merge",
 class Resolution:
     """Every mention's canonical IRI, and the decisions behind them."""
 
-    people: dict[tuple[str, str], str]
+    people: MentionIris  # (review id, name as written) -> IRI
     person_keys: dict[str, str]
-    works: dict[tuple, str]
+    works: MentionIris  # (review id, kind, title key, year, folded maker or "") -> IRI
     merges: list[Merge]
     near_misses: list[NearMiss]
     #: review id -> ``review_key``, kept as the digest (not the decisions it digests: one string a review)
@@ -133,12 +133,12 @@ def resolve(reviews: Iterable[ReviewMentions], iris: Iris,
     review_keys = {rm.review_id: _digest(sorted(set(_decisions(rm, person, works.by_mention)), key=repr))
                    for rm in ordered}
     merges = _unambiguous(people.merges + works.merges,
-                          set(people.by_mention.values()) | set(works.by_mention.values()))
+                          people.by_mention.values() | works.by_mention.values())
     near = sorted((_ordered(n) for n in people.near_misses + works.near_misses), key=lambda n: (n.kind, n.iris, n.reason))
     return Resolution(people.by_mention, people.by_key, works.by_mention, merges, near, review_keys)
 
 
-def _decisions(rm: ReviewMentions, person: Callable[[str, str], str | None], works: dict[tuple, str]) -> list[tuple]:
+def _decisions(rm: ReviewMentions, person: Callable[[str, str], str | None], works: MentionIris) -> list[tuple]:
     """Each of one review's mentions with the IRI it was given: ``("p", name, IRI)`` and
     ``("w", title, kind, year, maker or None, IRI or None)``; what ``review_key`` digests and
     ``Resolution.view`` hands to the drawing."""

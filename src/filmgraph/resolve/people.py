@@ -20,7 +20,7 @@ from ..iris import Iris
 from .mentions import ReviewMentions
 from .names import (CJK_FAMILY_NAMES, LABEL_WORDS, compact, fold, has_cjk, is_latin, name_tokens, pinyin_compact,
                     split_tokens, title_key)
-from .records import Merge, NearMiss
+from .records import Merge, MentionIris, NearMiss
 
 #: rapidfuzz token_sort_ratio from which two people kept apart are reported as a near-miss
 NEAR_MISS_SCORE = 70.0
@@ -57,9 +57,24 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+class _InReview:
+    """Review id -> the form keys of the people it names, read off the review's mentions when
+    asked (a set per review kept for the whole resolution grows with the store)."""
+
+    def __init__(self, reviews: list[ReviewMentions]) -> None:
+        self._reviews = {rm.review_id: rm for rm in reviews}
+
+    def __getitem__(self, review_id: str) -> set[str]:
+        return _keys_named(self._reviews[review_id])
+
+
+def _keys_named(rm: ReviewMentions) -> set[str]:
+    return {k for p in rm.people if (k := compact(p.name))}
+
+
 @dataclass
 class PeopleResolution:
-    by_mention: dict[tuple[str, str], str]  # (review id, name as written) -> IRI
+    by_mention: MentionIris  # (review id, name as written) -> IRI
     by_key: dict[str, str]  # compact key -> IRI, for names no review wrote exactly so
     merges: list[Merge]
     near_misses: list[NearMiss]
@@ -68,10 +83,9 @@ class PeopleResolution:
 def resolve_people(reviews: list[ReviewMentions], iris: Iris,
                    aliases: Callable[[str], frozenset[str]] | None = None) -> PeopleResolution:
     forms: dict[str, _Form] = {}
-    in_review: dict[str, set[str]] = defaultdict(set)  # review id -> form keys
-    subjects: dict[str, set[str]] = {}  # review id -> title key of the film it reviews
+    in_review = _InReview(reviews)  # review id -> form keys
     for rm in reviews:
-        subject = subjects[rm.review_id] = {title_key(w.title) for w in rm.works if w.reviewed}
+        subject = _subject(rm)
         counted: set[tuple[str, bool]] = set()  # names and header names count once per review
         for p in rm.people:
             key = compact(p.name)
@@ -89,7 +103,6 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
             if p.role in ACTING_ROLES:
                 f.acts_in.update(title_key(t) for t in p.films)
             f.context |= subject
-            in_review[rm.review_id].add(key)
 
     union = _Union()
     reasons: dict[str, list[str]] = defaultdict(list)  # edge reasons, collected on the root later
@@ -222,17 +235,18 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
         for n in f.names:
             for t in split_tokens(n):
                 by_token[t].add(key)
-    members: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)  # root -> (review, name) -> form key
+    # root -> name as written -> the reviews where it means that root (one list slot a mention)
+    members: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     short_reasons: dict[str, list[str]] = defaultdict(list)
     ambiguous: list[tuple[str, str, list[str]]] = []
-    done: set[tuple[str, str]] = set()
     for rm in reviews:
-        keys = in_review[rm.review_id]
+        keys = _keys_named(rm)
+        done: set[str] = set()  # names of this review already placed
         for p in rm.people:
             key = compact(p.name)
-            if not key or (rm.review_id, p.name) in done:
+            if not key or p.name in done:
                 continue
-            done.add((rm.review_id, p.name))
+            done.add(p.name)
             mine = split_tokens(p.name)
             longer = sorted({union.find(k) for k in keys
                              if k != key and union.find(k) != union.find(key)
@@ -241,7 +255,7 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
                 # not in its own review: the longer names anywhere that complete it, decided by
                 # this review's film (credited on it, or named in reviews of it) or, failing
                 # that, by a co-star: someone this review names who acts in a film with it
-                here = (subjects[rm.review_id] or {title_key(w.title) for w in rm.works if w.kind == "film"}) \
+                here = (_subject(rm) or {title_key(w.title) for w in rm.works if w.kind == "film"}) \
                     | {title_key(t) for t in p.films}
                 holders = set.intersection(*(by_token.get(t, set()) for t in mine))
                 options: dict[str, list[str]] = defaultdict(list)  # root -> its forms that complete the name
@@ -253,7 +267,7 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
                            if any((forms[k].films | forms[k].context) & here for k in options[r])]
                 if len(on_film) == 1:
                     root = on_film[0]
-                    members[root][(rm.review_id, p.name)] = key
+                    members[root][p.name].append(rm.review_id)
                     short_reasons[root].append(f"{p.name!r} in review {rm.review_id} is a part of "
                                                f"{_name_of(root, forms, union, {})!r}, the only such name on the same film")
                     continue
@@ -261,52 +275,68 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
                 acting = [r for r in sorted(options) if costars[r]] if not on_film else []
                 if len(acting) == 1:
                     root = acting[0]
-                    members[root][(rm.review_id, p.name)] = key
+                    members[root][p.name].append(rm.review_id)
                     short_reasons[root].append(f"{p.name!r} in review {rm.review_id} is a part of "
                                                f"{_name_of(root, forms, union, {})!r}, and {costars[root]}")
                     continue
                 if options:
                     ambiguous.append((rm.review_id, p.name, on_film or acting or sorted(options)))
-                members[union.find(key)][(rm.review_id, p.name)] = key
+                members[union.find(key)][p.name].append(rm.review_id)
                 continue
             if len(longer) == 1 and not has_cjk(p.name):
                 root = longer[0]
-                members[root][(rm.review_id, p.name)] = key
+                members[root][p.name].append(rm.review_id)
                 short_reasons[root].append(f"{p.name!r} in review {rm.review_id} is the only person there "
                                            f"whose name contains it ({_name(forms[root])!r})")
                 continue
             if len(longer) > 1:
                 ambiguous.append((rm.review_id, p.name, longer))
-            members[union.find(key)][(rm.review_id, p.name)] = key
+            members[union.find(key)][p.name].append(rm.review_id)
 
     # canonical names and IRIs
-    by_mention: dict[tuple[str, str], str] = {}
     by_key: dict[str, str] = {}
     root_iri: dict[str, str] = {}
     merges: list[Merge] = []
     for root in sorted(r for r in members if members[r]):
-        keys = sorted({k for k in members[root].values()} | set(_keys_of(forms, union).get(root, [])))
+        keys = sorted({compact(n) for n in members[root]} | set(_keys_of(forms, union).get(root, [])))
         names = Counter()
         header = Counter()
         for k in keys:
             names.update(forms[k].names)
             header.update(forms[k].header)
-        written = Counter(name for (_rid, name) in members[root])
+        written = _written_in(members[root])
         canonical = _canonical(written, header, names)
         iri = str(iris.person(canonical))
         root_iri[root] = iri
-        for (rid, name) in members[root]:
-            by_mention[(rid, name)] = iri
         for k in keys:
             by_key.setdefault(k, iri)
         minted = sorted({str(iris.person(n)) for n in written})
         if len(minted) > 1 or minted != [iri]:
             why = list(dict.fromkeys(reasons.get(root, []) + short_reasons.get(root, [])))
             merges.append(Merge("person", iri, tuple(sorted(written)), tuple(m for m in minted if m != iri),
-                                tuple(why), tuple(sorted({rid for rid, _ in members[root]}))))
+                                tuple(why), tuple(sorted({rid for rids in members[root].values() for rid in rids}))))
+    # each mention's IRI: its name's (by_key), or, kept per review, the one it has there instead
+    differ = {(rid, name): root_iri[root] for root in sorted(members) for name, rids in members[root].items()
+              if by_key.get(compact(name)) != root_iri[root] for rid in rids}
+    by_mention = MentionIris(by_key, _name_key, differ)
 
     near = _near_misses(forms, union, root_iri, refused, ambiguous, members)
     return PeopleResolution(by_mention, by_key, merges, near)
+
+
+def _name_key(mention: tuple[str, str]) -> str:
+    """A person mention's key without its review: the compact key of the name."""
+    return compact(mention[1])
+
+
+def _subject(rm: ReviewMentions) -> set[str]:
+    """Title keys of the film the review is about."""
+    return {title_key(w.title) for w in rm.works if w.reviewed}
+
+
+def _written_in(members: dict[str, list[str]]) -> Counter:
+    """Name as written -> the number of reviews writing it (a review counts once)."""
+    return Counter({name: len(rids) for name, rids in members.items() if rids})
 
 
 class _Credits:
@@ -317,8 +347,10 @@ class _Credits:
         self.acts_in: dict[str, set[str]] = defaultdict(set)
         for k in sorted(forms):
             root = union.find(k)
-            self.films[root] |= forms[k].films
-            self.acts_in[root] |= forms[k].acts_in
+            # a group of one form shares its sets (a copy per person is ~0.2 KB a review, issue 14);
+            # a second form makes a new set, so no form's own set is ever changed
+            for mine, theirs in ((self.films, forms[k].films), (self.acts_in, forms[k].acts_in)):
+                mine[root] = mine[root] | theirs if root in mine else theirs
 
 
 def _named_beside(reviews, in_review, union, skip: tuple[str, ...]):
@@ -421,7 +453,7 @@ def _name_of(root, forms, union, members) -> str:
     for k in keys:
         names.update(forms[k].names)
         header.update(forms[k].header)
-    written = Counter(name for (_rid, name) in members.get(root, {})) or names
+    written = _written_in(members.get(root, {})) or names
     return _canonical(written, header, names)
 
 

@@ -12,13 +12,13 @@ yearless and is reported as a near-miss. A novel and the film named after it dif
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ..iris import Iris, slugify
 from .mentions import ReviewMentions, WorkMention
 from .names import fold, title_key
-from .records import Merge, NearMiss
+from .records import Merge, MentionIris, NearMiss
 
 #: (review id, kind, title key, year as written, folded maker or "") -> IRI
 WorkKey = tuple[str, str, str, "int | None", str]
@@ -37,7 +37,7 @@ class _Work:
 
 @dataclass
 class WorksResolution:
-    by_mention: dict[WorkKey, str]
+    by_mention: MentionIris  # WorkKey -> IRI
     merges: list[Merge]
     near_misses: list[NearMiss]
 
@@ -131,15 +131,17 @@ def resolve_works(reviews: list[ReviewMentions], iris: Iris, person: Callable[[s
                        100.0 * (title_key(names[0]) == title_key(names[1])), reason, reviews)
               for a, b, names, reason, reviews in near]
 
-    by_mention: dict[WorkKey, str] = {}
+    def mention_iris() -> Iterator[tuple[WorkKey, str]]:
+        for n, f in enumerate(works):
+            for rid, w in f.mentions:
+                key = title_key(w.title)
+                yield (rid, f.kind, key, w.year, ""), iri_of[n]
+                for m in w.makers:
+                    yield (rid, f.kind, key, w.year, fold(m)), iri_of[n]
+
     merges: list[Merge] = []
     for n, f in enumerate(works):
         iri = iri_of[n]
-        for rid, w in f.mentions:
-            key = title_key(w.title)
-            by_mention[(rid, f.kind, key, w.year, "")] = iri
-            for m in w.makers:
-                by_mention[(rid, f.kind, key, w.year, fold(m))] = iri
         minted = sorted({str(iris.work(w.title, w.kind, w.year)) for _, w in f.mentions})
         if len(minted) > 1 or (minted != [iri] and f.reasons):  # a name kept apart from a namesake is no merge
             titles = sorted({w.title for _, w in f.mentions})
@@ -154,7 +156,12 @@ def resolve_works(reviews: list[ReviewMentions], iris: Iris, person: Callable[[s
             merges.append(Merge("film" if f.kind == "film" else "work", iri, tuple(titles),
                                 tuple(m for m in minted if m != iri), tuple(reasons),
                                 tuple(sorted({rid for rid, _ in f.mentions}))))
-    return WorksResolution(by_mention, merges, misses)
+    return WorksResolution(MentionIris.of(mention_iris, _mention_key), merges, misses)
+
+
+def _mention_key(key: WorkKey) -> tuple:
+    """A work mention's key without its review: what most reviews' mentions of it share."""
+    return key[1:]
 
 
 def _join_other_titles(works: list[_Work], near: list[tuple]) -> list[_Work]:
