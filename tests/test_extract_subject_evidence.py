@@ -166,3 +166,30 @@ def test_general_comparison_language_before_a_work_is_a_comparison(sentence, wor
     start = sentence.index(work)
     found = find(sentence, [(0, len(sentence))], [(start, start + len(work))])
     assert [(f.work_start, f.relation) for f in found] == [(start, relation)]
+
+
+# --- page text ---------------------------------------------------------------------------------
+
+
+def test_an_archived_newsgroup_heading_names_the_film_before_a_film_review_by():
+    review = read_review(ReviewSource("page.txt", (
+        "RED SORGHUM A film review by Jane Doe Copyright 1988 Jane Doe\n\n"
+        "Gong Li is a young bride carried across the sorghum fields to a leper's winery.").encode()))
+    assert review.title == "Red Sorghum"
+
+
+def test_inline_html_tags_left_in_a_page_are_not_part_of_its_words():
+    review = read_review(ReviewSource("page.txt", (
+        "Christian Bale plays a mortician in <em>The Flowers of War</em>, Zhang Yimou's "
+        "film of the Nanking massacre.").encode()))
+    assert "<em>" not in review.body and "</em>" not in review.body
+    assert "in The Flowers of War, Zhang" in review.body
+
+
+@pytest.mark.model
+def test_a_country_the_address_spells_is_not_the_reviewed_film(stage):
+    refined, _ = analyse(stage, (
+        "SOURCE: https://example.org/film/back-to-china/\n"
+        "Zhang Yimou's The Flowers of War takes Christian Bale to China in 1937. China is shown as a city "
+        "of ruins, and The Flowers of War never lets China out of its sight."))
+    assert refined.title == "The Flowers of War"

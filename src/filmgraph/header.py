@@ -107,7 +107,8 @@ DIRECTOR_YEAR = re.compile(rf"^\s*(?:dir(?:ected)?\.?\s*(?:by)?\s*:?\s*)?(?P<nam
 #: ``Review: Hero``, ``Hero Review``, ``Hero Movie Review``, ``Film review - Hero (2002)``
 _REVIEW_HEADING = re.compile(
     r"^\s*(?:(?:movie|film|dvd|blu-?ray)\s+)?review\s*[:\-–—|]\s*(?P<a>.+?)\s*$"
-    r"|^\s*(?P<b>.+?)\s*[:\-–—|]?\s*(?:\((?:movie|film)\)\s*)?(?:(?:movie|film|dvd|blu-?ray)\s+)?review\s*$",
+    r"|^\s*(?P<b>.+?)\s*[:\-–—|]?\s*(?:\((?:movie|film)\)\s*)?(?:(?:movie|film|dvd|blu-?ray)\s+)?review\s*$"
+    r"|^\s*(?P<c>.+?)\s+an?\s+(?:movie|film)\s+review\s+by\s+\S.*$",  # "TO LIVE A film review by ..." 
     re.IGNORECASE)
 _YEAR_HEADING = re.compile(
     r"^(?P<title>.+?)\s*(?:\((?P<original>[^()\d]+)\)\s*)?[(\[](?:[A-Za-z][\w ,/-]*?[\s,/]\s*)?(?P<year>(?:18|19|20)\d\d)"
@@ -247,7 +248,7 @@ def review_heading(line: str) -> str | None:
     m = _REVIEW_HEADING.match(line)
     if not m:
         return None
-    title = (m.group("a") or m.group("b") or "").strip(" -–—:|\"“”'")
+    title = (m.group("a") or m.group("b") or m.group("c") or "").strip(" -–—:|\"“”'")
     return title if title and len(title.split()) <= 12 else None
 
 

@@ -159,7 +159,12 @@ def normalise(text: str) -> str:
     # Non-breaking and other exotic spaces become plain spaces; zero-width ones vanish.
     text = re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]", " ", text)
     text = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "", text)
+    # inline HTML a page's text kept (``<em>The Flowers of War</em>``): the tags are not words
+    text = _INLINE_TAG.sub("", text)
     return text
+
+
+_INLINE_TAG = re.compile(r"</?(?:em|i|b|strong|u|cite|span|font|a)(?:\s[^<>\n]{0,200})?/?>", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------------------------

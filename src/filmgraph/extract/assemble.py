@@ -581,6 +581,28 @@ def _share_cast_cues(sections: list[SectionFacts], names: "_Names", said_directo
                     said_cast[name] = (f, s, e, f"listed with {cued[0][3]}")
 
 
+def _places(sections: list[SectionFacts]) -> set[str]:
+    """Nationalities the NER saw, and one-word places it sees wherever the text writes them (China):
+    capitalised words that are no title alone. A word it calls a place only now and then may be a
+    one-word title (Burning)."""
+    out: set[str] = set()
+    seen: dict[str, int] = {}
+    for f in sections:
+        for s, e, label in f.others:
+            word = f.text[s:e]
+            if len(word.split()) != 1:
+                continue
+            if label == "NORP":
+                out.add(_norm(word))
+            elif label in ("GPE", "LOC"):
+                seen[word] = seen.get(word, 0) + 1
+    for word, n in seen.items():
+        written = sum(len(re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w-])", f.text)) for f in sections)
+        if n >= written:
+            out.add(_norm(word))
+    return out
+
+
 def _possessive(names: "_Names"):
     def owner(f, start: int) -> str | None:
         who = possessive_owner(f.text, start)
@@ -624,9 +646,7 @@ def _subject_and_people(review: Review, sections: list[SectionFacts], work_menti
     if not review.title:
         compared = {_norm(f.text[slice(*c["work"])]) for f in sections for c in f.comparisons}
         people = {_norm(n) for n in names.full} | {_norm(n) for n in said_director} | {_norm(n) for n in said_cast}
-        # places, nationalities, languages the NER saw: capitalised words that are never a title alone
-        people |= {_norm(f.text[s:e]) for f in sections for s, e, label in f.others
-                   if label == "NORP" and len(f.text[s:e].split()) == 1}
+        people |= _places(sections)
         ranked = rank_subject(review, work_mentions, compared, header_directors, owner, people, title_line)
         best, confidence = choose_subject(ranked)
         if title_line:

@@ -425,7 +425,8 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
             if gram[0] in ("review", "reviews", "movie", "film", "html", "htm", "php", "www", "starring", "stars",
                            "featuring", "with", "by", "directed", "director") or gram[-1].isdigit():
                 continue
-            if len("".join(gram)) < 4 or all(w in name_words for w in gram) or gram[-1] in _SMALL_WORDS:
+            if len("".join(gram)) < 4 or all(w in name_words for w in gram) or gram[-1] in _SMALL_WORDS \
+                    or gram[0] in _SMALL_WORDS - {"the", "a", "an"}:  # "to China" of /back-to-china
                 continue
             pattern = r"(?<![\w-])" + r"[\s\-:,]+(?:(?:of|the|a|an|and|in|on|for|to|at)[\s\-]+)*".join(
                 re.escape(w) for w in gram) + r"(?![\w-])"
