@@ -149,6 +149,22 @@ def test_prose_that_calls_someone_the_filmmaker_gives_the_director(stage, text, 
     assert director in refined.directors
 
 
+def test_a_phrase_on_the_line_after_directed_by_is_no_director():
+    review = read_review(ReviewSource("page.txt", (
+        "Happy Times (2000)\n\nDirected by\nSimple but effective\n\n"
+        "Zhao Benshan plays a retired factory worker who pretends to run a hotel.").encode()))
+    assert review.directors == ()
+
+
+@pytest.mark.model
+def test_a_directorial_debut_names_its_director_over_an_actor_who_also_directs(stage):
+    refined, _ = analyse(stage, (
+        "Red Sorghum (1987)\n\n"
+        "Gong Li is a bride sold to a leper who owns a winery, and Jiang Wen is the carrier who wants her. "
+        "It is Zhang Yimou's directorial debut, and the colour red fills every frame."))
+    assert refined.directors == ("Zhang Yimou",)
+
+
 # --- comparisons in ordinary reviewer language -------------------------------------------------
 
 

@@ -275,6 +275,15 @@ def heading_like(line: str) -> bool:
     return True
 
 
+def name_like(value: str) -> bool:
+    """Could this be one name or a list of names (``Zhang Yimou``, ``Joel and Ethan Coen``), not a
+    phrase (``Worth a watch``)? Every word before an aside (``Wong Kar-wai? Who else!``) but a few
+    joining ones and particles is capitalised."""
+    words = re.findall(r"[^\W\d_][\w'’.-]*", re.split(r"[?!;:(]|\.\s", value)[0])
+    joining = {"and", "&", "with", "de", "van", "von", "da", "di", "le", "la", "del", "der", "du", "y", "bin"}
+    return bool(words) and all(w[0].isupper() or w.lower() in joining or not w[0].isascii() for w in words)
+
+
 def split_names(value: str) -> list[str]:
     """``A, B and C`` / ``A & B`` / ``A; B`` / ``A / B`` to ``[A, B, C]``; a credit's character in
     parentheses (``Chow Yun-Fat (Ping)``) is dropped here and read by ``credit_pairs``."""

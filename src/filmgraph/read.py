@@ -431,6 +431,8 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
                 fields.setdefault(lead[0], lead[1])
                 pending_field = None
                 continue
+            if pending_field in ("director", "writer", "producer") and not header.name_like(stripped):
+                pending_field = None  # "Directed by" / "Worth a watch": the page lost the name, not a name
             if pending_field and pending_field not in fields and len(stripped) <= 150:
                 fields[pending_field] = stripped  # the value sits on the line after its label
                 pending_field = None

@@ -29,7 +29,8 @@ _NOT_DIRECTOR_BEFORE = re.compile(
     r"stunt\s+director|second[- ]unit\s+director|fellow\s+(?:[\w-]+\s+)?(?:director|filmmaker)s?)\s*$", re.IGNORECASE)
 _DIRECTOR_AFTER = re.compile(
     r"^(?:[’']s?\s+(?:(?:brand[- ])?new|latest|newest|recent|current|upcoming|last)\s+(?:film|movie|feature|work|"
-    r"effort|offering|outing|epic|picture|project)|-directed\b|\s*,?\s+(?:who\s+)?(?:directs|directed|helms|helmed)\b"
+    r"effort|offering|outing|epic|picture|project)|[’']s?\s+(?:(?:feature\s+)?directorial|directing)\s+"
+    r"(?:debut|effort|outing|work|style|hand|career|eye)|[’']s?\s+direction\b|-directed\b|\s*,?\s+(?:who\s+)?(?:directs|directed|helms|helmed)\b"
     r"|\s*\(\s*director\s*\)|\s*,\s+(?:the|its)\s+(?:film[’']s\s+)?director\b(?![’'])"
     r"|\s*,\s+(?:the|a|an|its)\s+(?:[\w-]+\s+){0,4}?(?:director|filmmaker|film-maker|auteur|helmer)\b"
     r"(?![’']|\s+of\s+photography)"
