@@ -209,3 +209,11 @@ def test_a_country_the_address_spells_is_not_the_reviewed_film(stage):
         "Zhang Yimou's The Flowers of War takes Christian Bale to China in 1937. China is shown as a city "
         "of ruins, and The Flowers of War never lets China out of its sight."))
     assert refined.title == "The Flowers of War"
+
+
+@pytest.mark.model
+def test_actors_named_as_the_characters_they_play_are_cast(stage):
+    refined, _ = analyse(stage, (
+        "The Great Wall\n\n"
+        "Matt Damon and Pedro Pascal are a couple of European mercenaries who come to China for black powder."))
+    assert {"Matt Damon", "Pedro Pascal"} <= set(refined.cast)

@@ -50,6 +50,12 @@ _CAST_BEFORE = re.compile(
     r"\bperformances?\s+(?:from|by)|\bcast\s+(?:includes|members?)|\bthe\s+(?:great|lovely|beautiful|luminous|"
     r"always\s+reliable|wonderful)|\bwith)"
     r"\s*(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
+#: what a character is (``Gong Li is a peasant girl who ...``): an actor named as the part they play
+_CHARACTER_NOUN = (r"(?:girl|woman|man|boy|wife|husband|mother|father|son|daughter|widow|widower|bride|soldier|cop|"
+                   r"policeman|officer|detective|assassin|killer|hitman|warrior|swordsman|peasant|farmer|villager|"
+                   r"teacher|student|gangster|mercenar(?:y|ies)|lovers?|neighbou?rs?|emperor|empress|general|king|"
+                   r"queen|prince|princess|concubine|servant|maid|driver|thief|thieves|convict|prisoner|orphan|monk|"
+                   r"spy|agent|journalist|singer|dancer|courtesan|heroine|protagonist|couple|brothers|sisters)")
 _CAST_AFTER = re.compile(
     r"^(?:[’']s?\s+(?:performance|portrayal|turn|character|role|acting|expressive|luminous|face)|"
     r"\s*,?\s+(?:who\s+)?(?:stars|star|co-stars|co-star|plays|play|played|portrays|portray|portrayed|gives|give|gave|"
@@ -57,6 +63,7 @@ _CAST_AFTER = re.compile(
     r"(?:is|are)\s+(?:(?:both|all|equally|especially|truly|simply|quite)\s+)?(?:superb|excellent|incredible|wonderful|terrific|great|good|fine|brilliant|magnificent|convincing|luminous|"
     r"stunning|outstanding|solid|moving|marvell?ous)|shines|shine|excels|excel|embodies|embody|"
     r"makes\s+(?:the\s+most|an?\s+appearance)|appears|turns\s+in|is\s+cast|was\s+cast|reprises)\b"
+    rf"|\s*,?\s+(?:is|are|was|were)\s+(?:a|an|the|two|both|a\s+couple\s+of)\s+(?:[\w'’-]+\s+){{0,3}}?{_CHARACTER_NOUN}\b"
     r"|\s*\(\s*as\s+)", re.IGNORECASE)
 _POSSESSIVE_BEFORE = re.compile(r"([A-Z][\w’'.-]*(?:[\s-]+[A-Z][\w’'.-]*){0,3})[’']s?\s+(?:own\s+)?(?:new\s+|latest\s+)?[\"“‘]?$")
 _PERFORMANCE_SENTENCE = re.compile(r"\b(?:performance|performances|portrays|portrayal|plays|played|stars|starring|"
