@@ -23,7 +23,7 @@ reviews already met, for the duplicate check, are kept as fixed-size digests (``
 whether a review is unchanged, or a graph must be written, is asked of the store review by review;
 the store flushes its write buffers as cache entries and graphs go in (``FilmStore.wrote``). What
 stays in proportion to the store is the resolve step, which by design sees every review at once:
-~4 KB of Python heap a review at its peak (docs/inputs.md, "Memory").
+~2.4 KB of Python heap a review at its peak (docs/inputs.md, "Memory").
 """
 
 from __future__ import annotations
