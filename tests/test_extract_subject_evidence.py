@@ -217,3 +217,13 @@ def test_actors_named_as_the_characters_they_play_are_cast(stage):
         "The Great Wall\n\n"
         "Matt Damon and Pedro Pascal are a couple of European mercenaries who come to China for black powder."))
     assert {"Matt Damon", "Pedro Pascal"} <= set(refined.cast)
+
+
+@pytest.mark.model
+def test_a_plural_verb_after_an_appositive_name_is_not_that_names_part(stage):
+    refined, _ = analyse(stage, (
+        "Hero\n\n"
+        "The colours, shot by cinematographer Christopher Doyle, give the duels their beauty. "
+        "Jet Li plays Nameless."))
+    assert "Christopher Doyle" not in refined.cast
+    assert "Jet Li" in refined.cast

@@ -58,11 +58,12 @@ _CHARACTER_NOUN = (r"(?:girl|woman|man|boy|wife|husband|mother|father|son|daught
                    r"spy|agent|journalist|singer|dancer|courtesan|heroine|protagonist|couple|brothers|sisters)")
 _CAST_AFTER = re.compile(
     r"^(?:[’']s?\s+(?:performance|portrayal|turn|character|role|acting|expressive|luminous|face)|"
-    r"\s*,?\s+(?:who\s+)?(?:stars|star|co-stars|co-star|plays|play|played|portrays|portray|portrayed|gives|give|gave|"
-    r"delivers|deliver|delivered|"
+    r"\s*,?\s+(?:who\s+)?(?:stars|star|co-stars|plays|played|portrays|portrayed|gives|gave|"
+    r"delivers|delivered|"
     r"(?:is|are)\s+(?:(?:both|all|equally|especially|truly|simply|quite)\s+)?(?:superb|excellent|incredible|wonderful|terrific|great|good|fine|brilliant|magnificent|convincing|luminous|"
-    r"stunning|outstanding|solid|moving|marvell?ous)|shines|shine|excels|excel|embodies|embody|"
+    r"stunning|outstanding|solid|moving|marvell?ous)|shines|excels|embodies|"
     r"makes\s+(?:the\s+most|an?\s+appearance)|appears|turns\s+in|is\s+cast|was\s+cast|reprises)\b"
+    r"|\s+(?:play|co-star|portray)\b"  # the plural after the last of a list, never after a comma
     rf"|\s*,?\s+(?:is|are|was|were)\s+(?:a|an|the|two|both|a\s+couple\s+of)\s+(?:[\w'’-]+\s+){{0,3}}?{_CHARACTER_NOUN}\b"
     r"|\s*\(\s*as\s+)", re.IGNORECASE)
 _POSSESSIVE_BEFORE = re.compile(r"([A-Z][\w’'.-]*(?:[\s-]+[A-Z][\w’'.-]*){0,3})[’']s?\s+(?:own\s+)?(?:new\s+|latest\s+)?[\"“‘]?$")
