@@ -2,6 +2,7 @@
 
     python benchmarks/realworld/score.py               # both tables
     python benchmarks/realworld/score.py --errors dev  # and every miss on the dev split
+    python benchmarks/realworld/score.py --by-kind     # and per kind of page (header / prose)
 
 The test split's misses are never printed unless asked with ``--errors test`` (read them only at
 the end: the test split exists to measure text that was not tuned on). Needs ``texts/`` (git-ignored;
@@ -24,13 +25,14 @@ from filmgraph.pagescore import evaluate_pages, page_pairs  # noqa: E402
 from filmgraph.settings import Settings  # noqa: E402
 
 
-def manifest_urls() -> dict[str, str]:
-    urls = {}
+def manifest_rows() -> dict[str, dict[str, str]]:
+    """Page id -> its manifest row (url, query, layout, kind, ...)."""
+    rows = {}
     for part in sorted((HERE / "manifest").glob("*.tsv")):
         with part.open(encoding="utf-8") as fh:
             for row in csv.DictReader(fh, delimiter="\t"):
-                urls[row["id"]] = row["url"]
-    return urls
+                rows[row["id"]] = row
+    return rows
 
 
 def main() -> int:
@@ -39,9 +41,12 @@ def main() -> int:
                     help="print every miss and extra of this split")
     ap.add_argument("--split", choices=("dev", "test", "both"), default="both")
     ap.add_argument("--model", default=None, help="spaCy model (default: the setting's)")
+    ap.add_argument("--by-kind", action="store_true",
+                    help="also a table per kind of page (labelled header / prose) in each split")
     args = ap.parse_args()
     settings = Settings() if args.model is None else Settings(spacy_model=args.model)
-    urls = manifest_urls()
+    rows = manifest_rows()
+    urls = {page: row["url"] for page, row in rows.items()}
     pairs = page_pairs(HERE / "gold", HERE / "texts")
     splits = {"dev": [], "test": []}
     for gold, text in pairs:
@@ -62,6 +67,12 @@ def main() -> int:
                 for e in errs:
                     print(f"{page}: {e}")
         print()
+        if args.by_kind:
+            for kind in ("header", "prose"):
+                pages = [(g, t) for g, t in splits[name] if rows[g.name[: -len(".gold.json")]].get("kind") == kind]
+                if pages:
+                    print(evaluate_pages(pages, settings).table(f"### {name} split, {kind} pages"))
+                    print()
     return 0
 
 
