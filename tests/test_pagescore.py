@@ -101,3 +101,14 @@ def test_a_page_is_scored_from_its_own_graph_after_a_real_build(tmp_path):
     result = evaluate_pages(page_pairs(tmp_path), Settings())
     assert result.pages == ["01_hero"]
     assert {c: s.f1 for c, s in result.scores.items()} == {c: 1.0 for c in result.scores}, result.errors
+
+
+def test_a_node_with_several_names_is_scored_by_the_name_its_iri_was_minted_from():
+    from filmgraph.pagescore import _name_of_node
+
+    iri = "https://w3id.org/filmgraph/id/person/zhang-yimou"
+    assert _name_of_node(iri, ["Yimou Zhang", "Zhang", "Zhang Yimou"]) == "Zhang Yimou"
+    assert _name_of_node(iri, ["Zhang", "Zhang Yimou", "Yimou Zhang"]) == "Zhang Yimou"  # whatever the order
+    film = "https://w3id.org/filmgraph/id/film/hero-2002"
+    assert _name_of_node(film, ["Hero", "Ying xiong"]) == "Hero"  # the other is not what the IRI spells
+    assert _name_of_node(film, ["Ying xiong", "Hero"]) == "Hero"

@@ -91,32 +91,52 @@ def predicted_for(store, review_iri: str, graph_iri: str) -> Predicted:
                            .replace("<FG_IRI>", f"<{FG_IRI}>").replace("<SCHEMA_IRI>", f"<{SCHEMA}>"))
         return [tuple(str(v.value) if v is not None else "" for v in row) for row in rows]
 
+    def named(sparql: str) -> tuple[str, ...]:
+        """One name per node (rows of node, name): the one its IRI was minted from, else the
+        longest, so the score does not hang on which of a node's names the engine meets first
+        (``SAMPLE`` took any, and Oxigraph's choice varied from run to run)."""
+        by_node: dict[str, list[str]] = {}
+        for node, name in names(sparql):
+            by_node.setdefault(node, []).append(name)
+        return tuple(_name_of_node(node, found) for node, found in by_node.items())
+
     film = names("""PREFIX schema: <SCHEMA_IRI>
         SELECT DISTINCT ?n WHERE { ?REVIEW schema:itemReviewed ?f . ?f schema:name ?n }""")
-    directors = names("""PREFIX schema: <SCHEMA_IRI>
-        SELECT DISTINCT ?d (SAMPLE(?n) AS ?name) WHERE { ?REVIEW schema:itemReviewed ?f .
-          ?f schema:director ?d . ?d schema:name ?n } GROUP BY ?d""")
-    cast = names("""PREFIX schema: <SCHEMA_IRI>
-        SELECT DISTINCT ?a (SAMPLE(?n) AS ?name) WHERE { ?REVIEW schema:itemReviewed ?f .
-          ?f schema:actor ?a . ?a a schema:Person ; schema:name ?n } GROUP BY ?a""")
+    directors = named("""PREFIX schema: <SCHEMA_IRI>
+        SELECT DISTINCT ?d ?n WHERE { ?REVIEW schema:itemReviewed ?f .
+          ?f schema:director ?d . ?d schema:name ?n }""")
+    cast = named("""PREFIX schema: <SCHEMA_IRI>
+        SELECT DISTINCT ?a ?n WHERE { ?REVIEW schema:itemReviewed ?f .
+          ?f schema:actor ?a . ?a a schema:Person ; schema:name ?n }""")
     roles = names("""PREFIX schema: <SCHEMA_IRI>
         SELECT DISTINCT ?n ?c WHERE { ?REVIEW schema:itemReviewed ?f . ?f schema:actor ?r .
           ?r a schema:PerformanceRole ; schema:actor ?a ; schema:characterName ?c . ?a schema:name ?n }""")
-    works = names("""PREFIX schema: <SCHEMA_IRI>
-        SELECT DISTINCT ?w (SAMPLE(?n) AS ?name) WHERE { ?REVIEW schema:mentions ?w .
+    works = named("""PREFIX schema: <SCHEMA_IRI>
+        SELECT DISTINCT ?w ?n WHERE { ?REVIEW schema:mentions ?w .
           { ?w a schema:Movie } UNION { ?w a schema:CreativeWork }
-          ?w schema:name ?n . FILTER NOT EXISTS { ?REVIEW schema:itemReviewed ?w } } GROUP BY ?w""")
-    compared = names("""PREFIX schema: <SCHEMA_IRI> PREFIX fg: <FG_IRI>
-        SELECT DISTINCT ?w (SAMPLE(?n) AS ?name) WHERE { ?c fg:inReview ?REVIEW ; fg:comparisonObject ?w .
-          ?w schema:name ?n } GROUP BY ?w""")
+          ?w schema:name ?n . FILTER NOT EXISTS { ?REVIEW schema:itemReviewed ?w } }""")
+    compared = named("""PREFIX schema: <SCHEMA_IRI> PREFIX fg: <FG_IRI>
+        SELECT DISTINCT ?w ?n WHERE { ?c fg:inReview ?REVIEW ; fg:comparisonObject ?w .
+          ?w schema:name ?n }""")
     return Predicted(
         film_names=tuple(r[0] for r in film),
-        directors=tuple(r[1] for r in directors),
-        cast=tuple(r[1] for r in cast),
+        directors=directors,
+        cast=cast,
         roles=tuple((r[0], r[1]) for r in roles),
-        works=tuple(r[1] for r in works),
-        compared=tuple(r[1] for r in compared),
+        works=works,
+        compared=compared,
     )
+
+
+def _name_of_node(node: str, names: list[str]) -> str:
+    """The name ``node``'s IRI was minted from (``person/zhang-yimou``), else the longest, else
+    the first in order."""
+    from .iris import slugify
+
+    local = node.rstrip("/").rsplit("/", 1)[-1]
+    minted = [n for n in names if slugify(n) and local.startswith(slugify(n))]
+    pool = minted or names
+    return min(pool, key=lambda n: (-len(n), n))
 
 
 def _person_matcher(gold: dict):
