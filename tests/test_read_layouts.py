@@ -217,3 +217,23 @@ def test_a_signature_line_is_not_the_title_and_a_one_word_title_keeps_its_year()
 def test_a_directed_by_value_with_the_reviewers_aside_keeps_only_the_name():
     r = read("Fallen Angels (1995)\n\nDirected by\nWong Kar-wai? Who else!\n\nHitmen and insomniacs roam Hong Kong.")
     assert r.directors == ("Wong Kar-wai",)
+
+
+def test_a_credits_block_under_a_standfirst_takes_values_from_the_line_after_each_label():
+    """A trade-paper layout: headline, a one-sentence standfirst, then 'Director:' / 'With:' with
+    each value on the next line."""
+    r = read("Film Review: Hero\n\nThe colours are the true stars of Zhang Yimou's martial arts epic.\n\n"
+             "Director:\nZhang Yimou\nWith:\nJet Li, Tony Leung Chiu-wai, Maggie Cheung, Zhang Ziyi.\n\n"
+             "A nameless warrior tells the King of Qin how he defeated three assassins.")
+    assert r.title == "Hero"
+    assert r.directors == ("Zhang Yimou",)
+    assert r.cast == ("Jet Li", "Tony Leung Chiu-wai", "Maggie Cheung", "Zhang Ziyi")
+    assert "Zhang Yimou\n" not in r.body and r.body.rstrip().endswith("three assassins.")
+
+
+def test_a_sentence_after_an_empty_label_in_the_text_is_no_value():
+    r = read("Film Review: Hero\n\nThe colours are the true stars of this epic.\n\n"
+             "Director:\nThe film is long and often slow, but every duel is worth the wait.\n\n"
+             "Hero is a martial arts film of rare beauty.")
+    assert r.directors == ()
+    assert "every duel is worth the wait" in r.body

@@ -396,6 +396,8 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
             # a mini-header inside a prose review, or a credits paragraph after it
             if ln.value:
                 fields.setdefault(ln.field, ln.value)
+            else:
+                pending_field = ln.field  # "Director:" / "Zhang Yimou": the value on the next line
             if title_line is None and current_section == "header-body":
                 # the heading right above a mini-header names its film
                 body = sections["body"]
@@ -465,6 +467,18 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
             continue
         if current_section == "after":
             continue
+        if pending_field and current_section in ("body", "header-body"):
+            stripped = ln.text.strip()
+            if not stripped:
+                continue
+            field, pending_field = pending_field, None
+            wants_names = field in ("director", "writer", "producer", "cast")
+            sentence = re.search(r"[.!?]\s*$", stripped) and len(stripped.split()) > 6 and \
+                not (wants_names and "," in stripped)  # a list of names may end in a full stop
+            if field not in fields and len(stripped) <= 150 and not sentence \
+                    and (not wants_names or header.name_like(stripped if field != "cast" else stripped.split(",")[0])):
+                fields[field] = stripped.rstrip(".")
+                continue
         if ln.label and current_section == "header-body":
             sections["body"].append(ln.text)
             continue
