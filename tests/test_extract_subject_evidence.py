@@ -227,3 +227,23 @@ def test_a_plural_verb_after_an_appositive_name_is_not_that_names_part(stage):
         "Jet Li plays Nameless."))
     assert "Christopher Doyle" not in refined.cast
     assert "Jet Li" in refined.cast
+
+
+@pytest.mark.model
+def test_a_comma_title_the_review_writes_whole_twice_is_one_title(stage):
+    refined, result = analyse(stage, (
+        "A Woman, a Gun and a Noodle Shop is Zhang Yimou's remake of Blood Simple, moved to a noodle shop "
+        "in the Gansu desert. The owner's wife buys a pistol from a Persian trader. Sun Honglei plays a "
+        "patient, silent policeman. A Woman, a Gun and a Noodle Shop is loud and broad, but its last half "
+        "hour is as tense as anything Zhang has shot."))
+    assert refined.title == "A Woman, a Gun and a Noodle Shop"
+    assert "Gun" not in {w.title for w in result.works}
+
+
+@pytest.mark.model
+def test_a_list_of_titles_after_a_comma_stays_several_titles(stage):
+    _, result = analyse(stage, (
+        "Shadow follows Hero, House of Flying Daggers and Curse of the Golden Flower, and like Hero, "
+        "House of Flying Daggers and Curse of the Golden Flower it is a martial arts film by Zhang Yimou."))
+    titles = {w.title for w in result.works}
+    assert not any("," in t for t in titles)

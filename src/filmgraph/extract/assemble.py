@@ -18,7 +18,7 @@ from .film_people import (cast_cue, crew_cue, director_cue, lone_name_parts, mak
 from .gazetteer import KnownFacts, person_key, title_key
 from .spans import doc_text, sentence_bounds
 from .subject import choose as choose_subject, rank as rank_subject
-from .title_repair import complete_titles, page_titles, url_phrases
+from .title_repair import complete_titles, page_titles, repeated_titles, url_phrases
 from .types import (CastRole, Comparison, Event, Evidence, ExtractionResult, Mention, PersonRole, Subject, Work)
 
 log = logging.getLogger(__name__)
@@ -254,8 +254,8 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
         names = _Names(review, text_names, known_people or set())
 
     # clipped titles ("The Road" of "The Road Home") grow to a title the page or the snapshot knows
-    complete_titles(sections, (facts or KnownFacts()).titles | page_titles(sections, review.headings),
-                    url_phrases(review))
+    complete_titles(sections, (facts or KnownFacts()).titles | page_titles(sections, review.headings)
+                    | repeated_titles(sections), url_phrases(review))
 
     # --- cast roles ---------------------------------------------------------------------------
     roles: dict[tuple[str, str], CastRole] = {}

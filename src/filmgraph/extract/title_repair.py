@@ -128,3 +128,34 @@ def url_phrases(review) -> set[str]:
         return set()
     words = [w for w in url_parts(address)[1].split() if w and not w.isdigit()]
     return {title_key(" ".join(words[i:i + n])) for n in range(2, 8) for i in range(len(words) - n + 1)}
+
+
+_INNER_COMMA = re.compile(r",\s+(?:a|an|the|and|or)\s")  # the small word in lower case
+
+
+def repeated_titles(sections) -> set[str]:
+    """Title keys of comma titles the page writes out whole at least twice (*A Woman, a Gun and a
+    Noodle Shop*): a work span followed by ", a ..." / ", and ..." in title case. The small word
+    after the comma is lower case inside one title; a list of titles starts each with a capital
+    (``Hero, House of Flying Daggers and Shadow`` stays three), so only that shape is joined."""
+    from .subject import is_title_case
+
+    texts = [f.text for f in sections]
+    found: set[str] = set()
+    for f in sections:
+        for s, e, _attrs in f.works:
+            lo, hi = _window(f.text, s, e)
+            words = _word_spans(f.text, lo, hi)
+            inside = [i for i, (a, b) in enumerate(words) if a >= s and b <= e]
+            if not inside:
+                continue
+            first, last = inside[0], inside[-1]
+            for left in range(first, max(-1, first - MAX_LEFT - 1), -1):
+                for right in range(last, min(len(words), last + MAX_RIGHT + 1)):
+                    piece = f.text[words[left][0]:words[right][1]]
+                    if not piece[:1].isupper() or not _INNER_COMMA.search(piece) or not is_title_case(piece):
+                        continue
+                    pattern = re.compile(rf"(?<![\w-]){re.escape(piece)}(?![\w-])")
+                    if sum(len(pattern.findall(t)) for t in texts) >= 2:
+                        found.add(title_key(piece))
+    return found
