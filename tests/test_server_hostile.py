@@ -71,14 +71,22 @@ def url(server):
     proc, base = server
     yield base
     assert proc.poll() is None, "the server died"
-    _assert_light_answers(base)
+    _assert_light_answers(base, recover_s=5.0)
 
 
-def _assert_light_answers(base: str) -> float:
-    started = time.monotonic()
-    r = requests.get(base + "/sparql", params={"query": LIGHT}, timeout=5)
-    took = time.monotonic() - started
-    assert r.status_code == 200 and r.json()["boolean"] is True
+def _assert_light_answers(base: str, recover_s: float = 0.0) -> float:
+    """A light query is answered at once. With ``recover_s`` (after a hostile client, on a loaded
+    machine), a 503 while the server sheds what that client left is allowed if it answers within
+    that many seconds; the tests of starvation give none."""
+    deadline = time.monotonic() + recover_s
+    while True:
+        started = time.monotonic()
+        r = requests.get(base + "/sparql", params={"query": LIGHT}, timeout=5)
+        took = time.monotonic() - started
+        if r.status_code != 503 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert r.status_code == 200 and r.json()["boolean"] is True, (r.status_code, r.headers.get("X-Filmgraph-Limit"))
     assert took < 1.0, f"a light query took {took:.2f} s"
     return took
 
