@@ -21,7 +21,7 @@ from rdflib import URIRef
 
 from ..iris import Iris
 from .mentions import PersonMention, ReviewMentions, WorkMention, mentions_of
-from .names import compact, fold, title_key
+from .names import fold, title_key
 from .people import resolve_people
 from .records import MentionIris, Merge, NearMiss
 from .works import resolve_works
@@ -53,11 +53,9 @@ class Resolution:
     def view(self, mentions: ReviewMentions) -> "ReviewResolution":
         """What this resolution decided for one review's mentions, alone: small and picklable, so a
         worker process can draw the review's graph without the whole resolution."""
-        def person(rid: str, name: str) -> str | None:
-            return self.people.get((rid, name)) or self.person_keys.get(compact(name))
-
         people, works = {}, {}
-        for item in _decisions(mentions, person, self.works):
+        # self.people answers a name no review reads otherwise with its key's IRI (person_keys)
+        for item in _decisions(mentions, lambda rid, name: self.people.get((rid, name)), self.works):
             if item[-1] is None:
                 continue  # drawn with its name-minted IRI
             if item[0] == "p":
@@ -127,7 +125,7 @@ def resolve(reviews: Iterable[ReviewMentions], iris: Iris,
     people = resolve_people(ordered, iris, aliases)
 
     def person(rid: str, name: str) -> str:
-        return people.by_mention.get((rid, name)) or people.by_key.get(compact(name)) or str(iris.person(name))
+        return people.by_mention.get((rid, name)) or str(iris.person(name))  # by_mention falls back to by_key
 
     works = resolve_works(ordered, iris, person)
     review_keys = {rm.review_id: _digest(sorted(set(_decisions(rm, person, works.by_mention)), key=repr))
