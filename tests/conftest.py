@@ -57,3 +57,20 @@ def sample_dir(tmp_path: Path) -> Path:
 def blank_en():
     """``spacy.blank("en")``: a tokenizer and no trained parts, for the rule components' unit tests."""
     return pytest.importorskip("spacy").blank("en")
+
+
+@pytest.fixture(scope="session")
+def stage():
+    """The default text stage (the spaCy model loaded once for every test module that asks)."""
+    from filmgraph.extract import make_text_stage
+
+    return make_text_stage(Settings())
+
+
+def analyse(stage, text: str, name: str = "page.txt"):
+    """``(review as refined, result)`` of ``stage`` on a review read from ``text``."""
+    from filmgraph.models import ReviewSource
+    from filmgraph.read import read_review
+
+    return stage.analyse_one(read_review(ReviewSource(name, text.encode("utf-8"))))
+

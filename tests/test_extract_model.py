@@ -18,13 +18,6 @@ SEED = ROOT.parent / "shared" / "seed" / "one-second-review.txt"
 DATA = Path(__file__).resolve().parent / "data" / "extract"
 
 
-@pytest.fixture(scope="module")
-def stage():
-    from filmgraph.extract import make_text_stage
-
-    return make_text_stage(Settings())
-
-
 def _review(path: Path):
     return read_review(_read_path(path, Settings()), Settings())
 

@@ -10,21 +10,10 @@ import pytest
 
 from filmgraph.models import ReviewSource
 from filmgraph.read import read_review
-from filmgraph.settings import Settings
+
+from conftest import analyse
 
 pytestmark = pytest.mark.model
-
-
-@pytest.fixture(scope="module")
-def stage():
-    from filmgraph.extract import make_text_stage
-
-    return make_text_stage(Settings())
-
-
-def analyse(stage, text: str, name: str = "page.txt"):
-    review = read_review(ReviewSource(name, text.encode("utf-8")))
-    return stage.analyse_one(review)
 
 
 # --- the reviewed film -------------------------------------------------------------------------

@@ -9,19 +9,8 @@ import pytest
 from filmgraph.extract.subject import RELATED_BEFORE, WATCHED_BEFORE, _in_bracketed_list
 from filmgraph.models import ReviewSource
 from filmgraph.read import read_review
-from filmgraph.settings import Settings
 
-
-@pytest.fixture(scope="module")
-def stage():
-    from filmgraph.extract import make_text_stage
-
-    return make_text_stage(Settings())
-
-
-def analyse(stage, text: str, name: str = "page.txt"):
-    review = read_review(ReviewSource(name, text.encode("utf-8")))
-    return stage.analyse_one(review)
+from conftest import analyse
 
 
 # --- cues, without the model -------------------------------------------------------------------
