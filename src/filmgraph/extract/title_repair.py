@@ -12,6 +12,7 @@ same section then goes: it is the same mention, read twice.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from .gazetteer import title_key
 
@@ -54,27 +55,32 @@ def grown_span(text: str, s: int, e: int, known: frozenset[str] | set[str],
     in title case."""
     from .subject import is_title_case
 
+    best = (s, e)
+    for a, b in _stretches(text, s, e):
+        if b - a <= best[1] - best[0]:
+            continue
+        piece = text[a:b]
+        if not piece[:1].isupper() and not piece[:1].isdigit():
+            continue
+        key = title_key(piece)
+        if key in known or key in title_case_only and is_title_case(piece):
+            best = (a, b)
+    return best
+
+
+def _stretches(text: str, s: int, e: int) -> Iterator[tuple[int, int]]:
+    """Every ``(start, end)`` that grows ``text[s:e]`` by up to ``MAX_LEFT`` words before and
+    ``MAX_RIGHT`` after, inside its stretch (``_window``), the span itself left out."""
     lo, hi = _window(text, s, e)
     words = _word_spans(text, lo, hi)
     inside = [i for i, (a, b) in enumerate(words) if a >= s and b <= e]
     if not inside:
-        return s, e
+        return
     first, last = inside[0], inside[-1]
-    best = (s, e)
     for left in range(first, max(-1, first - MAX_LEFT - 1), -1):
         for right in range(last, min(len(words), last + MAX_RIGHT + 1)):
-            if left == first and right == last:
-                continue
-            a, b = words[left][0], words[right][1]
-            if b - a <= best[1] - best[0]:
-                continue
-            piece = text[a:b]
-            if not piece[:1].isupper() and not piece[:1].isdigit():
-                continue
-            key = title_key(piece)
-            if key in known or key in title_case_only and is_title_case(piece):
-                best = (a, b)
-    return best
+            if left != first or right != last:
+                yield words[left][0], words[right][1]
 
 
 def complete_titles(sections, known: frozenset[str] | set[str],
@@ -144,18 +150,11 @@ def repeated_titles(sections) -> set[str]:
     found: set[str] = set()
     for f in sections:
         for s, e, _attrs in f.works:
-            lo, hi = _window(f.text, s, e)
-            words = _word_spans(f.text, lo, hi)
-            inside = [i for i, (a, b) in enumerate(words) if a >= s and b <= e]
-            if not inside:
-                continue
-            first, last = inside[0], inside[-1]
-            for left in range(first, max(-1, first - MAX_LEFT - 1), -1):
-                for right in range(last, min(len(words), last + MAX_RIGHT + 1)):
-                    piece = f.text[words[left][0]:words[right][1]]
-                    if not piece[:1].isupper() or not _INNER_COMMA.search(piece) or not is_title_case(piece):
-                        continue
-                    pattern = re.compile(rf"(?<![\w-]){re.escape(piece)}(?![\w-])")
-                    if sum(len(pattern.findall(t)) for t in texts) >= 2:
-                        found.add(title_key(piece))
+            for a, b in _stretches(f.text, s, e):
+                piece = f.text[a:b]
+                if not piece[:1].isupper() or not _INNER_COMMA.search(piece) or not is_title_case(piece):
+                    continue
+                pattern = re.compile(rf"(?<![\w-]){re.escape(piece)}(?![\w-])")
+                if sum(len(pattern.findall(t)) for t in texts) >= 2:
+                    found.add(title_key(piece))
     return found
