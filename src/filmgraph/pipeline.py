@@ -44,7 +44,7 @@ from .iris import Iris
 from .models import BuildReport, Review, ReviewOutcome
 from .read import iter_sources, read_review
 from .render import DrawJob, draw
-from .resolve import Resolution, mentions_of, resolution_graph, resolve, snapshot_aliases
+from .resolve import Resolution, WorkingSet, mentions_of, resolution_graph, resolve, snapshot_aliases
 from .resolve import cache
 from .settings import Settings
 from .store import FilmStore, to_ox
@@ -274,15 +274,33 @@ def _stored_keys(store) -> Callable[[str], str | None]:
 
 
 def resolve_store(store: FilmStore, settings: Settings) -> Resolution:
-    """The resolution of every review the store holds (what ``build`` wrote into graph/resolution)."""
+    """The resolution of every review the store holds (what ``build`` wrote into graph/resolution).
+    Its working set is beside the store until the caller closes it (``Resolution.close``)."""
     iris = Iris(settings.base_iri)
-    mentions = [mentions_of(e.review_id, e.review, e.result) for e in cache.iter_entries(store)]
-    return resolve(mentions, iris, snapshot_aliases(settings))
+    ws = WorkingSet(_beside(store))
+    try:
+        for e in cache.iter_entries(store):
+            ws.add(mentions_of(e.review_id, e.review, e.result))
+    except BaseException:
+        ws.close()
+        raise
+    return resolve(ws, iris, snapshot_aliases(settings))
+
+
+def _beside(store) -> Path | None:
+    """Where the resolver's working set goes: the directory the store is in (the same disk), or
+    the system's temporary directory for a store with no path (in memory, remote)."""
+    path = getattr(store, "path", None)
+    return Path(path).resolve().parent if path is not None else None
 
 
 def render(store: FilmStore, settings: Settings, text_stage: TextStage | None = None, *,
            force_graphs: Container[str] = frozenset(), triples_of: Container[str] = frozenset()) -> RenderReport:
     """Resolve every cached review together and write each graph whose content changed.
+
+    The resolver's working set (``resolve.WorkingSet``) is a file beside the store for the
+    duration, removed when this returns or raises; the report's ``resolution`` keeps its merges
+    and near-misses, not its lookups.
 
     A review analysed by another text stage than ``text_stage`` (say, built with the default
     stage, now built with ``--no-text``) keeps its graph: only its own stage can draw it.
@@ -290,24 +308,29 @@ def render(store: FilmStore, settings: Settings, text_stage: TextStage | None = 
     differ); the report gives the triple count of each graph written that is in ``triples_of``.
     """
     iris = Iris(settings.base_iri)
+    # each review's mentions, and (graph IRI unless it is the review id's, build key, stage
+    # fingerprint) to render it by, go to the resolver's working set on disk, not into a list
+    ws = WorkingSet(_beside(store))
+    with contextlib.closing(ws):
+        return _render(store, settings, text_stage, ws, iris, force_graphs, triples_of)
+
+
+def _render(store, settings, text_stage, ws: WorkingSet, iris: Iris, force_graphs: Container[str],
+            triples_of: Container[str]) -> RenderReport:
     fingerprint = text_stage.fingerprint if text_stage is not None else ""
-    # (graph IRI unless it is the review id's, review id, build key, stage fingerprint), in the store's order
-    keys: list[tuple[str | None, str, bytes | str, str]] = []
-    fingerprints: dict[str, str] = {}  # one string per stage fingerprint, not one per review
-    mentions = []
+    reviews = 0
     for e in cache.iter_entries(store):
         fp = e.fingerprint if e.result is not None else ""
         own = None if e.graph_iri == str(iris.review_graph(e.review_id)) else e.graph_iri
-        keys.append((own, e.review_id, _compact_key(e.build_key), fingerprints.setdefault(fp, fp)))
-        mentions.append(mentions_of(e.review_id, e.review, e.result))
-    resolution = resolve(mentions, iris, snapshot_aliases(settings))
-    del mentions
-    out = RenderReport(len(keys), merges=len(resolution.merges), near_misses=len(resolution.near_misses),
+        ws.add(mentions_of(e.review_id, e.review, e.result), (own, _compact_key(e.build_key), fp))
+        reviews += 1
+    resolution = resolve(ws, iris, snapshot_aliases(settings))
+    out = RenderReport(reviews, merges=len(resolution.merges), near_misses=len(resolution.near_misses),
                        resolution=resolution)
     stored_key = _stored_keys(store)
 
     def jobs() -> Iterator[DrawJob]:
-        for own, rid, compact, fp in keys:
+        for rid, (own, compact, fp) in ws.extras():
             graph_iri = own or str(iris.review_graph(rid))
             if fp and fp != fingerprint:
                 continue

@@ -25,27 +25,45 @@ from .names import fold, title_key
 from .people import resolve_people
 from .records import MentionIris, Merge, NearMiss
 from .works import resolve_works
+from .workset import DiskMap, WorkingSet
 
 __all__ = ["resolve", "Resolution", "ResolvedIris", "ReviewResolution", "Merge", "NearMiss", "ReviewMentions", "PersonMention",
-           "WorkMention", "mentions_of", "snapshot_aliases", "resolution_graph"]
+           "WorkMention", "WorkingSet", "mentions_of", "snapshot_aliases", "resolution_graph"]
 
 
 @dataclass
 class Resolution:
-    """Every mention's canonical IRI, and the decisions behind them."""
+    """Every mention's canonical IRI, and the decisions behind them.
+
+    The lookups (``people``, ``works``, ``review_key``, ``view``) read the working set on disk
+    (``workset.WorkingSet``) and work until ``close``; ``merges``, ``near_misses`` and ``to_json``
+    are plain data and outlive it. ``with resolve(...) as r:`` closes it (the file is removed);
+    a resolution never closed is closed when it is garbage-collected.
+    """
 
     people: MentionIris  # (review id, name as written) -> IRI
     person_keys: dict[str, str]
     works: MentionIris  # (review id, kind, title key, year, folded maker or "") -> IRI
     merges: list[Merge]
     near_misses: list[NearMiss]
-    #: review id -> ``review_key``, kept as the digest (not the decisions it digests: one string a review)
-    _review_keys: dict[str, str]
+    #: review id -> ``review_key``, kept as the digest (one row a review, in the working set)
+    _review_keys: DiskMap
+    _working_set: WorkingSet
 
     def review_key(self, review_id: str) -> str:
         """A digest of what this resolution decided for one review's mentions: when it is the same,
         the review's rendered graph is the same."""
-        return self._review_keys.get(review_id) or _digest(())
+        return self._review_keys.get((review_id,)) or _digest(())
+
+    def close(self) -> None:
+        """Remove the working set (idempotent): the lookups stop working, the reports do not."""
+        self._working_set.close()
+
+    def __enter__(self) -> "Resolution":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def iris_for(self, base: str, mentions: ReviewMentions) -> "ResolvedIris":
         return ResolvedIris(base, self.view(mentions))
@@ -107,10 +125,14 @@ class ResolvedIris(Iris):
         return Iris.film(self, title, year) if kind == "film" else self.entity("work", title)
 
 
-def resolve(reviews: Iterable[ReviewMentions], iris: Iris,
-            aliases: Callable[[str], frozenset[str]] | None = None) -> Resolution:
+def resolve(reviews: Iterable[ReviewMentions] | WorkingSet, iris: Iris,
+            aliases: Callable[[str], frozenset[str]] | None = None, *,
+            directory: str | Path | None = None) -> Resolution:
     """Resolve the mentions of a set of reviews (in any order) to canonical IRIs.
 
+    ``reviews`` are ``ReviewMentions`` (a review id given twice keeps its last), or a
+    ``WorkingSet`` they were added to, which the resolution then owns (and closes on failure);
+    otherwise one is made in ``directory`` (default: the system's temporary directory).
     ``aliases(name)`` gives the Wikidata items (QIDs) a person's name is a label or alias of
     (``snapshot_aliases``); two names of one and only one item are one person.
 
@@ -121,19 +143,35 @@ def resolve(reviews: Iterable[ReviewMentions], iris: Iris,
     >>> r.people[("b", "Yimou Zhang")]
     'http://ex.org/person/zhang-yimou'
     """
-    ordered = sorted({rm.review_id: rm for rm in reviews}.values(), key=lambda rm: rm.review_id)
-    people = resolve_people(ordered, iris, aliases)
+    ws = reviews if isinstance(reviews, WorkingSet) else WorkingSet(directory).add_all(reviews)
+    try:
+        people = resolve_people(ws, iris, aliases)
 
-    def person(rid: str, name: str) -> str:
-        return people.by_mention.get((rid, name)) or str(iris.person(name))  # by_mention falls back to by_key
+        def person(rid: str, name: str) -> str:
+            return people.by_mention.get((rid, name)) or str(iris.person(name))  # by_mention falls back to by_key
 
-    works = resolve_works(ordered, iris, person)
-    review_keys = {rm.review_id: _digest(sorted(set(_decisions(rm, person, works.by_mention)), key=repr))
-                   for rm in ordered}
-    merges = _unambiguous(people.merges + works.merges,
-                          people.by_mention.values() | works.by_mention.values())
-    near = sorted((_ordered(n) for n in people.near_misses + works.near_misses), key=lambda n: (n.kind, n.iris, n.reason))
-    return Resolution(people.by_mention, people.by_key, works.by_mention, merges, near, review_keys)
+        works = resolve_works(ws, iris, person)
+        for rm in ws.reviews():
+            ws.insert("review_key", "INSERT INTO review_key VALUES (?, ?)",
+                      (rm.review_id, _digest(sorted(set(_decisions(rm, person, works.by_mention)), key=repr))))
+        ws.flush()
+        variants = {v for m in people.merges + works.merges for v in m.variants}
+        canonical = (variants & people.by_mention.values()) | _among(variants, works.by_mention)
+        merges = _unambiguous(people.merges + works.merges, canonical)
+        near = sorted((_ordered(n) for n in people.near_misses + works.near_misses),
+                      key=lambda n: (n.kind, n.iris, n.reason))
+        return Resolution(people.by_mention, people.by_key, works.by_mention, merges, near,
+                          DiskMap(ws, "review_key", ("rid",), "digest"), ws)
+    except BaseException:
+        ws.close()
+        raise
+
+
+def _among(iris: set[str], mentions: MentionIris) -> set[str]:
+    """Those of ``iris`` some mention has (one scan of each table, not a set of every IRI)."""
+    if not iris:
+        return set()
+    return {i for table in (mentions.default, mentions.differ) for i in table.has_value(iris)}
 
 
 def _decisions(rm: ReviewMentions, person: Callable[[str, str], str | None], works: MentionIris) -> list[tuple]:

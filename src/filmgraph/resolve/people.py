@@ -21,6 +21,7 @@ from .mentions import ReviewMentions
 from .names import (CJK_FAMILY_NAMES, LABEL_WORDS, compact, fold, has_cjk, is_latin, name_tokens, pinyin_compact,
                     split_tokens, title_key)
 from .records import Merge, MentionIris, NearMiss
+from .workset import ACTS_IN, CONTEXT, FILMS, REVIEWS, DiskMap, WorkingSet
 
 #: rapidfuzz token_sort_ratio from which two people kept apart are reported as a near-miss
 NEAR_MISS_SCORE = 70.0
@@ -31,13 +32,14 @@ ACTING_ROLES = ("cast", "actor")
 
 @dataclass
 class _Form:
+    """A name's compact key and how it is written. Its sets, which grow with the reviews naming
+    it, are in the working set (``workset.REVIEWS``: the reviews naming it; ``FILMS``: title keys
+    of the films credited to it; ``CONTEXT``: of the films the reviews naming it are about;
+    ``ACTS_IN``: of the films it is credited as acting in)."""
+
     key: str
     names: Counter = field(default_factory=Counter)
     header: Counter = field(default_factory=Counter)
-    reviews: set = field(default_factory=set)
-    films: set = field(default_factory=set)  # title keys of the films credited to them
-    context: set = field(default_factory=set)  # title keys of the films the reviews naming them are about
-    acts_in: set = field(default_factory=set)  # title keys of the films they are credited as acting in
 
 
 class _Union:
@@ -58,14 +60,14 @@ class _Union:
 
 
 class _InReview:
-    """Review id -> the form keys of the people it names, read off the review's mentions when
-    asked (a set per review kept for the whole resolution grows with the store)."""
+    """Review id -> the form keys of the people it names, read off the review's mentions (in the
+    working set) when asked."""
 
-    def __init__(self, reviews: list[ReviewMentions]) -> None:
-        self._reviews = {rm.review_id: rm for rm in reviews}
+    def __init__(self, ws: WorkingSet) -> None:
+        self._ws = ws
 
     def __getitem__(self, review_id: str) -> set[str]:
-        return _keys_named(self._reviews[review_id])
+        return _keys_named(self._ws.mentions(review_id))
 
 
 def _keys_named(rm: ReviewMentions) -> set[str]:
@@ -80,11 +82,11 @@ class PeopleResolution:
     near_misses: list[NearMiss]
 
 
-def resolve_people(reviews: list[ReviewMentions], iris: Iris,
+def resolve_people(ws: WorkingSet, iris: Iris,
                    aliases: Callable[[str], frozenset[str]] | None = None) -> PeopleResolution:
     forms: dict[str, _Form] = {}
-    in_review = _InReview(reviews)  # review id -> form keys
-    for rm in reviews:
+    in_review = _InReview(ws)  # review id -> form keys
+    for rm in ws.reviews():
         subject = _subject(rm)
         counted: set[tuple[str, bool]] = set()  # names and header names count once per review
         for p in rm.people:
@@ -98,11 +100,13 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
             if p.role in HEADER_ROLES and (p.name, True) not in counted:
                 counted.add((p.name, True))
                 f.header[p.name] += 1
-            f.reviews.add(rm.review_id)
-            f.films.update(title_key(t) for t in p.films)
-            if p.role in ACTING_ROLES:
-                f.acts_in.update(title_key(t) for t in p.films)
-            f.context |= subject
+            ws.add_item(REVIEWS, key, rm.review_id)
+            for t in p.films:
+                ws.add_item(FILMS, key, title_key(t))
+                if p.role in ACTING_ROLES:
+                    ws.add_item(ACTS_IN, key, title_key(t))
+            for t in subject:
+                ws.add_item(CONTEXT, key, t)
 
     union = _Union()
     reasons: dict[str, list[str]] = defaultdict(list)  # edge reasons, collected on the root later
@@ -129,17 +133,15 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
                 other = forms.get("".join(rotated))
                 if other is None or other.key == key:
                     continue
-                shared = f.films & other.films
-                about = f.context & other.context
                 if family in CJK_FAMILY_NAMES:
                     edges.append((key, other.key, f"{_name(f)!r} is {_name(other)!r} in Western order "
                                                   f"({family.title()} is a known family name)"))
-                elif shared:
+                elif (shared := ws.first_common([(FILMS, key)], [(FILMS, other.key)])) is not None:
                     edges.append((key, other.key, f"{_name(f)!r} is {_name(other)!r} in the other order, "
-                                                  f"and both are credited on {sorted(shared)[0]!r}"))
-                elif about:
+                                                  f"and both are credited on {shared!r}"))
+                elif (about := ws.first_common([(CONTEXT, key)], [(CONTEXT, other.key)])) is not None:
                     edges.append((key, other.key, f"{_name(f)!r} is {_name(other)!r} in the other order, "
-                                                  f"and both are named in reviews of {sorted(about)[0]!r}"))
+                                                  f"and both are named in reviews of {about!r}"))
                 else:
                     unlinked_orders.append((key, other.key))
         # Chinese characters read as a romanised form that the same review or film also names
@@ -149,7 +151,8 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
                 other = forms.get(target) if target else None
                 if other is None:
                     continue
-                if f.reviews & other.reviews or f.films & other.films:
+                if ws.first_common([(REVIEWS, key)], [(REVIEWS, other.key)]) is not None \
+                        or ws.first_common([(FILMS, key)], [(FILMS, other.key)]) is not None:
                     edges.append((key, other.key, f"{_name(f)!r} reads (pinyin) as {_name(other)!r}, "
                                                   "which the same review or film names"))
                 else:
@@ -171,11 +174,11 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
             for b in keys[x + 1:]:
                 ta, tb = name_tokens(_name(forms[a])), name_tokens(_name(forms[b]))
                 fa, fb = forms[a], forms[b]
-                about = (fa.films | fa.context) & (fb.films | fb.context)
                 if min(len(ta[i]), len(tb[i])) >= 3 and Levenshtein.distance(ta[i], tb[i]) == 1:
-                    if about:
+                    about = ws.first_common([(FILMS, a), (CONTEXT, a)], [(FILMS, b), (CONTEXT, b)])
+                    if about is not None:
                         edges.append((a, b, f"{_name(fa)!r} and {_name(fb)!r} differ by one letter in one word and "
-                                            f"both are named about {sorted(about)[0]!r}: a spelling slip"))
+                                            f"both are named about {about!r}: a spelling slip"))
                     else:
                         unlinked_slips.append((a, b))
     # Wikidata: two forms that are names of one (and only one) person
@@ -200,7 +203,7 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
         union.join(a, b)
     # the other order with no shared film: one person when someone credited with one of them is
     # named in a review of the other (Takakura Ken beside Zhang Yimou, who directed Ken Takakura)
-    credits = _Credits(forms, union)
+    credits = _Credits(forms, union, ws)
     for a, b in unlinked_orders:
         if union.find(a) == union.find(b):
             continue
@@ -227,7 +230,7 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
                 break
     for a, b, why in edges:
         reasons[union.find(a)].append(why)
-    credits = _Credits(forms, union)
+    credits = _Credits(forms, union, ws)
 
     # short names: the one longer name of the same review that contains them
     by_token: dict[str, set[str]] = defaultdict(set)  # word -> forms with a name that has it
@@ -235,11 +238,17 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
         for n in f.names:
             for t in split_tokens(n):
                 by_token[t].add(key)
-    # root -> name as written -> the reviews where it means that root (one list slot a mention)
-    members: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    # root -> name as written -> the number of reviews where it means that root; which reviews
+    # those are is in the working set's member table (one row a mention)
+    members: dict[str, Counter] = defaultdict(Counter)
+
+    def place(root: str, name: str, rid: str) -> None:
+        members[root][name] += 1
+        ws.insert("member", "INSERT OR IGNORE INTO member VALUES (?, ?, ?)", (root, name, rid))
+
     short_reasons: dict[str, list[str]] = defaultdict(list)
     ambiguous: list[tuple[str, str, list[str]]] = []
-    for rm in reviews:
+    for rm in ws.reviews():
         keys = _keys_named(rm)
         done: set[str] = set()  # names of this review already placed
         for p in rm.people:
@@ -264,10 +273,10 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
                             and any(_extends(split_tokens(n), mine, n) for n in forms[k].names):
                         options[union.find(k)].append(k)
                 on_film = [r for r in sorted(options)
-                           if any((forms[k].films | forms[k].context) & here for k in options[r])]
+                           if any(ws.any_in([(FILMS, k), (CONTEXT, k)], here) for k in options[r])]
                 if len(on_film) == 1:
                     root = on_film[0]
-                    members[root][p.name].append(rm.review_id)
+                    place(root, p.name, rm.review_id)
                     short_reasons[root].append(f"{p.name!r} in review {rm.review_id} is a part of "
                                                f"{_name_of(root, forms, union, {})!r}, the only such name on the same film")
                     continue
@@ -275,23 +284,23 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
                 acting = [r for r in sorted(options) if costars[r]] if not on_film else []
                 if len(acting) == 1:
                     root = acting[0]
-                    members[root][p.name].append(rm.review_id)
+                    place(root, p.name, rm.review_id)
                     short_reasons[root].append(f"{p.name!r} in review {rm.review_id} is a part of "
                                                f"{_name_of(root, forms, union, {})!r}, and {costars[root]}")
                     continue
                 if options:
                     ambiguous.append((rm.review_id, p.name, on_film or acting or sorted(options)))
-                members[union.find(key)][p.name].append(rm.review_id)
+                place(union.find(key), p.name, rm.review_id)
                 continue
             if len(longer) == 1 and not has_cjk(p.name):
                 root = longer[0]
-                members[root][p.name].append(rm.review_id)
+                place(root, p.name, rm.review_id)
                 short_reasons[root].append(f"{p.name!r} in review {rm.review_id} is the only person there "
                                            f"whose name contains it ({_name(forms[root])!r})")
                 continue
             if len(longer) > 1:
                 ambiguous.append((rm.review_id, p.name, longer))
-            members[union.find(key)][p.name].append(rm.review_id)
+            place(union.find(key), p.name, rm.review_id)
 
     # canonical names and IRIs
     by_key: dict[str, str] = {}
@@ -313,12 +322,16 @@ def resolve_people(reviews: list[ReviewMentions], iris: Iris,
         minted = sorted({str(iris.person(n)) for n in written})
         if len(minted) > 1 or minted != [iri]:
             why = list(dict.fromkeys(reasons.get(root, []) + short_reasons.get(root, [])))
+            rids = tuple(r for (r,) in ws.query("SELECT DISTINCT rid FROM member WHERE root = ? ORDER BY rid", (root,)))
             merges.append(Merge("person", iri, tuple(sorted(written)), tuple(m for m in minted if m != iri),
-                                tuple(why), tuple(sorted({rid for rids in members[root].values() for rid in rids}))))
+                                tuple(why), rids))
     # each mention's IRI: its name's (by_key), or, kept per review, the one it has there instead
-    differ = {(rid, name): root_iri[root] for root in sorted(members) for name, rids in members[root].items()
-              if by_key.get(compact(name)) != root_iri[root] for rid in rids}
-    by_mention = MentionIris(by_key, _name_key, differ)
+    for root in sorted(members):
+        for name in members[root]:
+            if by_key.get(compact(name)) != root_iri[root]:
+                ws.query("INSERT OR REPLACE INTO person_differ SELECT rid, name, ? FROM member WHERE root = ? AND name = ?",
+                         (root_iri[root], root, name))
+    by_mention = MentionIris(by_key, _name_key, DiskMap(ws, "person_differ", ("rid", "name")))
 
     near = _near_misses(forms, union, root_iri, refused, ambiguous, members)
     return PeopleResolution(by_mention, by_key, merges, near)
@@ -334,23 +347,24 @@ def _subject(rm: ReviewMentions) -> set[str]:
     return {title_key(w.title) for w in rm.works if w.reviewed}
 
 
-def _written_in(members: dict[str, list[str]]) -> Counter:
+def _written_in(members: Counter) -> Counter:
     """Name as written -> the number of reviews writing it (a review counts once)."""
-    return Counter({name: len(rids) for name, rids in members.items() if rids})
+    return Counter({name: n for name, n in members.items() if n})
 
 
 class _Credits:
-    """Per group of forms (a union root): the films it is credited on, and those it acts in."""
+    """Per group of forms (a union root, as the union stood when this was made): the films it is
+    credited on (``FILMS``), and those it acts in (``ACTS_IN``), asked of the working set."""
 
-    def __init__(self, forms: dict[str, _Form], union: _Union) -> None:
-        self.films: dict[str, set[str]] = defaultdict(set)
-        self.acts_in: dict[str, set[str]] = defaultdict(set)
+    def __init__(self, forms: dict[str, _Form], union: _Union, ws: WorkingSet) -> None:
+        self.groups: dict[str, list[str]] = defaultdict(list)
+        self.ws = ws
         for k in sorted(forms):
-            root = union.find(k)
-            # a group of one form shares its sets (a copy per person is ~0.2 KB a review, issue 14);
-            # a second form makes a new set, so no form's own set is ever changed
-            for mine, theirs in ((self.films, forms[k].films), (self.acts_in, forms[k].acts_in)):
-                mine[root] = mine[root] | theirs if root in mine else theirs
+            self.groups[union.find(k)].append(k)
+
+    def shared(self, s: int, a: str, b: str) -> str | None:
+        """The first film that groups ``a`` and ``b`` share in their sets ``s``; None if none."""
+        return self.ws.first_common([(s, k) for k in self.groups[a]], [(s, k) for k in self.groups[b]])
 
 
 def _named_beside(reviews, in_review, union, skip: tuple[str, ...]):
@@ -367,11 +381,11 @@ def _credited_link(a: str, b: str, forms, union, in_review, credits: _Credits) -
     """Why ``a`` and ``b`` share a context: someone else named in a review of ``a`` is credited
     on a film with ``b``; None when no one is."""
     rb = union.find(b)
-    for rid, x, rx in _named_beside(forms[a].reviews, in_review, union, (union.find(a), rb)):
-        shared = credits.films[rx] & credits.films[rb]
-        if shared:
+    for rid, x, rx in _named_beside(credits.ws.items(REVIEWS, a), in_review, union, (union.find(a), rb)):
+        shared = credits.shared(FILMS, rx, rb)
+        if shared is not None:
             return (f"{_name(forms[x])!r}, named in review {rid} beside {_name(forms[a])!r}, is credited with "
-                    f"{_name(forms[b])!r} on {sorted(shared)[0]!r}")
+                    f"{_name(forms[b])!r} on {shared!r}")
     return None
 
 
@@ -380,10 +394,10 @@ def _costars(key: str, root: str, forms, union, in_review, credits: _Credits) ->
     with the group ``root``: name -> the first such film, one name per person (two spellings of
     one co-star count once)."""
     found: dict[str, tuple[str, str]] = {}  # group -> (name, film)
-    for _rid, x, rx in _named_beside(forms[key].reviews, in_review, union, (union.find(key), root)):
-        shared = credits.acts_in[rx] & credits.acts_in[root]
-        if shared:
-            found.setdefault(rx, (_name(forms[x]), sorted(shared)[0]))
+    for _rid, x, rx in _named_beside(credits.ws.items(REVIEWS, key), in_review, union, (union.find(key), root)):
+        shared = credits.shared(ACTS_IN, rx, root)
+        if shared is not None:
+            found.setdefault(rx, (_name(forms[x]), shared))
     return dict(found.values())
 
 
@@ -392,9 +406,9 @@ def _costar(rid: str, key: str, root: str, forms, union, in_review, credits: _Cr
     review names acts in a film with it (a co-star; a director's other films prove nothing: both
     Tony Leungs acted for Wong Kar-wai). None when no one does."""
     for _rid, x, rx in _named_beside((rid,), in_review, union, (union.find(key), root)):
-        shared = credits.acts_in[rx] & credits.acts_in[root]
-        if shared:
-            return f"{_name(forms[x])!r}, also named there, acts with them in {sorted(shared)[0]!r}"
+        shared = credits.shared(ACTS_IN, rx, root)
+        if shared is not None:
+            return f"{_name(forms[x])!r}, also named there, acts with them in {shared!r}"
     return None
 
 

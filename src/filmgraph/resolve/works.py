@@ -11,6 +11,7 @@ yearless and is reported as a near-miss. A novel and the film named after it dif
 
 from __future__ import annotations
 
+import marshal
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from ..iris import Iris, slugify
 from .mentions import ReviewMentions, WorkMention
 from .names import fold, title_key
 from .records import Merge, MentionIris, NearMiss
+from .workset import DiskMap, WorkingSet, pack_work_mention, unpack_work_mention
 
 #: (review id, kind, title key, year as written, folded maker or "") -> IRI
 WorkKey = tuple[str, str, str, "int | None", str]
@@ -33,6 +35,7 @@ class _Work:
     directors: set = field(default_factory=set)  # person IRIs
     reasons: list[str] = field(default_factory=list)
     suffix: str = ""
+    n: int = -1  # its place among all works (the order IRIs are given in)
 
 
 @dataclass
@@ -42,26 +45,43 @@ class WorksResolution:
     near_misses: list[NearMiss]
 
 
-def resolve_works(reviews: list[ReviewMentions], iris: Iris, person: Callable[[str, str], str]) -> WorksResolution:
-    groups: dict[tuple[str, str], list[tuple[str, WorkMention]]] = defaultdict(list)
-    for rm in reviews:
-        for w in rm.works:
+def resolve_works(ws: WorkingSet, iris: Iris, person: Callable[[str, str], str]) -> WorksResolution:
+    """The works of the working set's reviews. Mentions are read group by group (kind and title
+    key, in order) and each group's works written back to the working set as they are made; only
+    the groups another title (original title, AKA) joins are held together (``_join_other_titles``)."""
+    # one pass over the reviews: each work mention filed under its group, and the films people act in
+    for rm in ws.reviews():
+        for i, w in enumerate(rm.works):
             key = title_key(w.title)
             if key:
-                groups[(w.kind, key)].append((rm.review_id, w))
+                ws.insert("work_mention", "INSERT INTO work_mention VALUES (?, ?, ?, ?, ?)",
+                          (w.kind, key, rm.review_id, i, pack_work_mention(w)))
+                for o in w.other_titles:
+                    if (other := title_key(o)) not in ("", key):
+                        ws.insert("other_title", "INSERT OR IGNORE INTO other_title VALUES (?, ?, ?)", (w.kind, other, key))
+        for p in rm.people:
+            if p.role in ("cast", "actor"):
+                iri = person(rm.review_id, p.name)
+                for t in p.films:
+                    ws.insert("acts_in", "INSERT OR IGNORE INTO acts_in VALUES (?, ?)", (iri, title_key(t)))
 
     def makers(rid: str, w: WorkMention) -> set[str]:
         return {person(rid, m) for m in w.makers}
 
-    acts_in: dict[str, set[str]] = defaultdict(set)  # person IRI -> title keys of the films they act in
-    for rm in reviews:
-        for p in rm.people:
-            if p.role in ("cast", "actor"):
-                acts_in[person(rm.review_id, p.name)].update(title_key(t) for t in p.films)
+    def acts_in(iri: str, key: str) -> bool:  # whether the person acts in a film of that title key
+        return ws.one("SELECT 1 FROM acts_in WHERE iri = ? AND tkey = ?", (iri, key)) is not None
 
-    works: list[_Work] = []
+    # the groups another title may join: those it names, and those that give one
+    joining = {(k, t) for k, o, t in ws.query("SELECT kind, okey, tkey FROM other_title").fetchall()} \
+        | {(k, o) for k, o, t in ws.query("SELECT kind, okey, tkey FROM other_title").fetchall()}
+    held: list[_Work] = []  # the works of those groups, in order
+    count = 0
+
+    def put(f: _Work) -> None:
+        ws.insert("work", "INSERT INTO work VALUES (?, ?)", (f.n, _pack(f)))
+
     near: list[tuple] = []  # (work, work, names, reason, reviews), given IRIs below
-    for (kind, key), ms in sorted(groups.items()):
+    for (kind, key), ms in _groups(ws):
         dated: dict[int, list[tuple[str, WorkMention]]] = defaultdict(list)
         yearless: list[tuple[str, WorkMention]] = []
         for rid, w in ms:
@@ -109,39 +129,43 @@ def resolve_works(reviews: list[ReviewMentions], iris: Iris, person: Callable[[s
             near.append((a, b, (_title(a), _title(b)),
                          f"same title, no year, different directors: {_names(a)} and {_names(b)}: kept apart",
                          tuple(sorted({rid for rid, _ in a.mentions + b.mentions}))))
-        works += found
+        for f in found:
+            f.n = count
+            count += 1
+            if (kind, key) in joining:
+                held.append(f)
+            else:
+                put(f)
 
-    works = _join_other_titles(works, near)
+    for f in _join_other_titles(held, near):
+        put(f)
 
     # IRIs: title-year, a director's name when two works would share it, the kind for non-films
-    iri_of: dict[int, str] = {}
-    taken: dict[str, int] = {}
-    for n, f in enumerate(works):
+    named = {id(f): f for a, b, *_ in near for f in (a, b)}  # the works near-misses name, by IRI below
+    iri_by_n: dict[int, str] = {}
+    wanted = {f.n for f in named.values()}
+    merges: list[Merge] = []
+    for blob, in ws._rows("SELECT data FROM work ORDER BY n"):
+        f = _unpack(blob)
         base = str(iris.work(_title(f), f.kind, f.year))
         iri = base + f.suffix
-        if iri in taken:  # same title and year: told apart by a director, else by kind
+        if _taken(ws, iri):  # same title and year: told apart by a director, else by kind
             apart = sorted(d.rsplit("/", 1)[-1] for d in f.directors)[:1] or [slugify(f.kind)]
             iri = f"{base}-{apart[0]}{f.suffix}"
-        while iri in taken:
+        while _taken(ws, iri):
             iri += "-2"
-        taken[iri] = n
-        iri_of[n] = iri
-    by_id = {id(f): iri_of[n] for n, f in enumerate(works)}
-    misses = [NearMiss("film" if a.kind == "film" else "work", (by_id[id(a)], by_id[id(b)]), names,
-                       100.0 * (title_key(names[0]) == title_key(names[1])), reason, reviews)
-              for a, b, names, reason, reviews in near]
-
-    def mention_iris() -> Iterator[tuple[WorkKey, str]]:
-        for n, f in enumerate(works):
-            for rid, w in f.mentions:
-                key = title_key(w.title)
-                yield (rid, f.kind, key, w.year, ""), iri_of[n]
-                for m in w.makers:
-                    yield (rid, f.kind, key, w.year, fold(m)), iri_of[n]
-
-    merges: list[Merge] = []
-    for n, f in enumerate(works):
-        iri = iri_of[n]
+        ws.insert("taken", "INSERT INTO taken VALUES (?)", (iri,))
+        if f.n in wanted:
+            iri_by_n[f.n] = iri
+        # each mention's IRI; a mention given twice has its last
+        for rid, w in f.mentions:
+            key = title_key(w.title)
+            year = "" if w.year is None else w.year
+            ws.insert("work_pair", "INSERT OR REPLACE INTO work_pair VALUES (?, ?, ?, ?, ?, ?)",
+                      (f.kind, key, year, "", rid, iri))
+            for m in w.makers:
+                ws.insert("work_pair", "INSERT OR REPLACE INTO work_pair VALUES (?, ?, ?, ?, ?, ?)",
+                          (f.kind, key, year, fold(m), rid, iri))
         minted = sorted({str(iris.work(w.title, w.kind, w.year)) for _, w in f.mentions})
         if len(minted) > 1 or (minted != [iri] and f.reasons):  # a name kept apart from a namesake is no merge
             titles = sorted({w.title for _, w in f.mentions})
@@ -156,7 +180,59 @@ def resolve_works(reviews: list[ReviewMentions], iris: Iris, person: Callable[[s
             merges.append(Merge("film" if f.kind == "film" else "work", iri, tuple(titles),
                                 tuple(m for m in minted if m != iri), tuple(reasons),
                                 tuple(sorted({rid for rid, _ in f.mentions}))))
-    return WorksResolution(MentionIris.of(mention_iris, _mention_key), merges, misses)
+    misses = [NearMiss("film" if a.kind == "film" else "work", (iri_by_n[a.n], iri_by_n[b.n]), names,
+                       100.0 * (title_key(names[0]) == title_key(names[1])), reason, reviews)
+              for a, b, names, reason, reviews in near]
+    return WorksResolution(_mention_iris(ws), merges, misses)
+
+
+def _groups(ws: WorkingSet) -> Iterator[tuple[tuple[str, str], list[tuple[str, WorkMention]]]]:
+    """``((kind, title key), [(review id, mention), ...])`` per group, in order; mentions in
+    review-id order, then as their review gives them."""
+    current: tuple[str, str] | None = None
+    ms: list[tuple[str, WorkMention]] = []
+    for kind, key, rid, blob in ws._rows("SELECT kind, tkey, rid, data FROM work_mention ORDER BY kind, tkey, rid, i"):
+        if (kind, key) != current:
+            if current is not None:
+                yield current, ms
+            current, ms = (kind, key), []
+        ms.append((rid, unpack_work_mention(blob)))
+    if current is not None:
+        yield current, ms
+
+
+def _taken(ws: WorkingSet, iri: str) -> bool:
+    return ws.one("SELECT 1 FROM taken WHERE iri = ?", (iri,)) is not None
+
+
+def _mention_iris(ws: WorkingSet) -> MentionIris:
+    """Each work mention's IRI as a ``MentionIris``: a key's default is the IRI most of its
+    mentions have (the first in IRI order on a tie), the exceptions are kept per review; both in
+    the working set."""
+    ws.query("""INSERT INTO work_default
+                SELECT kind, tkey, year, maker, iri FROM (
+                  SELECT kind, tkey, year, maker, iri,
+                         row_number() OVER (PARTITION BY kind, tkey, year, maker ORDER BY count(*) DESC, iri) AS k
+                  FROM work_pair GROUP BY kind, tkey, year, maker, iri)
+                WHERE k = 1""")
+    ws.query("""INSERT INTO work_differ
+                SELECT p.rid, p.kind, p.tkey, p.year, p.maker, p.iri FROM work_pair p
+                JOIN work_default d ON (d.kind, d.tkey, d.year, d.maker) = (p.kind, p.tkey, p.year, p.maker)
+                WHERE p.iri != d.iri""")
+    return MentionIris(DiskMap(ws, "work_default", ("kind", "tkey", "year", "maker")), _mention_key,
+                       DiskMap(ws, "work_differ", ("rid", "kind", "tkey", "year", "maker")))
+
+
+def _pack(f: _Work) -> bytes:
+    return marshal.dumps((f.n, f.kind, f.key, f.year,
+                          tuple((rid, (w.title, w.kind, w.year, w.makers, w.reviewed, w.other_titles)) for rid, w in f.mentions),
+                          tuple(sorted(f.directors)), tuple(f.reasons), f.suffix))
+
+
+def _unpack(blob: bytes) -> _Work:
+    n, kind, key, year, mentions, directors, reasons, suffix = marshal.loads(blob)
+    return _Work(kind, key, year, [(rid, WorkMention(*w)) for rid, w in mentions], set(directors), list(reasons),
+                 suffix, n)
 
 
 def _mention_key(key: WorkKey) -> tuple:
@@ -219,7 +295,7 @@ def _other_title_reason(target: _Work, f: _Work) -> str:
 
 
 def _misread_maker(rid: str, w: WorkMention, mine: set[str], found: list[_Work], key: str,
-                   acts_in: dict[str, set[str]]) -> tuple[_Work, str] | None:
+                   acts_in: Callable[[str, str], bool]) -> tuple[_Work, str] | None:
     """The one dated work of this title, for a yearless mention whose only "director" was read
     from prose and is an actor credited on a film of this title (an actor read as the maker:
     "Zhang Ziyi's Hero"); a header director outweighs that reading. None otherwise: a prose
@@ -230,7 +306,7 @@ def _misread_maker(rid: str, w: WorkMention, mine: set[str], found: list[_Work],
     target = dated[0]
     if not any(m.reviewed and m.makers for _, m in target.mentions):
         return None  # its directors too were read from prose: nothing to weigh the reading against
-    if not all(key in acts_in.get(m, ()) for m in mine):
+    if not all(acts_in(m, key) for m in mine):
         return None
     names = ", ".join(repr(m) for m in w.makers)
     return target, (f"{w.title!r} without a year in review {rid} is the only dated {_kind_word(w.kind)} of that title "
