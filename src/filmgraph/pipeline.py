@@ -21,9 +21,10 @@ The build's own memory does not grow with the number of reviews it reads (a data
 millions of rows): the report counts outcomes and keeps a bounded number (``BuildReport``); the
 reviews already met, for the duplicate check, are kept as fixed-size digests (``DigestSet``); and
 whether a review is unchanged, or a graph must be written, is asked of the store review by review;
-the store flushes its write buffers as cache entries and graphs go in (``FilmStore.wrote``). What
-stays in proportion to the store is the resolve step, which by design sees every review at once:
-~2.4 KB of Python heap a review at its peak (docs/inputs.md, "Memory").
+the store flushes its write buffers as cache entries and graphs go in (``FilmStore.wrote``). The
+resolve step, which by design sees every review at once, keeps what it knows per review and per
+work in a temporary SQLite file beside the store (``resolve.WorkingSet``), and render reads its
+per-review bookkeeping back from there (docs/inputs.md, "Memory").
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ reviews: their order, how the store got there and what it held before play no pa
 renders each review's graph through ``ResolvedIris`` (an ``Iris`` whose ``person``/``film``/
 ``work`` answer with canonical IRIs) and writes ``resolution_triples`` into
 ``{base}graph/resolution``; ``people.py`` and ``works.py`` say what merges and what does not.
+What the rules index while they decide, and what the resolution keeps per review or per work,
+is on disk (``workset.py``), so memory does not grow with the store.
 """
 
 from __future__ import annotations

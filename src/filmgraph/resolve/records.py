@@ -44,7 +44,8 @@ class MentionIris:
     A dict with one entry per mention grows with every review a store holds (~0.5 KB a review,
     issue 14); most mentions of a key get one IRI, so only the exceptions are kept per review.
     ``get(mention)`` answers what the dict of every mention would, for every mention the
-    resolution saw.
+    resolution saw. ``default`` and ``differ`` are dicts, or tables of the resolver's working set
+    on disk (``workset.DiskMap``) when they grow with the store.
     """
 
     __slots__ = ("default", "differ", "_key_of")

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ..iris import Iris, slugify
-from .mentions import ReviewMentions, WorkMention
+from .mentions import WorkMention
 from .names import fold, title_key
 from .records import Merge, MentionIris, NearMiss
 from .workset import DiskMap, WorkingSet, pack_work_mention, unpack_work_mention
@@ -141,9 +141,8 @@ def resolve_works(ws: WorkingSet, iris: Iris, person: Callable[[str, str], str])
         put(f)
 
     # IRIs: title-year, a director's name when two works would share it, the kind for non-films
-    named = {id(f): f for a, b, *_ in near for f in (a, b)}  # the works near-misses name, by IRI below
+    wanted = {f.n for a, b, *_ in near for f in (a, b)}  # the works near-misses name: their IRIs are kept
     iri_by_n: dict[int, str] = {}
-    wanted = {f.n for f in named.values()}
     merges: list[Merge] = []
     for blob, in ws._rows("SELECT data FROM work ORDER BY n"):
         f = _unpack(blob)
