@@ -86,6 +86,7 @@ class WorkingSet:
         self.conn.executescript(_SCHEMA)
         self.conn.execute("BEGIN")
         self._pending: dict[str, tuple[str, list]] = {}
+        self._dirty = False  # rows buffered since the last flush
 
     # --- lifetime ---------------------------------------------------------------------------
 
@@ -111,22 +112,30 @@ class WorkingSet:
         if pending is None:
             pending = self._pending[table] = (sql, [])
         pending[1].append(row)
+        self._dirty = True
         if len(pending[1]) >= BATCH:
             self.conn.executemany(sql, pending[1])
             pending[1].clear()
 
     def flush(self) -> None:
+        if not self._dirty:
+            return
         for sql, rows in self._pending.values():
             if rows:
                 self.conn.executemany(sql, rows)
                 rows.clear()
+        self._dirty = False
 
-    def query(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
-        self.flush()
-        return self.conn.execute(sql, tuple(params))
+    def query(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
+        if self._dirty:
+            self.flush()
+        return self.conn.execute(sql, params)
 
-    def one(self, sql: str, params: Iterable = ()):
-        row = self.query(sql, params).fetchone()
+    def one(self, sql: str, params: tuple = ()):
+        """The first column of the first row, or None (the lookups' path: kept short)."""
+        if self._dirty:
+            self.flush()
+        row = self.conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
     # --- reviews ----------------------------------------------------------------------------
@@ -237,7 +246,7 @@ class DiskMap:
     def get(self, key: tuple, fallback=None):
         if not self._len:
             return fallback
-        found = self.ws.one(self._get, tuple("" if v is None else v for v in key))
+        found = self.ws.one(self._get, key if None not in key else tuple("" if v is None else v for v in key))
         return fallback if found is None else found
 
     def __len__(self) -> int:
