@@ -64,6 +64,7 @@ def main() -> int:
         for r in st.query("PREFIX schema: <https://schema.org/> SELECT DISTINCT ?f ?n WHERE { ?f a schema:Movie ; schema:name ?n }"):
             films[r["f"].value].add(r["n"].value)
         resolution = resolve_store(st, settings)
+        resolution.close()  # its merges and near-misses are what is reported
 
     def loose(name: str) -> str:
         return " ".join(sorted(split_tokens(name)))

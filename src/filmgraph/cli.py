@@ -535,6 +535,7 @@ def resolve_command(app: App, show_report: bool, fmt: str) -> None:
 
     with app.store(read_only=True) as store:
         resolution = resolve_store(store, app.settings)
+    resolution.close()  # what follows is the report: merges and near-misses, not lookups
     if fmt == "json":
         click.echo(json.dumps(resolution.to_json(), indent=2, ensure_ascii=False))
         return

@@ -84,6 +84,7 @@ class RenderReport:
     near_misses: int = 0
     #: graph IRI -> triples, for the graphs written that the caller asked about (``triples_of``)
     triples: dict[str, int] = field(default_factory=dict)
+    #: the resolution the graphs were drawn with, closed: its merges and near-misses, not its lookups
     resolution: Resolution | None = None
 
 

@@ -52,7 +52,9 @@ CREATE TABLE work_differ (rid TEXT, kind TEXT, tkey TEXT, year, maker TEXT, iri 
 """
 
 
-def _close(conn: sqlite3.Connection, path: str) -> None:
+def _close(conn: sqlite3.Connection, path: str, pid: int) -> None:
+    if os.getpid() != pid:
+        return  # a forked worker's copy: the file is its parent's
     try:
         conn.close()
     finally:
@@ -79,7 +81,7 @@ class WorkingSet:
         os.close(fd)
         self.path = path
         self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._finalizer = weakref.finalize(self, _close, self.conn, path)
+        self._finalizer = weakref.finalize(self, _close, self.conn, path, os.getpid())
         for pragma in ("journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE",
                        f"cache_size = -{CACHE_KB}", "temp_store = FILE"):
             self.conn.execute(f"PRAGMA {pragma}")
