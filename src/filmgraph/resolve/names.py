@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from sys import intern
+
+#: names and titles kept folded (``name_tokens``, ``split_tokens``, ``compact``, ``title_key``): the
+#: rules fold the same few names once per review that writes them (a director of 10,000 reviews),
+#: and a review's titles several times while they read it; a bounded cache, whatever the store holds
+NAME_CACHE = 4096
 
 #: family names that open a name in Chinese, Korean and Vietnamese order, romanised as film writing
 #: spells them (pinyin, Cantonese, Wade-Giles, Revised Romanisation and older Korean spellings):
@@ -50,16 +56,19 @@ def fold(text: str) -> str:
     return " ".join(_SPLIT.sub(" ", t).split())
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def name_tokens(name: str) -> tuple[str, ...]:
     """Tokens as written, a hyphenated part kept whole: ``Bong Joon-ho`` -> ``(bong, joonho)``."""
     return tuple(t.replace("-", "") for t in fold(name).split() if t.strip("-"))
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def split_tokens(name: str) -> tuple[str, ...]:
     """Every part, hyphenated ones split: ``Tony Leung Chiu-wai`` -> ``(tony, leung, chiu, wai)``."""
     return tuple(t for t in re.split(r"[\s-]+", fold(name)) if t)
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def compact(name: str) -> str:
     """``Tony Leung Chiu-wai`` and ``tony leung chiu wai`` -> ``tonyleungchiuwai``.
 
@@ -85,6 +94,7 @@ def pinyin_compact(name: str) -> str | None:
     return compact(" ".join(lazy_pinyin(name)))
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def title_key(title: str) -> str:
     """``The Road Home!`` -> ``road home``: case, accents, punctuation and a leading *The* ignored
     (not *A*: *A World* is not *The World*)."""
