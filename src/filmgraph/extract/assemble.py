@@ -8,6 +8,7 @@ works, and infers the subject of a free-text review.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass, field
@@ -190,6 +191,31 @@ def _sentence_comparisons(sections: list[SectionFacts], film_title: str | None) 
                                   "extractor": "filmgraph_comparisons", "confidence": 0.6})
 
 
+def _add_weak_comparisons(work_list: tuple[Work, ...], comps: dict, directors: tuple[str, ...]) -> None:
+    """A film named in a sentence with a word that sets films side by side (``compare_sentences.weak_cue``)
+    and no stronger cue is compared with the reviewed film too, at a lower confidence. Not a film
+    another director made (``Wong Kar-wai's X``: the cast's other work), nor one given in brackets
+    as an example (``lush visuals (from X to Y)``)."""
+    from .compare_sentences import weak_cue
+
+    compared = {k[0] for k in comps}
+    ours = {person_key(d) for d in directors}
+    for w in work_list:
+        if w.kind != "film" or _norm(w.title) in compared or (w.maker and person_key(w.maker) not in ours):
+            continue
+        for ev in w.evidence:
+            before = ev.sentence[:max(0, ev.start - ev.sentence_start)]
+            if before.count("(") > before.count(")"):
+                continue
+            found = weak_cue(ev.sentence)
+            if found:
+                word, relation = found
+                comps[(_norm(w.title), word)] = Comparison(
+                    w.title, word, "neutral", (dataclasses.replace(ev, extractor="filmgraph_comparison_words",
+                                                                   confidence=0.4),), relation=relation)
+                break
+
+
 def clean_name(text: str) -> str:
     """``Zhang Yimou’s`` -> ``Zhang Yimou``; ``Cinematographer Zhao Xiaoding`` -> ``Zhao Xiaoding``."""
     text = " ".join(text.split())
@@ -368,6 +394,8 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
             old = comps.get(key)
             comps[key] = Comparison(title, c["cue"], c["polarity"], (old.evidence if old else ()) + (ev,),
                                     relation=c.get("relation", "similar to"))
+
+    _add_weak_comparisons(work_list, comps, review.directors)
 
     # --- events -------------------------------------------------------------------------------
     events: dict[str, Event] = {}
