@@ -394,3 +394,47 @@ def test_a_parenthesised_list_ending_in_et_al_is_a_list_of_titles(stage):
         "Zhang's heroines usually suffer for the men around them (Ju Dou, Raise the Red Lantern, et al). Here a "
         "village girl simply waits for the teacher she loves."))
     assert {"Ju Dou", "Raise the Red Lantern"} <= {w.title for w in result.works}
+
+
+# --- fifth round: words that set films side by side --------------------------------------------
+
+
+@pytest.mark.parametrize("sentence, relation", [
+    ("The gold armour is even gaudier here than in his earlier films.", "contrast"),
+    ("Both films end in a palace courtyard.", "similar to"),
+    ("The empress is another of his doomed heroines.", "similar to"),
+])
+def test_words_that_set_films_side_by_side_are_weak_comparison_cues(sentence, relation):
+    from filmgraph.extract.compare_sentences import weak_cue
+
+    assert weak_cue(sentence)[1] == relation
+
+
+def test_a_sentence_with_no_such_word_has_no_weak_cue():
+    from filmgraph.extract.compare_sentences import weak_cue
+
+    assert weak_cue("Gong Li starred in Raise the Red Lantern in 1991.") is None
+
+
+@pytest.mark.model
+def test_a_film_named_in_a_sentence_that_sets_films_side_by_side_is_compared(stage):
+    _, result = analyse(stage, (
+        "Curse of the Golden Flower Review\n\n"
+        "Curse of the Golden Flower is a palace tragedy about a poisoned empress. Zhang Yimou dresses "
+        "his armies in the same gold armour he used in ‘Hero’. Gong Li starred in ‘Raise the Red Lantern’ in 1991."))
+    found = {c.work: c for c in result.comparisons}
+    assert "Hero" in found and found["Hero"].evidence[0].extractor == "filmgraph_comparison_words"
+    assert "Raise the Red Lantern" in {w.title for w in result.works}
+    assert "Raise the Red Lantern" not in found
+
+
+@pytest.mark.model
+def test_another_directors_film_or_a_bracketed_example_is_no_weak_comparison(stage):
+    _, result = analyse(stage, (
+        "Hero Review\n\n"
+        "Hero was directed by Zhang Yimou. Maggie Cheung and Tony Leung, lovers in Wong Kar-wai’s "
+        "‘In the Mood for Love’ too, play the lovers. Zhang’s films are known for colour (from ‘Red Sorghum’ to "
+        "‘Shadow’), and his latest is as bright."))
+    works = {w.title for w in result.works}
+    assert {"In the Mood for Love", "Red Sorghum"} <= works
+    assert not {"In the Mood for Love", "Red Sorghum", "Shadow"} & {c.work for c in result.comparisons}

@@ -8,6 +8,7 @@ works, and infers the subject of a free-text review.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass, field
@@ -19,10 +20,12 @@ from .gazetteer import KnownFacts, person_key, title_key
 from .spans import doc_text, sentence_bounds
 from .subject import choose as choose_subject, rank as rank_subject
 from .title_repair import complete_titles, page_titles, repeated_titles, url_phrases
-from .types import (CastRole, Comparison, Event, Evidence, ExtractionResult, Mention, PersonRole, Subject, Work)
+from .heading_credits import credited_in_headings
+from .types import (HEADINGS, CastRole, Comparison, Event, Evidence, ExtractionResult, Mention, PersonRole, Subject, Work)
 
 log = logging.getLogger(__name__)
 _POSS = re.compile(r"[’']s?$")
+_POSS_END = re.compile(r"(?<=\w)[’']s$")
 #: a pronoun or a lone letter or two is never a work's title (``I`` tagged as a work of art)
 _NOT_A_WORK = re.compile(r"(?i:i|we|he|she|it|you|they|me|us|him|her|them|this|that)|\w{1,2}")
 
@@ -56,7 +59,9 @@ def collect(doc, section: str) -> SectionFacts:
     for e in doc.ents:
         key = (e.start_char, e.end_char)
         if e.label_ == "PERSON":
-            facts.persons.append(key)
+            # "Feng Xiaogang’s effort": the possessive is the cue after the name, not part of it
+            possessive = _POSS_END.search(e.text)
+            facts.persons.append((key[0], key[1] - len(possessive.group(0))) if possessive else key)
         elif e.label_ == "WORK_OF_ART":
             facts.works.append((*key, dict(fg["works"].get(key, {}))))
         elif e.label_ == "EVENT" and key in fg["events"]:
@@ -186,6 +191,31 @@ def _sentence_comparisons(sections: list[SectionFacts], film_title: str | None) 
                                   "extractor": "filmgraph_comparisons", "confidence": 0.6})
 
 
+def _add_weak_comparisons(work_list: tuple[Work, ...], comps: dict, directors: tuple[str, ...]) -> None:
+    """A film named in a sentence with a word that sets films side by side (``compare_sentences.weak_cue``)
+    and no stronger cue is compared with the reviewed film too, at a lower confidence. Not a film
+    another director made (``Wong Kar-wai's X``: the cast's other work), nor one given in brackets
+    as an example (``lush visuals (from X to Y)``)."""
+    from .compare_sentences import weak_cue
+
+    compared = {k[0] for k in comps}
+    ours = {person_key(d) for d in directors}
+    for w in work_list:
+        if w.kind != "film" or _norm(w.title) in compared or (w.maker and person_key(w.maker) not in ours):
+            continue
+        for ev in w.evidence:
+            before = ev.sentence[:max(0, ev.start - ev.sentence_start)]
+            if before.count("(") > before.count(")"):
+                continue
+            found = weak_cue(ev.sentence)
+            if found:
+                word, relation = found
+                comps[(_norm(w.title), word)] = Comparison(
+                    w.title, word, "neutral", (dataclasses.replace(ev, extractor="filmgraph_comparison_words",
+                                                                   confidence=0.4),), relation=relation)
+                break
+
+
 def clean_name(text: str) -> str:
     """``Zhang Yimou’s`` -> ``Zhang Yimou``; ``Cinematographer Zhao Xiaoding`` -> ``Zhao Xiaoding``."""
     text = " ".join(text.split())
@@ -244,6 +274,8 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
              known_years: dict[str, int] | None = None, facts: KnownFacts | None = None) -> tuple[Review, ExtractionResult]:
     """One review's result, and the review refined with an inferred subject when it had none."""
     known_years = known_years or {}
+    headings = next((f for f in sections if f.section == HEADINGS), None)
+    sections = [f for f in sections if f.section != HEADINGS]
     _propagate_titles(sections)
     text_names = [clean_name(f.text[s:e]) for f in sections for s, e in f.persons]
     names = _Names(review, text_names, known_people or set())
@@ -326,6 +358,7 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     # named graph does not move. Then who directed it and who plays in it, from the words around
     # each name. A header's directors stay the authority; the text adds cast it names.
     review, subject = _subject_and_people(review, sections, work_mentions, names, roles, facts or KnownFacts(),
+                                          headings,
                                           described)
     film_title = _norm(review.title).removeprefix("the ") if review.title else None
     for f, s, e, title, attrs in work_mentions:
@@ -361,6 +394,8 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
             old = comps.get(key)
             comps[key] = Comparison(title, c["cue"], c["polarity"], (old.evidence if old else ()) + (ev,),
                                     relation=c.get("relation", "similar to"))
+
+    _add_weak_comparisons(work_list, comps, review.directors)
 
     # --- events -------------------------------------------------------------------------------
     events: dict[str, Event] = {}
@@ -460,8 +495,9 @@ def _text_directors(review: Review, sections: list[SectionFacts], work_mentions,
         if name:
             scores[name] = scores.get(name, 0.0) + points
 
-    for name in said_director:
-        add(name, 3.0)
+    for name, said in said_director.items():
+        add(name, 3.0 if said[0] is not None else 2.0)  # a hint (no section) only helps the text's own evidence
+    said_director = {n: said for n, said in said_director.items() if said[0] is not None}
     other_makers: set[str] = set()
     for f, s, e, title, attrs in work_mentions:
         who = attrs.get("maker") or owner(f, s)
@@ -482,27 +518,27 @@ def _text_directors(review: Review, sections: list[SectionFacts], work_mentions,
     referenced: set[str] = set()
     crew: set[str] = set()  # named as the cinematographer, writer, composer...
     seen: dict[str, int] = {}
-    for f in sections:
-        for s, e in f.persons:
-            name = names.resolve(f.text[s:e])
-            if not name:
-                continue
-            if name not in said_director and crew_cue(f.text, s, e):
-                crew.add(name)
-            k = person_key(name)
-            if name not in seen:
-                if k in known_for_film:
-                    add(name, 4.0)
-                elif k in facts.directors:
-                    add(name, 1.5)
-            seen[name] = seen.get(name, 0) + 1
-            if reference_cue(f.text, s):
-                referenced.add(name)
-            if _POSSESSIVE_NOUN.match(f.text[e:e + 40]) and s < 300 and f is sections[0] \
-                    and _OPENING_FILM_NOUN.match(f.text[e:e + 40]):
-                add(name, 2.5)  # the opening's "Chen Kaige's sweeping, intimate epic follows ..."
-            elif _MAKING_VERB.match(f.text[e:e + 40]) or _POSSESSIVE_NOUN.match(f.text[e:e + 40]):
-                add(name, 1.0)
+    mentions = [(f, s, e, names.resolve(f.text[s:e])) for f in sections for s, e in f.persons]
+    mentions += _surname_mentions(sections, names, set(facts.directors) | {person_key(n) for n in said_director})
+    for f, s, e, name in mentions:
+        if not name:
+            continue
+        if name not in said_director and crew_cue(f.text, s, e):
+            crew.add(name)
+        k = person_key(name)
+        if name not in seen:
+            if k in known_for_film:
+                add(name, 4.0)
+            elif k in facts.directors:
+                add(name, 1.5)
+        seen[name] = seen.get(name, 0) + 1
+        if reference_cue(f.text, s):
+            referenced.add(name)
+        if _POSSESSIVE_NOUN.match(f.text[e:e + 40]) and s < 300 and f is sections[0] \
+                and _OPENING_FILM_NOUN.match(f.text[e:e + 40]):
+            add(name, 2.5)  # the opening's "Chen Kaige's sweeping, intimate epic follows ..."
+        elif _MAKING_VERB.match(f.text[e:e + 40]) or _POSSESSIVE_NOUN.match(f.text[e:e + 40]):
+            add(name, 1.0)
     if known_for_film and not any(person_key(n) in known_for_film for n in (*seen, *scores)):
         for name, points in _known_director_by_surname(sections, known_for_film, names):
             add(name, points)
@@ -528,6 +564,52 @@ def _text_directors(review: Review, sections: list[SectionFacts], work_mentions,
         return []
     top = scores[chosen[0]]
     return [n for n in chosen if n == chosen[0] or n in said_director or scores[n] >= top - 0.5][:3]
+
+
+def _surname_mentions(sections: list[SectionFacts], names: "_Names", directors: set[str]) -> list[tuple]:
+    """``Zhang's latest``, ``Kore-eda never telegraphs``: where the text names someone it names in
+    full elsewhere by the first or last part of the name alone, a word the NER did not tag. A part
+    several full names share (``Zhang`` of Zhang Yimou and Zhang Ziyi) goes to the one film
+    director among them (``directors``: person keys), or to none."""
+    by_part: dict[str, list[str]] = {}
+    for name in names.full:
+        words = name.split()
+        for part in {person_key(words[0]), person_key(words[-1])} if len(words) > 1 else ():
+            by_part.setdefault(part, []).append(name)
+    tokens = {t for part in by_part for t in part.split()}
+    out = []
+    for f in sections:
+        tagged = [(s, e) for s, e in f.persons]
+        for s, e in lone_name_parts(f.text, tokens):
+            if any(a < e and s < b for a, b in tagged):
+                continue
+            owners = by_part.get(person_key(f.text[s:e]), [])
+            if len(owners) > 1:
+                owners = [n for n in owners if person_key(n) in directors]
+            if len(owners) == 1:
+                out.append((f, s, e, owners[0]))
+    return out
+
+
+def _heading_directors(review: Review, sections: list[SectionFacts], headings: SectionFacts | None,
+                       names: "_Names", facts: KnownFacts, said_director: dict, said_cast: dict) -> dict:
+    """``said_director`` with the names the heading lines credit with the film (``heading_credits``):
+    a known film director, or one the text names again (whole, or by a part of the name), counts
+    as said; anyone else (a blogger's name in brackets) only as a hint the text must back."""
+    credited: dict[str, str] = {}
+    for f in ([headings] if headings is not None else []) + sections:
+        found = credited_in_headings(f.text, f.persons, review.title or "", names.resolve, f is headings)
+        for name, cue in found.items():
+            credited.setdefault(name, cue)
+    out = dict(said_director)
+    for name, cue in credited.items():
+        if name in said_cast or name in out:
+            continue
+        parts = set(person_key(name).split())
+        again = any(names.resolve(f.text[s:e]) == name for f in sections for s, e in f.persons) \
+            or any(lone_name_parts(f.text, parts) for f in sections)
+        out[name] = (HEADINGS, 0, 0, cue) if again or person_key(name) in facts.directors else (None, 0, 0, cue)
+    return out
 
 
 def _known_director_by_surname(sections: list[SectionFacts], known_for_film: frozenset[str],
@@ -611,7 +693,8 @@ def _possessive(names: "_Names"):
 
 
 def _subject_and_people(review: Review, sections: list[SectionFacts], work_mentions, names: "_Names",
-                        roles: dict, facts: KnownFacts, described: set[str] = frozenset()) -> tuple[Review, Subject | None]:
+                        roles: dict, facts: KnownFacts, headings: SectionFacts | None = None,
+                        described: set[str] = frozenset()) -> tuple[Review, Subject | None]:
     """The review refined with its film (ranked when no title says it), the film's directors and
     the cast the text names; and the ``Subject`` with its evidence when the text chose the film."""
     owner = _possessive(names)
@@ -665,8 +748,13 @@ def _subject_and_people(review: Review, sections: list[SectionFacts], work_menti
     if not review.title:
         return review, subject
     key = _norm(review.title)
-    directors = list(review.directors) or _text_directors(review, sections, work_mentions, names, roles, facts,
-                                                           said_director, owner)
+    if headings is not None and headings.persons and not review.directors:
+        # the names the headings give are someone the text may name by a part (Zhang of Zhang Yimou)
+        names = _Names(review, [*names.full, *(clean_name(headings.text[s:e]) for s, e in headings.persons)],
+                       names.known)
+    directors = list(review.directors) or _text_directors(
+        review, sections, work_mentions, names, roles, facts,
+        _heading_directors(review, sections, headings, names, facts, said_director, said_cast), owner)
     cast = list(review.cast)
     known_cast = facts.film_cast.get(title_key(review.title or ""), frozenset())
     in_kb = [n for n in names.full if person_key(n) in known_cast]

@@ -129,3 +129,22 @@ def find(text: str, sentences: list[tuple[int, int]], works: list[tuple[int, int
             found.append(FoundComparison(cstart, we, ws, we, cue, relation, polarity))
             prev_end = we
     return found
+
+
+#: words that set one film beside another in a sentence, when no cue of ``CUES`` stands before the
+#: work: on the real dev pages most films a review names in such a sentence are compared with the
+#: reviewed one (``as good as``, ``his earlier``, ``after``, ``even``), so they count, at a lower confidence
+_WEAK_RX = re.compile(r"\b(?:than|as|more|less|better|worse|like|same|similar|both|too|also|again|follow\w*|"
+                      r"sequel|remake|earlier|previous|latest|last|since|after|before|another|other|even)\b",
+                      re.IGNORECASE)
+_WEAK_CONTRAST = {"than", "better", "worse", "less", "more"}
+
+
+def weak_cue(sentence: str) -> tuple[str, str] | None:
+    """``(word, relation)``: the word of ``sentence`` that sets one film beside another (a word of
+    contrast, ``than``, ``better``, before any other)."""
+    words = [m.group(0).lower() for m in _WEAK_RX.finditer(sentence)]
+    if not words:
+        return None
+    contrast = next((w for w in words if w in _WEAK_CONTRAST), None)
+    return (contrast, "contrast") if contrast else (words[0], "similar to")

