@@ -120,3 +120,11 @@ def test_a_build_keeps_its_working_set_beside_the_store_and_removes_it_even_when
         with resolve_store(store, settings) as resolution:
             assert resolution.merges and len(_working_sets(tmp_path)) == 1
     assert _working_sets(tmp_path) == []
+
+
+def test_a_working_set_that_sqlite_cannot_write_is_one_store_error_and_its_file_goes(tmp_path):
+    ws = WorkingSet(tmp_path).add_all(varied_mentions(10))
+    ws.conn.execute("DROP TABLE form_item")  # as good as a full disk for the next write
+    with pytest.raises(StoreError, match="the resolver's working set .* failed: no such table"):
+        resolve(ws, IRIS)
+    assert _working_sets(tmp_path) == []

@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import sqlite3
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,7 @@ from .read import iter_sources, read_review
 from .render import DrawJob, draw
 from .resolve import Resolution, WorkingSet, mentions_of, resolution_graph, resolve, snapshot_aliases
 from .resolve import cache
+from .resolve.workset import working_set_error
 from .settings import Settings
 from .store import FilmStore, to_ox
 from .vocab import FG, ONTOLOGY_FILE
@@ -283,6 +285,9 @@ def resolve_store(store: FilmStore, settings: Settings) -> Resolution:
     try:
         for e in cache.iter_entries(store):
             ws.add(mentions_of(e.review_id, e.review, e.result))
+    except sqlite3.Error as exc:
+        ws.close()
+        raise working_set_error(exc, ws.path) from None
     except BaseException:
         ws.close()
         raise
@@ -314,7 +319,10 @@ def render(store: FilmStore, settings: Settings, text_stage: TextStage | None = 
     # fingerprint) to render it by, go to the resolver's working set on disk, not into a list
     ws = WorkingSet(_beside(store))
     with contextlib.closing(ws):
-        return _render(store, settings, text_stage, ws, iris, force_graphs, triples_of)
+        try:
+            return _render(store, settings, text_stage, ws, iris, force_graphs, triples_of)
+        except sqlite3.Error as exc:
+            raise working_set_error(exc, ws.path) from None
 
 
 def _render(store, settings, text_stage, ws: WorkingSet, iris: Iris, force_graphs: Container[str],

@@ -144,7 +144,7 @@ def resolve_works(ws: WorkingSet, iris: Iris, person: Callable[[str, str], str])
     wanted = {f.n for a, b, *_ in near for f in (a, b)}  # the works near-misses name: their IRIs are kept
     iri_by_n: dict[int, str] = {}
     merges: list[Merge] = []
-    for blob, in ws._rows("SELECT data FROM work ORDER BY n"):
+    for blob, in ws.rows("SELECT data FROM work ORDER BY n"):
         f = _unpack(blob)
         base = str(iris.work(_title(f), f.kind, f.year))
         iri = base + f.suffix
@@ -190,7 +190,7 @@ def _groups(ws: WorkingSet) -> Iterator[tuple[tuple[str, str], list[tuple[str, W
     review-id order, then as their review gives them."""
     current: tuple[str, str] | None = None
     ms: list[tuple[str, WorkMention]] = []
-    for kind, key, rid, blob in ws._rows("SELECT kind, tkey, rid, data FROM work_mention ORDER BY kind, tkey, rid, i"):
+    for kind, key, rid, blob in ws.rows("SELECT kind, tkey, rid, data FROM work_mention ORDER BY kind, tkey, rid, i"):
         if (kind, key) != current:
             if current is not None:
                 yield current, ms

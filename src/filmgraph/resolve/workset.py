@@ -20,6 +20,7 @@ import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ..errors import StoreError
 from .mentions import PersonMention, ReviewMentions, WorkMention
 
 #: SQLite's page cache for the working set, in KB (its memory is this, whatever the store holds)
@@ -52,6 +53,12 @@ CREATE TABLE work_differ (rid TEXT, kind TEXT, tkey TEXT, year, maker TEXT, iri 
 """
 
 
+def working_set_error(exc: Exception, path: str | None = None) -> StoreError:
+    """An SQLite or file error of the working set (a full disk, say) as the one-line error it is."""
+    where = f" ({path})" if path else ""
+    return StoreError(f"the resolver's working set{where} failed: {exc}")
+
+
 def _close(conn: sqlite3.Connection, path: str, pid: int) -> None:
     if os.getpid() != pid:
         return  # a forked worker's copy: the file is its parent's
@@ -82,11 +89,15 @@ class WorkingSet:
         self.path = path
         self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._finalizer = weakref.finalize(self, _close, self.conn, path, os.getpid())
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE",
-                       f"cache_size = -{CACHE_KB}", "temp_store = FILE"):
-            self.conn.execute(f"PRAGMA {pragma}")
-        self.conn.executescript(_SCHEMA)
-        self.conn.execute("BEGIN")
+        try:
+            for pragma in ("journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE",
+                           f"cache_size = -{CACHE_KB}", "temp_store = FILE"):
+                self.conn.execute(f"PRAGMA {pragma}")
+            self.conn.executescript(_SCHEMA)
+            self.conn.execute("BEGIN")
+        except sqlite3.Error as exc:
+            self.close()
+            raise working_set_error(exc, path) from None
         self._pending: dict[str, tuple[str, list]] = {}
         self._dirty = False  # rows buffered since the last flush
 
@@ -95,10 +106,6 @@ class WorkingSet:
     def close(self) -> None:
         """Close the database and remove its file (idempotent)."""
         self._finalizer()
-
-    @property
-    def closed(self) -> bool:
-        return not self._finalizer.alive
 
     def __enter__(self) -> "WorkingSet":
         return self
@@ -156,7 +163,7 @@ class WorkingSet:
 
     def reviews(self) -> Iterator[ReviewMentions]:
         """Every review's mentions, in review-id order."""
-        for rid, blob in self._rows("SELECT rid, mentions FROM review ORDER BY rid"):
+        for rid, blob in self.rows("SELECT rid, mentions FROM review ORDER BY rid"):
             yield _unpack(rid, blob)
 
     def mentions(self, rid: str) -> ReviewMentions | None:
@@ -165,10 +172,10 @@ class WorkingSet:
 
     def extras(self) -> Iterator[tuple[str, object]]:
         """``(review id, extra)`` of every review, in review-id order."""
-        for rid, blob in self._rows("SELECT rid, extra FROM review ORDER BY rid"):
+        for rid, blob in self.rows("SELECT rid, extra FROM review ORDER BY rid"):
             yield rid, None if blob is None else marshal.loads(blob)
 
-    def _rows(self, sql: str, params: Iterable = (), size: int = 1_000) -> Iterator[tuple]:
+    def rows(self, sql: str, params: Iterable = (), size: int = 1_000) -> Iterator[tuple]:
         """The rows of ``sql`` in pages of ``size`` read at once: a cursor left open while other
         statements run on the connection is fine in SQLite, but reading a page at a time keeps
         what is in flight small and lets the caller write between pages."""
@@ -186,11 +193,8 @@ class WorkingSet:
 
     def items(self, s: int, key: str) -> Iterator[str]:
         """The items of one set, in order."""
-        for (item,) in self._rows("SELECT item FROM form_item WHERE s = ? AND key = ? ORDER BY item", (s, key)):
+        for (item,) in self.rows("SELECT item FROM form_item WHERE s = ? AND key = ? ORDER BY item", (s, key)):
             yield item
-
-    def has_items(self, s: int, key: str) -> bool:
-        return self.one("SELECT 1 FROM form_item WHERE s = ? AND key = ? LIMIT 1", (s, key)) is not None
 
     def first_common(self, mine: list[tuple[int, str]], theirs: list[tuple[int, str]]) -> str | None:
         """The first (in order) item of the union of the sets ``mine`` that is in the union of
@@ -259,11 +263,11 @@ class DiskMap:
 
     def items(self) -> Iterator[tuple[tuple, str]]:
         cols = ", ".join(self.columns)
-        for row in self.ws._rows(f"SELECT {cols}, {self.value} FROM {self.table} ORDER BY {cols}"):
+        for row in self.ws.rows(f"SELECT {cols}, {self.value} FROM {self.table} ORDER BY {cols}"):
             yield tuple(None if (c == "year" and v == "") else v for c, v in zip(self.columns, row[:-1])), row[-1]
 
     def values(self) -> set[str]:
-        return {iri for (iri,) in self.ws._rows(f"SELECT DISTINCT {self.value} FROM {self.table}")}
+        return {iri for (iri,) in self.ws.rows(f"SELECT DISTINCT {self.value} FROM {self.table}")}
 
     def has_value(self, iris: Iterable[str]) -> set[str]:
         """Those of ``iris`` that some key here maps to (one scan of the table)."""
@@ -271,7 +275,7 @@ class DiskMap:
         if not wanted or not self._len:
             return set()
         found: set[str] = set()
-        for (iri,) in self.ws._rows(f"SELECT DISTINCT {self.value} FROM {self.table}"):
+        for (iri,) in self.ws.rows(f"SELECT DISTINCT {self.value} FROM {self.table}"):
             if iri in wanted:
                 found.add(iri)
         return found
