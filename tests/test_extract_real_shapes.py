@@ -438,3 +438,22 @@ def test_another_directors_film_or_a_bracketed_example_is_no_weak_comparison(sta
     works = {w.title for w in result.works}
     assert {"In the Mood for Love", "Red Sorghum"} <= works
     assert not {"In the Mood for Love", "Red Sorghum", "Shadow"} & {c.work for c in result.comparisons}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("sentence, title", [
+    ("Before his festival hits, Zhang Yimou shot Hero and House of Flying Daggers back to back.", "Hero"),
+    ("Zhang Yimou dressed ‘Curse of the Golden Flower’, Hero and Shadow in one palette.", "Hero"),
+    ("Full River Red recalls the director’s 2018 masterpiece Shadow in its palace intrigue.", "Shadow"),
+    ("After his breakthrough The Chaser, Na Hong-jin turned to the countryside.", "The Chaser"),
+])
+def test_a_title_listed_with_a_work_or_after_a_film_noun_is_a_work(stage, sentence, title):
+    _, result = analyse(stage, f"Full River Red Review\n\n{sentence}")
+    assert title in {w.title for w in result.works}
+
+
+@pytest.mark.model
+def test_a_possessive_title_in_a_list_stays_whole(stage):
+    _, result = analyse(stage, "My Neighbor Totoro Review\n\nIt is gentler than Spirited Away and Howl’s Moving Castle.")
+    titles = {w.title for w in result.works}
+    assert "Howl" not in titles
