@@ -457,3 +457,22 @@ def test_a_possessive_title_in_a_list_stays_whole(stage):
     _, result = analyse(stage, "My Neighbor Totoro Review\n\nIt is gentler than Spirited Away and Howl’s Moving Castle.")
     titles = {w.title for w in result.works}
     assert "Howl" not in titles
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("credits, cast", [
+    ("1994, 125 min. Directed by Zhang Yimou. Starring Ge You, Gong Li, Niu Ben, Guo Tao.",
+     {"Gong Li", "Niu Ben", "Guo Tao"}),
+    ("It is a quiet, patient film. With Hiroshi Abe, Yui Natsukawa, Kirin Kiki and Haruko Kato.",
+     {"Hiroshi Abe", "Yui Natsukawa", "Kirin Kiki", "Haruko Kato"}),
+])
+def test_a_list_of_names_after_starring_or_with_is_the_cast(stage, credits, cast):
+    refined, _ = analyse(stage, f"Still Walking Review\n\nA family gathers for a summer day. {credits}")
+    assert cast <= set(refined.cast)
+
+
+@pytest.mark.model
+def test_two_names_after_with_are_no_cast_list(stage):
+    refined, _ = analyse(stage, (
+        "Still Walking Review\n\nA family gathers for a summer day. I saw it with Ann Hui and Tsai Ming-liang."))
+    assert not {"Ann Hui", "Tsai Ming-liang"} & set(refined.cast)
