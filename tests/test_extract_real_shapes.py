@@ -438,3 +438,41 @@ def test_another_directors_film_or_a_bracketed_example_is_no_weak_comparison(sta
     works = {w.title for w in result.works}
     assert {"In the Mood for Love", "Red Sorghum"} <= works
     assert not {"In the Mood for Love", "Red Sorghum", "Shadow"} & {c.work for c in result.comparisons}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("sentence, title", [
+    ("Before his festival hits, Zhang Yimou shot Hero and House of Flying Daggers back to back.", "Hero"),
+    ("Zhang Yimou dressed ‘Curse of the Golden Flower’, Hero and Shadow in one palette.", "Hero"),
+    ("Full River Red recalls the director’s 2018 masterpiece Shadow in its palace intrigue.", "Shadow"),
+    ("After his breakthrough The Chaser, Na Hong-jin turned to the countryside.", "The Chaser"),
+])
+def test_a_title_listed_with_a_work_or_after_a_film_noun_is_a_work(stage, sentence, title):
+    _, result = analyse(stage, f"Full River Red Review\n\n{sentence}")
+    assert title in {w.title for w in result.works}
+
+
+@pytest.mark.model
+def test_a_possessive_title_in_a_list_stays_whole(stage):
+    _, result = analyse(stage, "My Neighbor Totoro Review\n\nIt is gentler than Spirited Away and Howl’s Moving Castle.")
+    titles = {w.title for w in result.works}
+    assert "Howl" not in titles
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("credits, cast", [
+    ("1994, 125 min. Directed by Zhang Yimou. Starring Ge You, Gong Li, Niu Ben, Guo Tao.",
+     {"Gong Li", "Niu Ben", "Guo Tao"}),
+    ("It is a quiet, patient film. With Hiroshi Abe, Yui Natsukawa, Kirin Kiki and Haruko Kato.",
+     {"Hiroshi Abe", "Yui Natsukawa", "Kirin Kiki", "Haruko Kato"}),
+])
+def test_a_list_of_names_after_starring_or_with_is_the_cast(stage, credits, cast):
+    refined, _ = analyse(stage, f"Still Walking Review\n\nA family gathers for a summer day. {credits}")
+    assert cast <= set(refined.cast)
+
+
+@pytest.mark.model
+def test_two_names_after_with_are_no_cast_list(stage):
+    refined, _ = analyse(stage, (
+        "Still Walking Review\n\nA family gathers for a summer day. I saw it with Ann Hui and Tsai Ming-liang."))
+    assert not {"Ann Hui", "Tsai Ming-liang"} & set(refined.cast)

@@ -639,6 +639,11 @@ def _known_director_by_surname(sections: list[SectionFacts], known_for_film: fro
 _NAME_LIST_GAP = re.compile(r"\s*(?:\([^()]{1,50}\)\s*)?(?:,\s*(?:and\s+)?|and\s+|&\s*)")
 
 
+#: the word that opens a list of the cast, with only names (and commas) between it and the list
+_CAST_LIST_OPENER = re.compile(r"\b((?i:starring|co-starring|featuring|stars|with|cast(?:\s+includes)?)|CH)\b\s*[:–-]?\s*"
+                               r"(?:[A-Z][\w'’.-]*(?:\s+|,\s*))*$")
+
+
 def _share_cast_cues(sections: list[SectionFacts], names: "_Names", said_director: dict, said_cast: dict) -> None:
     """``John Woo directs Ti Lung, Leslie Cheung and Chow Yun-fat``, ``Masayuki Mori and Kinuyo
     Tanaka are superb``: names listed together share the cast cue one of them has."""
@@ -655,12 +660,15 @@ def _share_cast_cues(sections: list[SectionFacts], names: "_Names", said_directo
                 chain = [(name, s, e)]
                 chains.append(chain)
         for chain in chains:
-            cued = [said_cast[n] for n, _s, _e in chain if n in said_cast]
+            cued = [said_cast[n][3] for n, _s, _e in chain if n in said_cast]
+            opener = _CAST_LIST_OPENER.search(f.text[max(0, chain[0][1] - 60):chain[0][1]]) if chain else None
+            if opener and (opener.group(1).lower() != "with" or len(chain) >= 3):
+                cued.append(opener.group(1))  # "Starring Ge You, Gong Li, Niu Ben", "With A, B, C"
             if len(chain) < 2 or not cued:
                 continue
             for name, s, e in chain:
                 if name not in said_cast and name not in said_director:
-                    said_cast[name] = (f, s, e, f"listed with {cued[0][3]}")
+                    said_cast[name] = (f, s, e, f"listed with {cued[0]}")
 
 
 def _places(sections: list[SectionFacts]) -> set[str]:

@@ -241,6 +241,21 @@ def find_titles(doc: Doc) -> None:
             sp = make_work(doc, k, end, "filmgraph_title_rules", 0.8, maker=_person_text(e), kind=kind, year=year)
             if sp is not None and kind is not None:  # "Yu Hua's novel To Live": the words say the kind
                 state(doc)["works"][(sp.start_char, sp.end_char)]["kind"] = kind
+    # "the director's 2018 masterpiece Shadow", "his breakthrough The Chaser": a film noun, then its title
+    for t in tokens_matching(doc, _FILM_NOUN):
+        k = t.i + 1
+        if k < len(doc) and doc[k].text == ",":
+            k += 1  # "a sequel, 2046"
+        if k < len(doc) and doc[k].text in {"“", '"', "‘"}:
+            continue  # a quoted title has its own rule
+        j = title_run_end(doc, k) if k < len(doc) and not doc[k].text.isdigit() else (
+            k + 1 if k < len(doc) and re.fullmatch(r"\d{3,4}", doc[k].text) and t.lower_ == "sequel" else k)
+        if j > k and t.i > 0 and doc[t.i - 1].lower_ in _FILM_NOUN_OWNERS | {"’s", "'s"} | _year_before(doc, t.i) \
+                and not overlaps_label(doc, k, j, {PERSON, EVENT, "GPE", "NORP", "LOC", "ORG", "DATE"}):
+            make_work(doc, k, j, "filmgraph_title_rules", 0.65)
+    # "Hero and House of Flying Daggers", "(Raise the Red Lantern, Hero, ...)": a title-case phrase
+    # listed with a work is another work
+    _listed_with_works(doc)
     # "Yellow Earth is another film about ...": what a sentence calls a film is no person
     for e in list(doc.ents):
         if e.label_ == PERSON and e.start == sentence_of(doc, e.start)[0] \
@@ -263,6 +278,54 @@ def find_titles(doc: Doc) -> None:
             maker = _person_before(doc, k, s0)
             if maker is not None:
                 work_attrs(doc, e, maker=maker)
+
+
+_FILM_NOUN = re.compile(r"\b(?i:masterpiece|breakthrough|sequel|prequel|remake|debut|film|movie|"
+                        r"feature|classic|thriller|drama|documentary|epic)\b")
+#: what stands before the film noun when a title follows it ("his breakthrough X", "the 2018 masterpiece X")
+_FILM_NOUN_OWNERS = {"his", "her", "their", "its", "the", "a", "earlier", "later", "previous", "last", "latest",
+                     "first", "second", "third", "next", "new", "own", "acclaimed", "famous", "breakthrough"}
+
+
+def _year_before(doc: Doc, i: int) -> set[str]:
+    """A year right before the film noun (``2018 masterpiece``) stands for its owner."""
+    return {doc[i - 1].lower_} if i > 1 and re.fullmatch(YEAR, doc[i - 1].text) else set()
+
+
+_LIST_GAP = {",", "and", "or", "&"}
+
+
+def _listed_with_works(doc: Doc) -> None:
+    """Title-case phrases joined by ``and`` / ``or`` / commas to a work are works too (either side)."""
+    changed = True
+    while changed:
+        changed = False
+        works = [e for e in doc.ents if e.label_ == WORK]
+        for e in works:
+            # after: "Hero and House of Flying Daggers" -> the phrase after the joiner
+            k = e.end
+            if k < len(doc) and doc[k].text in {"”", '"', "’"}:
+                k += 1  # "‘Curse of the Golden Flower’, Hero": the quote closes the title before the list goes on
+            if k < len(doc) - 1 and doc[k].text in _LIST_GAP:
+                k += 1 if not (doc[k].text == "," and k + 1 < len(doc) and doc[k + 1].lower_ in {"and", "or"}) else 2
+                j = title_run_end(doc, k)
+                if j < len(doc) and doc[j].text in {"’s", "'s"}:
+                    continue  # "Howl’s Moving Castle": a possessive opens a longer title
+                if j > k and ent_at(doc, start=k) is None and _listable(doc, k, j):
+                    changed |= make_work(doc, k, j, "filmgraph_title_rules", 0.6) is not None
+            # before: "Hero and House of Flying Daggers" -> the phrase before the joiner
+            k = e.start - 1
+            if k > 0 and doc[k].text in _LIST_GAP:
+                start = run_ending_at(doc, k)
+                if start is not None and start < k and ent_at(doc, end=k) is None and _listable(doc, start, k):
+                    changed |= make_work(doc, start, k, "filmgraph_title_rules", 0.6) is not None
+
+
+def _listable(doc: Doc, a: int, b: int) -> bool:
+    """Tokens ``a:b`` may be a title in a list: not a name, place or date, not a sentence's first word."""
+    if overlaps_label(doc, a, b, {PERSON, EVENT, "GPE", "NORP", "LOC", "ORG", "DATE", "CARDINAL", WORK}):
+        return False
+    return not doc[a].is_sent_start and doc[a].text not in {"I", "The"} or b - a > 1
 
 
 _CALLED_A_FILM = re.compile(
