@@ -359,10 +359,11 @@ def in_url_path(title: str, url: str | None) -> bool:
 
 _TRAILING = re.compile(
     r"\s*(?:\((?:[^()]*\d[^()]*|[A-Z]{1,4}\d{0,2}|[A-Z][\w.-]+(?:\s+[A-Z][\w.-]+){1,3})\)|\[[^\]]*\]|"
-    r"\b(?:18|19|20)\d\d|[\d.]+\s*(?:/\s*\d+\s*)?stars?|[*★☆½]+)\s*$")
+    r"\b(?:18|19|20)\d\d|[\d.]+\s*(?:/\s*\d+\s*)?stars?|[*★☆½]+|(?<=[a-z])\s+(?:U|PG|12A|PG-13|NC-17))\s*$")
 _NOT_A_TITLE = re.compile(
     r"^(?:published|posted|updated|written|reviewed|by|director|directed|starring|cast|date|watch|"
-    r"watches|share|read|image|photo|poster|trailer|home|menu)\b"
+    r"watches|share|read|image|photo|poster|trailer|home|menu|(?:book|buy)\s+(?:tickets|now)|subscribe|"
+    r"skip\s+to|link\s+to|click|download|sign\s+(?:in|up)|log\s+(?:in|out)|view\s+(?:original|full|all|more))\b"
     r"|^(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}$"
     r"|^\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?(?:\s+\d{4})?$|^[\d\s/.,:-]+$"
     r"|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?$"

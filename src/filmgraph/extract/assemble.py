@@ -499,8 +499,9 @@ def _text_directors(review: Review, sections: list[SectionFacts], work_mentions,
         add(name, 3.0 if said[0] is not None else 2.0)  # a hint (no section) only helps the text's own evidence
     said_director = {n: said for n, said in said_director.items() if said[0] is not None}
     other_makers: set[str] = set()
+    maker_of = _possessive(names, through_kind=True)
     for f, s, e, title, attrs in work_mentions:
-        who = attrs.get("maker") or owner(f, s)
+        who = attrs.get("maker") or maker_of(f, s)
         who = (names.resolve(who) or clean_name(who)) if who else None
         if not who:
             continue
@@ -672,30 +673,28 @@ def _share_cast_cues(sections: list[SectionFacts], names: "_Names", said_directo
 
 
 def _places(sections: list[SectionFacts]) -> set[str]:
-    """Nationalities the NER saw, and one-word places it sees wherever the text writes them (China):
-    capitalised words that are no title alone. A word it calls a place only now and then may be a
-    one-word title (Burning)."""
+    """Nationalities the NER saw, and places it sees wherever the text writes them (China), or most
+    times for a name of two words or more (Hong Kong): capitalised words that are no title alone. A
+    word it calls a place only now and then may be a one-word title (Burning)."""
     out: set[str] = set()
     seen: dict[str, int] = {}
     for f in sections:
         for s, e, label in f.others:
             word = f.text[s:e]
-            if len(word.split()) != 1:
-                continue
-            if label == "NORP":
+            if label == "NORP" and len(word.split()) == 1:
                 out.add(_norm(word))
             elif label in ("GPE", "LOC"):
                 seen[word] = seen.get(word, 0) + 1
     for word, n in seen.items():
         written = sum(len(re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w-])", f.text)) for f in sections)
-        if n >= written:
+        if n >= written or len(word.split()) > 1 and 2 * n > written:
             out.add(_norm(word))
     return out
 
 
-def _possessive(names: "_Names"):
+def _possessive(names: "_Names", through_kind: bool = False):
     def owner(f, start: int) -> str | None:
-        who = possessive_owner(f.text, start)
+        who = possessive_owner(f.text, start, through_kind)
         return (names.resolve(who) or clean_name(who)) if who else None
     return owner
 
@@ -737,8 +736,9 @@ def _subject_and_people(review: Review, sections: list[SectionFacts], work_menti
     if not review.title:
         compared = {_norm(f.text[slice(*c["work"])]) for f in sections for c in f.comparisons}
         people = {_norm(n) for n in names.full} | {_norm(n) for n in said_director} | {_norm(n) for n in said_cast}
-        people |= _places(sections)
-        ranked = rank_subject(review, work_mentions, compared, header_directors, owner, people, title_line)
+        people |= {p for p in _places(sections) if len(p.split()) == 1}  # no title alone (China)
+        places = _places([*sections, *([headings] if headings is not None else [])])
+        ranked = rank_subject(review, work_mentions, compared, header_directors, owner, people, title_line, places)
         best, confidence = choose_subject(ranked)
         if title_line:
             # another film wins only with a clear lead over the title line's own candidate

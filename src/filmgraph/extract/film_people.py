@@ -14,7 +14,8 @@ import re
 from .gazetteer import person_key
 
 _DIRECTOR_BEFORE = re.compile(
-    r"(?:\b(?:director|filmmaker|film-maker|helmer|auteur|master|maestro|writer-director|writer/director|"
+    r"(?:\bdirected\s+(?:and|&)\s+(?:co-?)?(?:written|acted|produced|edited|scored)\s+by|"
+    r"\b(?:director|filmmaker|film-maker|helmer|auteur|master|maestro|writer-director|writer/director|"
     r"co-director)s?(?:\s+and\s+(?:co-?)?writer)?|\bdirected\s+by|\bhelmed\s+by|\bfrom\s+(?:director|filmmaker)|"
     r"\bby\s+(?:director|filmmaker)|\bdirector[’']s\s+chair,?|\bfifth[- ]generation\s+(?:director|filmmaker)|"
     r"(?:chinese|korean|japanese|taiwanese|hong kong|mainland|american|british|french|acclaimed|celebrated|"
@@ -67,6 +68,11 @@ _CAST_AFTER = re.compile(
     rf"|\s*,?\s+(?:is|are|was|were)\s+(?:a|an|the|two|both|a\s+couple\s+of)\s+(?:[\w'’-]+\s+){{0,3}}?{_CHARACTER_NOUN}\b"
     r"|\s*\(\s*as\s+)", re.IGNORECASE)
 _POSSESSIVE_BEFORE = re.compile(r"([A-Z][\w’'.-]*(?:[\s-]+[A-Z][\w’'.-]*){0,3})[’']s?\s+(?:own\s+)?(?:new\s+|latest\s+)?[\"“‘]?$")
+#: ``Feng Xiaogang's social comedy "I Am Not Madame Bovary"``: a kind of film between the owner and the title
+_POSSESSIVE_KIND_BEFORE = re.compile(
+    r"([A-Z][\w’'.-]*(?:[\s-]+[A-Z][\w’'.-]*){0,3})[’']s?\s+(?:own\s+)?(?:new\s+|latest\s+)?"
+    r"(?:[a-z][\w-]*,?\s+){0,2}?(?:film|movie|drama|comedy|romance|thriller|epic|melodrama|masterpiece|feature|"
+    r"documentary|western|satire|fable|picture|musical|fantasy|horror|noir),?\s+[\"“‘]?$")
 _PERFORMANCE_SENTENCE = re.compile(r"\b(?:performance|performances|portrays|portrayal|plays|played|stars|starring|"
                                    r"co-stars|role|roles|acting|actor|actress|cast)\b", re.IGNORECASE)
 
@@ -87,9 +93,13 @@ _CREW_AFTER = re.compile(
 _MAKER_FILM_AFTER = re.compile(r"^\s+(?:film|movie|picture|production|joint)\b", re.IGNORECASE)
 
 
-def possessive_owner(text: str, start: int) -> str | None:
-    """``Zhang Yimou's Hero`` -> ``Zhang Yimou`` for the mention of Hero at ``start``."""
+def possessive_owner(text: str, start: int, through_kind: bool = False) -> str | None:
+    """``Zhang Yimou's Hero`` -> ``Zhang Yimou`` for the mention of Hero at ``start``; with
+    ``through_kind``, also ``Peter Chan's romance Comrades`` (who made it, not that it is the one
+    reviewed: ``X's debut, The Chaser`` is often the film before)."""
     m = _POSSESSIVE_BEFORE.search(text[max(0, start - 60):start])
+    if m is None and through_kind:
+        m = _POSSESSIVE_KIND_BEFORE.search(text[max(0, start - 80):start])
     return m.group(1) if m else None
 
 

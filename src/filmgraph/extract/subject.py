@@ -121,13 +121,15 @@ def is_title_case(text: str) -> bool:
 
 
 def rank(review, work_mentions, compared: set[str], directors: set[str], possessive_of,
-         people: set[str] = frozenset(), title_line: str | None = None) -> list[Candidate]:
+         people: set[str] = frozenset(), title_line: str | None = None,
+         places: set[str] = frozenset()) -> list[Candidate]:
     """Every candidate with its score, best first.
 
     ``work_mentions``: ``(facts, start, end, title, attrs)`` for each work the text names;
     ``compared``: normalised titles the review compares its film to; ``directors``: the header's
     directors (and the text's, ``directed by``); ``possessive_of(f, start)``: the person whose
-    possessive stands right before a mention (``Zhang Yimou's``), if any.
+    possessive stands right before a mention (``Zhang Yimou's``), if any; ``places``: names the NER
+    takes for a place wherever the text writes them (``Hong Kong``), which lose points.
     """
     cands: dict[str, Candidate] = {}
     texts = sections_of(work_mentions, review)
@@ -178,7 +180,8 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
             elif key not in spelled and _url_spells_part(c.title, address) \
                     and not any(key in k for k in spelled):
                 c.add(1.5, "the page's address spells part of it")
-        _url_candidates(address, cands, texts, people)
+        _url_candidates(address, cands, texts, people, places)
+    _copula_titles(cands, texts, people)
     _repeated_subjects(cands, texts, people)
     _described_titles(cands, texts, people)
     other_work = _named_as_other_work(cands)
@@ -196,6 +199,8 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
             c.add(min(4.0, 1.0 * (n - 1)), f"named {n} times")
         if key in compared:
             c.add(-4.0, "the review compares the film to it")
+        if key in places and not any(r.startswith("the page's address spells it") for r in c.reasons):
+            c.add(-3.0, "a place the NER sees wherever the text names it")
         related = latest = subject = opening = quoted = watched = by_director = by_other = 0
         for f, s, e, attrs in c.mentions:
             before = f.text[max(0, s - 60):s]
@@ -298,6 +303,37 @@ def _described_titles(cands: dict[str, Candidate], texts: list[str], people: set
         cands[key].add(1.5, "described as a film ('X, a ... drama')")
 
 
+#: ``Black Coal, Thin Ice is a detective movie``, ``The Story of Qiu Ju is a mesmerizing Chinese film``
+_COPULA_FILM = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"”’]\s)|(?<=\n))(?:(?:[A-Z][\w-]+\s+){0,3}[A-Z][\w-]+[’']s\s+)?"
+    r"(?P<t>[A-Z0-9][\w’'-]*(?:(?:,\s+|\s+(?:(?:of|the|a|an|in|on|for|to|and|at|from|with|into)\s+)*)"
+    r"[A-Z0-9][\w’'-]*){0,7})"
+    r"\s+(?:is|was)\s+(?:(?:an?|the|one of the)\s+)(?:(?!(?:of|about|with|who|that|in|for|to)\b)[\w-]+,?\s+(?:and\s+)?){0,4}?"
+    r"(?:film|movie|picture|feature|documentary|drama|melodrama|thriller|comedy|romance|tragedy|epic|western|"
+    r"masterpiece|adaptation)s?\b(?![’']s\b)")  # not "Yuddy is the film's main character"
+_PRONOUN_OPENING = re.compile(r"^(?:In|On|At|As|If|When|While|But|And|So|Yet|For|It|Its|This|That|These|Those|"
+                              r"His|Her|Their|I|We|You|He|She|They|Here|There|What|Which|Mr|Mrs|Ms|Dr)\b")
+
+
+def _copula_titles(cands: dict[str, Candidate], texts: list[str], people: set[str]) -> None:
+    """A sentence that opens with a capitalised phrase and says it *is a ... film* names a film,
+    even once and even where the NER saw nothing: a candidate with that evidence."""
+    text = "\n".join(texts)
+    for m in _COPULA_FILM.finditer(text):
+        phrase = " ".join(m.group("t").split())
+        key = norm(phrase)  # (parts of it the NER took for names may still be a title: Black Coal, Thin Ice)
+        if not key or _PRONOUN_OPENING.match(phrase) or key in people:
+            continue
+        if key not in cands:
+            if _inside_a_film_title(key, cands):
+                continue  # a part of a title the text names whole
+            cands[key] = Candidate(phrase)
+            cands[key].add(1.5, "the subject of a sentence ('X is ...')")
+            if m.start() < 300:
+                cands[key].add(1.0, "named in the opening")
+        cands[key].add(1.5, "described as a film ('X is a ... film')")
+
+
 def _repeated_subjects(cands: dict[str, Candidate], texts: list[str], people: set[str]) -> None:
     """A capitalised phrase the NER did not see, written twice or more and once as the subject
     of a sentence (``Princess Mononoke is ...``), is a candidate too."""
@@ -322,6 +358,13 @@ def _repeated_subjects(cands: dict[str, Candidate], texts: list[str], people: se
         c.add(1.5, "the subject of a sentence ('X is ...')")
         if hits[0].start() < 300:
             c.add(1.0, "named in the opening")
+
+
+def _inside_a_film_title(key: str, cands: dict[str, Candidate]) -> bool:
+    """Is ``key`` words of a longer candidate that may be a film (not of ``Memento Mori``, a short
+    story the NER or a noun nearby calls another kind of work)?"""
+    return any(re.search(rf"(?<!\w){re.escape(key)}(?!\w)", k) and k != key
+               and not {m[3].get("kind") for m in c.mentions} - {None, "film"} for k, c in cands.items())
 
 
 def _longest(keys: list[str]) -> list[str]:
@@ -408,7 +451,8 @@ def _file_address(source: str) -> str | None:
     return "file://local/" + PurePath(source).stem
 
 
-def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str], people: set[str]) -> None:
+def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str], people: set[str],
+                    places: set[str] = frozenset()) -> None:
     """Words of the page's address that the text writes as a capitalised phrase (``/yellow-earth``
     and "Yellow Earth") name a candidate the NER may not have seen: one-word and common-word
     titles (``Burning``, ``Happy Times``) most of all."""
@@ -418,14 +462,16 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
         return
     text = "\n".join(texts)
     name_words = {w for p in people for w in p.split()}
+    name_parts = {w for p in people if len(p.split()) > 1 for w in p.split()} | set(places)
     seen = set()
     for n in range(min(7, len(words)), 0, -1):
         for i in range(len(words) - n + 1):
             gram = words[i:i + n]
             if gram[0] in ("review", "reviews", "movie", "film", "html", "htm", "php", "www", "starring", "stars",
-                           "featuring", "with", "by", "directed", "director") or gram[-1].isdigit():
+                           "featuring", "with", "by", "directed", "director") or gram[-1].isdigit() \
+                    or "review" in gram or "reviews" in gram:  # a headline's "X Review: tagline" holds two parts
                 continue
-            if len("".join(gram)) < 4 or all(w in name_words for w in gram) or gram[-1] in _SMALL_WORDS \
+            if len("".join(gram)) < 4 or all(w in (name_words if n > 1 else name_parts) for w in gram) or gram[-1] in _SMALL_WORDS \
                     or gram[0] in _SMALL_WORDS - {"the", "a", "an"}:  # "to China" of /back-to-china
                 continue
             pattern = r"(?<![\w-])" + r"[\s\-:,]+(?:(?:of|the|a|an|and|in|on|for|to|at)[\s\-]+)*".join(
@@ -445,7 +491,9 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
                 continue
             phrase = hits[0].group(0)
             key = norm(phrase)
-            if key in people or key in seen or any(key in k.split() or key in k for k in seen):
+            # one word the NER took for a name but never part of a longer one (Thirst) may be the title
+            named = key in people and (n > 1 or key in name_parts)
+            if named or key in seen or any(key in k.split() or key in k for k in seen):
                 continue
             seen.add(key)
             if key in cands:

@@ -133,7 +133,8 @@ def url_phrases(review) -> set[str]:
     if not address:
         return set()
     words = [w for w in url_parts(address)[1].split() if w and not w.isdigit()]
-    return {title_key(" ".join(words[i:i + n])) for n in range(2, 8) for i in range(len(words) - n + 1)}
+    runs = (words[i:i + n] for n in range(2, 8) for i in range(len(words) - n + 1))
+    return {title_key(" ".join(run)) for run in runs if not {"review", "reviews"} & set(run)}
 
 
 _INNER_COMMA = re.compile(r",\s+(?:a|an|the|and|or)\s")  # the small word in lower case
