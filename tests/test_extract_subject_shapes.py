@@ -114,3 +114,30 @@ def test_the_directors_debut_named_with_a_possessive_is_not_the_reviewed_film(st
         "close to what made “The Chaser” a hit with his follow-up, “The Yellow Sea.” “The Yellow Sea” "
         "follows a taxi driver who crosses to Korea to kill a man."))
     assert refined.title == "The Yellow Sea"
+
+
+def test_a_one_word_title_after_a_film_noun_and_described_as_a_film_is_the_subject(stage):
+    refined, _ = analyse(stage, (
+        "Korean filmmaker Bong Joon-ho shows how far a class war can go in his first English-language "
+        "movie, Snowpiercer, a smart thriller set on a train that never stops. Snowpiercer stars Chris Evans."))
+    assert refined.title == "Snowpiercer"
+
+
+def test_a_heading_that_says_directed_by_names_the_director_the_text_never_names_again(stage):
+    refined, _ = analyse(stage, (
+        "Incendies: Directed by Denis Villeneuve\n\n"
+        "A brother and a sister travel to the Middle East to find the father they never knew, as their "
+        "mother's will asks them to."))
+    assert refined.title == "Incendies"
+    assert refined.directors == ("Denis Villeneuve",)
+
+
+@pytest.mark.parametrize("heading, parts", [
+    ("Incendies: Directed by Denis Villeneuve", ["Incendies"]),
+    ("Shadow | Review by Jane Doe", ["Shadow"]),
+    ("Mission: Impossible", ["Mission: Impossible", "Mission", "Impossible"]),
+])
+def test_a_heading_with_a_credit_offers_the_title_not_the_whole_line(heading, parts):
+    from filmgraph.header import heading_parts
+
+    assert heading_parts(heading) == parts

@@ -404,11 +404,19 @@ def title_candidate(text: str, raw: str | None = None) -> bool:
         and (raw is None or not _NOT_A_TITLE.search(raw.strip()))
 
 
+_CREDIT_PIECE = re.compile(r"(?:(?:written\s+and\s+)?directed|director|starring|reviewed|written|posted|published|by|"
+                           r"(?:(?:film|movie|dvd)\s+)?review\s+by)\b",
+                           re.IGNORECASE)
+
+
 def heading_parts(line: str) -> list[str]:
     """A heading and its parts around ``:``, `` - ``, ``|``: ``Shadow: Zhang Yimou returns`` gives
     the whole line, ``Shadow`` and ``Zhang Yimou returns``; review markers dropped from each."""
     s = line.strip()
-    parts = [s] + [p for p in re.split(r"\s*(?::|\s[-–—|]\s|\|)\s*", s) if p and p != s]
+    pieces = [p for p in re.split(r"\s*(?::|\s[-–—|]\s|\|)\s*", s) if p and p != s]
+    # "Incendies: Directed by Denis Villeneuve": a piece that is a credit or a byline is no part of a title
+    whole = [] if any(_CREDIT_PIECE.match(p.strip(" \"“”‘’'*_")) for p in pieces) else [s]
+    parts = whole + pieces
     out = []
     for p in parts:
         p = p.strip(" \"“”‘’'*_")

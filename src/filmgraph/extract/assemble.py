@@ -595,8 +595,9 @@ def _surname_mentions(sections: list[SectionFacts], names: "_Names", directors: 
 def _heading_directors(review: Review, sections: list[SectionFacts], headings: SectionFacts | None,
                        names: "_Names", facts: KnownFacts, said_director: dict, said_cast: dict) -> dict:
     """``said_director`` with the names the heading lines credit with the film (``heading_credits``):
-    a known film director, or one the text names again (whole, or by a part of the name), counts
-    as said; anyone else (a blogger's name in brackets) only as a hint the text must back."""
+    a known film director, one the text names again (whole, or by a part of the name), or one the
+    heading calls the director outright counts as said; anyone else (a blogger's name in brackets)
+    only as a hint the text must back."""
     credited: dict[str, str] = {}
     for f in ([headings] if headings is not None else []) + sections:
         found = credited_in_headings(f.text, f.persons, review.title or "", names.resolve, f is headings)
@@ -609,7 +610,10 @@ def _heading_directors(review: Review, sections: list[SectionFacts], headings: S
         parts = set(person_key(name).split())
         again = any(names.resolve(f.text[s:e]) == name for f in sections for s, e in f.persons) \
             or any(lone_name_parts(f.text, parts) for f in sections)
-        out[name] = (HEADINGS, 0, 0, cue) if again or person_key(name) in facts.directors else (None, 0, 0, cue)
+        # the heading's own word for the job ("Incendies: Directed by Denis Villeneuve") says it outright
+        outright = re.search(r"\bdirect(?:ed|or)\b|\bdir\.", cue, re.IGNORECASE)
+        said = again or outright or person_key(name) in facts.directors
+        out[name] = (HEADINGS, 0, 0, cue) if said else (None, 0, 0, cue)
     return out
 
 

@@ -133,6 +133,8 @@ def _desc_back(doc: Doc, end: int, floor: int) -> int:
     return _np_back(doc, end, floor)
 
 
+#: two to four capitalised words, hyphenated parts in lower case allowed: ``Sun Honglei``, ``Gwei Lun-mei``
+_UNTAGGED_NAME = re.compile(r"[A-Z][\w’']+(?:-[\w’']+)?(?:\s+[A-Z][\w’']+(?:-[\w’']+)?){1,3}")
 _ROLE_NOUNS = {"role", "roles", "turn", "part", "performance", "performances"}
 _AS = re.compile(r"\bas\b")
 _COPULA = re.compile(r"\b(?:is|was)\b")
@@ -177,7 +179,13 @@ def find_roles(doc: Doc) -> None:
                 b = a + 1 + (doc[a + 1].lower_ == "as")
                 inner_person = ent_at(doc, start=b)
                 if inner_person is None or inner_person.label_ != PERSON:
-                    if _np_forward(doc, b, close) == close:
+                    if b == a + 1 and _UNTAGGED_NAME.fullmatch(doc[b:close].text) and not overlaps_label(
+                            doc, b, close, {"GPE", "LOC", "NORP", "ORG", "FAC"}):
+                        # "Captain Zhang (Sun Honglei)": a full name the NER missed in brackets after a
+                        # character is the actor, as with two tagged names (ambiguous: the header's
+                        # cast list turns it round)
+                        _add_role(doc, doc[b:close], p.text, p.start, close + 1, 0.7, actor_inside=True)
+                    elif _np_forward(doc, b, close) == close:
                         _add_role(doc, p, doc[b:close].text, p.start, close + 1, 0.75)
                 continue
             a = close + 1

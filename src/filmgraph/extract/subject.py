@@ -278,8 +278,8 @@ _FILM_NOUNS = (r"(?:film|movie|drama|melodrama|epic|tale|story|look|portrait|stu
                r"thriller|comedy|romance|tragedy|masterpiece|picture|feature|documentary|adaptation)")
 #: ``X, a heartbreaking and fascinating look into ...``: what follows the title says it is a film
 _DESCRIBED_AFTER = re.compile(rf"^[\"”’']?,\s+(?:an?|the)\s+(?:[\w-]+,?\s+(?:and\s+)?){{0,4}}?{_FILM_NOUNS}\b")
-_TITLE_AFTER_WITH = re.compile(r"(?<![\w-])(?:with|in|of)\s+(?P<t>[A-Z][\w’'-]*(?:\s+(?:(?:of|the|a|an|in|on|for|to|and|at|from|with)\s+)*"
-                               r"[A-Z][\w’'-]*){1,6})(?=[\"”’']?,\s)")
+_TITLE_AFTER_WITH = re.compile(r"(?<![\w-])(?:with|in|of|(?:film|movie|feature|picture),)\s+(?P<t>[A-Z][\w’'-]*(?:\s+(?:(?:of|the|a|an|in|on|for|to|and|at|from|with)\s+)*"
+                               r"[A-Z][\w’'-]*){0,6})(?=[\"”’']?,\s)")
 
 
 def _described_titles(cands: dict[str, Candidate], texts: list[str], people: set[str]) -> None:

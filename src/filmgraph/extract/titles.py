@@ -255,6 +255,7 @@ def find_titles(doc: Doc) -> None:
             make_work(doc, k, j, "filmgraph_title_rules", 0.65)
     # "Hero and House of Flying Daggers", "(Raise the Red Lantern, Hero, ...)": a title-case phrase
     # listed with a work is another work
+    _bracketed_lists(doc)
     _listed_with_works(doc)
     # "Yellow Earth is another film about ...": what a sentence calls a film is no person
     for e in list(doc.ents):
@@ -293,6 +294,69 @@ def _year_before(doc: Doc, i: int) -> set[str]:
 
 
 _LIST_GAP = {",", "and", "or", "&"}
+_LIST_LEADS = {"including", "e.g.", "eg", "like", "notably", "among", "them", "others", "such", "as"}
+
+
+def _bracket_items(doc: Doc, a: int, b: int) -> list[tuple[int, int]]:
+    """The phrases of tokens ``a:b`` split at commas, and the last one at ``and`` / ``or`` / ``&``
+    (``A, B and C``); without a comma, at ``and`` only into phrases of two words or more (``To Live
+    and The Story of Qiu Ju``, not ``Sense and Sensibility``)."""
+    parts, start = [], a
+    for j in range(a, b + 1):
+        if j == b or doc[j].text == ",":
+            if j > start:
+                parts.append((start, j))
+            start = j + 1
+    if not parts:
+        return []
+    x, y = parts[-1]
+    pieces, start = [], x
+    for j in range(x, y + 1):
+        if j == y or doc[j].lower_ in {"and", "or", "&"}:
+            if j > start:
+                pieces.append((start, j))
+            start = j + 1
+    if len(parts) > 1 or all(q - p >= 2 for p, q in pieces):
+        parts[-1:] = pieces
+    return parts
+
+
+def _bracketed_lists(doc: Doc) -> None:
+    """``Lee Chang-dong (Green Fish, Oasis and Peppermint Candy)``, ``Zhang Yimou (Raise the Red
+    Lantern, To Live)``: a bracket of two or more title-case phrases after a person, or with a work
+    among them, lists works; the small model takes some of them for names (*Peppermint Candy*).
+    One phrase alone in brackets after a name is an actor or a character, not this."""
+    for t in doc:
+        if t.text != "(" or t.i == 0:
+            continue
+        close = next((k for k in range(t.i + 1, min(len(doc), t.i + 25)) if doc[k].text in {")", "("}), None)
+        if close is None or doc[close].text != ")":
+            continue
+        k = t.i + 1
+        while k < close and doc[k].lower_ in _LIST_LEADS:
+            k += 1
+        items = _bracket_items(doc, k, close)
+        if len(items) < 2 or any(title_run_end(doc, a, b) != b for a, b in items):
+            continue
+        after_person = ent_at(doc, end=t.i) is not None and ent_at(doc, end=t.i).label_ == PERSON
+        with_work = any(overlaps_label(doc, a, b, {WORK}) for a, b in items)
+        tagged = [overlaps_label(doc, a, b, {PERSON}) for a, b in items]
+        if not (with_work or after_person and not all(tagged)):
+            continue
+        bare = any(not any(e.start < b and a < e.end for e in doc.ents) for a, b in items)
+        allowed = {PERSON, "ORG", "PRODUCT", "FAC", WORK} | ({"GPE", "LOC"} if with_work or bare else set())
+
+        def fits(e: Span, a: int, b: int) -> bool:
+            """An entity inside the phrase (it grows to the whole), or a work the tagger ran over
+            two phrases of the list (``To Live and The Story of Qiu Ju``: it splits)."""
+            if a <= e.start and e.end <= b:
+                return e.label_ in allowed and (e.label_ != WORK or (e.start, e.end) != (a, b))
+            return e.label_ == WORK and sum(e.start <= x and y <= e.end for x, y in items) >= 2
+
+        for a, b in items:
+            inside = [e for e in doc.ents if e.start < b and a < e.end]
+            if all(fits(e, a, b) for e in inside):
+                make_work(doc, a, b, "filmgraph_title_rules", 0.6)
 
 
 def _listed_with_works(doc: Doc) -> None:

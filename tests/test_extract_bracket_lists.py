@@ -1,0 +1,49 @@
+"""What brackets hold on real pages, in sentences of our own (real films, true facts): the actor
+the small model did not tag after a character, and a director's films listed after the name."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import analyse
+
+pytestmark = pytest.mark.model
+
+
+@pytest.mark.parametrize("sentence, actor, character", [
+    ("The arrest puts the cook in the hands of Captain Zhang (Sun Honglei), who needs him alive.",
+     "Sun Honglei", "Captain Zhang"),
+    ("After Li (Fan Bingbing) and her husband Qin (Li Zonghan) fake a divorce, he marries another woman.",
+     "Fan Bingbing", "Li"),
+])
+def test_a_full_name_in_brackets_after_a_character_is_the_actor(stage, sentence, actor, character):
+    refined, result = analyse(stage, "Drug War\n\n" + sentence)
+    assert (actor, character) in {(r.actor, r.character) for r in result.cast_roles}
+    assert actor in refined.cast
+
+
+def test_the_header_cast_turns_a_credit_of_actor_and_character_round(stage):
+    refined, result = analyse(stage, (
+        "Title: In the Mood for Love\nCast: Tony Leung Chiu-wai, Maggie Cheung\n\n"
+        "Tony Leung Chiu-wai (Chow Mo-wan) and his neighbour meet on the stairs."))
+    roles = {(r.actor, r.character) for r in result.cast_roles}
+    assert ("Tony Leung Chiu-wai", "Chow Mo-wan") in roles
+    assert not any(a == "Chow Mo-wan" for a, _c in roles)
+
+
+@pytest.mark.parametrize("sentence, titles", [
+    ("Secret Sunshine is the fourth film from director Lee Chang-dong (Green Fish, Oasis and Peppermint Candy).",
+     {"Green Fish", "Oasis", "Peppermint Candy"}),
+    ("His films (including To Live and The Story of Qiu Ju) look simple and play like epics.",
+     {"To Live", "The Story of Qiu Ju"}),
+    ("From the Chinese director Zhang Yimou (Raise the Red Lantern, To Live) comes a gentle comedy.",
+     {"Raise the Red Lantern", "To Live"}),
+])
+def test_titles_listed_in_brackets_after_a_director_are_works(stage, sentence, titles):
+    _refined, result = analyse(stage, sentence)
+    assert titles <= {w.title for w in result.works}
+
+
+def test_a_title_with_and_in_brackets_stays_whole(stage):
+    _refined, result = analyse(stage, "Ang Lee (Sense and Sensibility) had never filmed a martial arts story.")
+    assert not {"Sense", "Sensibility"} & {w.title for w in result.works}
