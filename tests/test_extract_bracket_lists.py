@@ -47,3 +47,16 @@ def test_titles_listed_in_brackets_after_a_director_are_works(stage, sentence, t
 def test_a_title_with_and_in_brackets_stays_whole(stage):
     _refined, result = analyse(stage, "Ang Lee (Sense and Sensibility) had never filmed a martial arts story.")
     assert not {"Sense", "Sensibility"} & {w.title for w in result.works}
+
+
+@pytest.mark.parametrize("text, not_a_work", [
+    ("Happy Times\n\nFew films about a blind girl avoid pity, even one as accomplished as Lars von Trier's "
+     "“Dancer in the Dark.”", "Lars von Trier"),
+    ("Red Sorghum\n\nIt was the film that announced the “Fifth Generation” to the world, and Gong Li with it.",
+     "Fifth Generation"),
+    ("Yellow Earth\n\nChen Kaige's debut won “Best Foreign Film” nowhere, yet it changed Chinese cinema.",
+     "Best Foreign Film"),
+])
+def test_a_director_a_movement_or_an_award_in_quotes_is_no_work(stage, text, not_a_work):
+    _refined, result = analyse(stage, text)
+    assert not_a_work not in {w.title for w in result.works}

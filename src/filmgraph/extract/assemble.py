@@ -13,12 +13,13 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from ..header import in_url_path
 from ..models import Review
 from .film_people import (cast_cue, crew_cue, director_cue, lone_name_parts, maker_film_cue, performance_sentence,
                           possessive_owner, reference_cue)
 from .gazetteer import KnownFacts, person_key, title_key
 from .spans import doc_text, sentence_bounds
-from .subject import choose as choose_subject, rank as rank_subject
+from .subject import choose as choose_subject, page_address, rank as rank_subject
 from .title_repair import complete_titles, page_titles, repeated_titles, url_phrases
 from .heading_credits import credited_in_headings
 from .types import (HEADINGS, CastRole, Comparison, Event, Evidence, ExtractionResult, Mention, PersonRole, Subject, Work)
@@ -27,7 +28,9 @@ log = logging.getLogger(__name__)
 _POSS = re.compile(r"[’']s?$")
 _POSS_END = re.compile(r"(?<=\w)[’']s$")
 #: a pronoun or a lone letter or two is never a work's title (``I`` tagged as a work of art)
-_NOT_A_WORK = re.compile(r"(?i:i|we|he|she|it|you|they|me|us|him|her|them|this|that)|\w{1,2}")
+_NOT_A_WORK = re.compile(r"(?i:i|we|he|she|it|you|they|me|us|him|her|them|this|that)|\w{1,2}"
+                         r"|(?i:(?:best|outstanding)\s+(?:foreign|picture|film|director|actor|actress)\b.*)"  # an award
+                         r"|(?i:(?:the\s+)?(?:fifth|sixth|new)\s+generation|new\s+wave)")  # a movement
 
 
 @dataclass
@@ -346,11 +349,17 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     # --- works ----------------------------------------------------------------------------------
     works: dict[str, dict] = {}
     work_mentions: list[tuple[SectionFacts, int, int, str, dict]] = []
+    # a known film director's name (Lars von Trier) or a place the NER always sees (Hong Kong) is no
+    # work, unless the page's address spells it (Thirst, which the small model calls a nationality)
+    address = page_address(review)
+    not_works = {p for p in _places(sections) if not in_url_path(p, address)} \
+        | {_norm(n) for n in names.full if person_key(n) in (facts or KnownFacts()).directors}
     for f in sections:
         for s, e, attrs in f.works:
             title = clean_name(f.text[s:e])
             if not title or names.resolve(title) in names.full or _norm(title) in characters \
-                    or _NOT_A_WORK.fullmatch(title):
+                    or _NOT_A_WORK.fullmatch(title) or _norm(title) in not_works \
+                    or person_key(title) in (facts or KnownFacts()).directors:
                 continue
             work_mentions.append((f, s, e, title, attrs))
     # The film it reviews: a review with no title (free text, or a header without a title line)
