@@ -60,3 +60,21 @@ def test_a_title_with_and_in_brackets_stays_whole(stage):
 def test_a_director_a_movement_or_an_award_in_quotes_is_no_work(stage, text, not_a_work):
     _refined, result = analyse(stage, text)
     assert not_a_work not in {w.title for w in result.works}
+
+
+def test_casting_x_and_y_names_the_cast(stage):
+    refined, _ = analyse(stage, (
+        "The Yellow Sea\n\nNa Hong-jin puts faith in the two leads of his debut again, casting Ha Jung-woo and "
+        "Kim Yun-seok as a desperate taxi driver and the gangster who hires him."))
+    assert {"Ha Jung-woo", "Kim Yun-seok"} <= set(refined.cast)
+
+
+@pytest.mark.parametrize("line, pair", [
+    ("Min-sik Choi as Mr. Baek", ("Min-sik Choi", "Mr. Baek")),
+    ("Dal-su Oh as Mr. Chang", ("Dal-su Oh", "Mr. Chang")),
+    ("Yeong-ae Lee as Geum-ja Lee", ("Yeong-ae Lee", "Geum-ja Lee")),
+])
+def test_a_credit_line_may_name_a_character_by_a_title_and_surname(line, pair):
+    from filmgraph.header import credit
+
+    assert credit(line) == pair

@@ -141,3 +141,16 @@ def test_a_heading_with_a_credit_offers_the_title_not_the_whole_line(heading, pa
     from filmgraph.header import heading_parts
 
     assert heading_parts(heading) == parts
+
+
+@pytest.mark.parametrize("text, directors", [
+    ("La Strada\n\nMy second Fellini, and I already see why he mattered. Giulietta Masina plays a simple "
+     "woman sold to a travelling strongman.", ("Fellini",)),
+    ("Kikujiro\n\nOur film club has run Hana-Bi and Sonatine, and now Kitano's 1999 Kikujiro, a gentle "
+     "road movie about a boy looking for his mother.", ("Kitano",)),
+    ("Cinema Paradiso\n\nThe village square is as crowded and loud as Fellini at his busiest, and the "
+     "projectionist is its heart.", ()),
+])
+def test_a_known_directors_surname_alone_names_the_director_only_with_a_makers_cue(stage, text, directors):
+    refined, _ = analyse(stage, text)
+    assert refined.directors == directors

@@ -571,7 +571,8 @@ def _text_directors(review: Review, sections: list[SectionFacts], work_mentions,
     log.debug("director scores for %r: %s (other films' makers: %s)", review.title, scores, other_makers)
     chosen = [n for n, v in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])) if v >= 2.5]
     if not chosen:
-        return []
+        # "My second Fellini", "Kitano's 1999 Kikujiro": a known film director by surname alone
+        return _surname_of_a_known_director(sections, facts, names, review.title or "")[:1]
     top = scores[chosen[0]]
     return [n for n in chosen if n == chosen[0] or n in said_director or scores[n] >= top - 0.5][:3]
 
@@ -647,6 +648,43 @@ def _known_director_by_surname(sections: list[SectionFacts], known_for_film: fro
                     continue
                 found[word] = min(4.0, found.get(word, 2.5) + 0.5)
     return list(found.items())
+
+
+_SURNAMES: dict[int, dict[str, frozenset[str]]] = {}
+#: ``my second Fellini``, ``a new Kitano``: a director's name standing for their films
+_NTH_BEFORE = re.compile(r"\b(?:my|a|another|the)\s+(?:first|second|third|fourth|fifth|sixth|next|latest|new|"
+                         r"favou?rite|last|only)\s+$", re.IGNORECASE)
+
+
+def _surname_of_a_known_director(sections: list[SectionFacts], facts: KnownFacts, names: "_Names",
+                                 title: str) -> list[str]:
+    """A distinctive surname (five letters or more) of a film director the snapshot knows, written
+    alone with words that make it the film's maker: ``my second Fellini``, ``Kitano's 1999
+    Kikujiro``, ``Kurosawa's direction``, ``directed by Ozu``. Most such words first; as written,
+    or as the full name the text gives."""
+    index = _SURNAMES.get(id(facts.directors))
+    if index is None:
+        built: dict[str, set[str]] = {}
+        for key in facts.directors:
+            for w in key.split():
+                if len(w) >= 5:
+                    built.setdefault(w, set()).add(key)
+        index = _SURNAMES[id(facts.directors)] = {w: frozenset(k) for w, k in built.items()}
+    owned = re.compile(rf"^[’']s\s+(?:(?:19|20)\d\d\s+)?{re.escape(title)}\b", re.IGNORECASE) if title else None
+    counts: dict[str, int] = {}
+    for f in sections:
+        for s, e in lone_name_parts(f.text, set(index)):
+            before, after = f.text[max(0, s - 40):s], f.text[e:e + 40]
+            if reference_cue(f.text, s) or crew_cue(f.text, s, e):
+                continue
+            if _NTH_BEFORE.search(before) or director_cue(f.text, s, e) or _POSSESSIVE_NOUN.match(after) \
+                    or _MAKING_VERB.match(after) or (owned is not None and owned.match(after)):
+                word = f.text[s:e]
+                full = [n for n in names.full if person_key(n) in facts.directors
+                        and set(person_key(word).split()) <= set(person_key(n).split())]
+                name = full[0] if len(full) == 1 else names.resolve(word) or word
+                counts[name] = counts.get(name, 0) + 1
+    return [n for n, _c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 #: what stands between names listed together (an aside in brackets may follow each name)

@@ -46,7 +46,7 @@ _REFERENCE_BEFORE = re.compile(
     r"(?:the\s+)?(?:chinese|korean|japanese|asian|hong kong|taiwanese)\s+(?:equivalent|answer|version)\s+(?:of|to))\s*$",
     re.IGNORECASE)
 _CAST_BEFORE = re.compile(
-    r"(?:\bstarring|\bstars|\bco-?starring|\bdirects|\bcasts|\bfeaturing|\bactor|\bactress|\bactors|\bactresses|\bplayed\s+by|"
+    r"(?:\bstarring|\bstars|\bco-?starring|\bdirects|\bcasts|\bcasting|\bfeaturing|\bactor|\bactress|\bactors|\bactresses|\bplayed\s+by|"
     r"\bportrayed\s+by|\bco-?star|\bleads?|\blead\s+actor|\blead\s+actress|\bnewcomer|\bheroine|\bhero|"
     r"\bperformances?\s+(?:from|by)|\bcast\s+(?:includes|members?)|\bthe\s+(?:great|lovely|beautiful|luminous|"
     r"always\s+reliable|wonderful)|\bwith)"
