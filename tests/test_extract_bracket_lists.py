@@ -78,3 +78,18 @@ def test_a_credit_line_may_name_a_character_by_a_title_and_surname(line, pair):
     from filmgraph.header import credit
 
     assert credit(line) == pair
+
+
+def test_a_known_title_that_begins_a_longer_one_gives_way_to_it(stage):
+    _refined, result = analyse(stage, (
+        "Not One Less\n\nIt was made in the same year as the wonderful The Road Home, and it shares its "
+        "village school."))
+    titles = {w.title for w in result.works}
+    assert "The Road Home" in titles and "The Road" not in titles
+
+
+def test_a_years_possessive_makes_a_title_of_what_the_ner_took_for_a_name(stage):
+    _refined, result = analyse(stage, (
+        "Happy Times\n\nZhang is famous for rural epics with a historical setting (such as 1990's Ju Dou). "
+        "This one is a comedy set in a city."))
+    assert "Ju Dou" in {w.title for w in result.works}

@@ -282,15 +282,9 @@ def resolve_store(store: FilmStore, settings: Settings) -> Resolution:
     Its working set is beside the store until the caller closes it (``Resolution.close``)."""
     iris = Iris(settings.base_iri)
     ws = WorkingSet(_beside(store))
-    try:
+    with ws.closed_on_failure():
         for e in cache.iter_entries(store):
             ws.add(mentions_of(e.review_id, e.review, e.result))
-    except sqlite3.Error as exc:
-        ws.close()
-        raise working_set_error(exc, ws.path) from None
-    except BaseException:
-        ws.close()
-        raise
     return resolve(ws, iris, snapshot_aliases(settings))
 
 

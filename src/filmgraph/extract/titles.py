@@ -74,7 +74,7 @@ def apply_known(doc: Doc, matches: Iterable[tuple[int, int, str, str]]) -> None:
         sp = Span(doc, start, end, label=label)
         spans.append(sp)
         kinds[(start, end)] = kind
-    spans = filter_spans(spans)
+    spans = [sp for sp in filter_spans(spans) if not _inside_a_longer_title(doc, sp, spans)]
     put_ents(doc, spans)
     fg = state(doc)
     for sp in spans:
@@ -84,6 +84,20 @@ def apply_known(doc: Doc, matches: Iterable[tuple[int, int, str, str]]) -> None:
         elif sp.label_ == EVENT:
             fg["events"][(sp.start_char, sp.end_char)] = kind
         fg.setdefault("known", set()).add((sp.start_char, sp.end_char))
+
+
+def _inside_a_longer_title(doc: Doc, sp: Span, known: list[Span]) -> bool:
+    """A known title that begins a longer title the NER tagged as one run of capitalised words
+    (``The Road`` of *The Road Home*): the longer one stands. Not when another known name or
+    title follows in the span (``Hero`` before ``Jet Li``) or the run breaks (``Red Sorghum
+    Raise the Red Lantern``: a capitalised verb starts the next title)."""
+    if sp.label_ != WORK:
+        return False
+    outer = next((e for e in doc.ents if e.start == sp.start and e.end > sp.end
+                  and e.label_ in {"WORK_OF_ART", "FAC", "ORG", "PRODUCT", "LOC"}), None)
+    if outer is None or title_run_end(doc, outer.start, outer.end) != outer.end:
+        return False
+    return not any(k is not sp and k.start < outer.end and sp.end <= k.start for k in known)
 
 
 @lru_cache(maxsize=4096)
@@ -140,7 +154,7 @@ def find_titles(doc: Doc) -> None:
         if i is None:
             continue
         j = title_run_end(doc, i)
-        if j > i and not overlaps_label(doc, i, j, {PERSON, EVENT}):
+        if j > i and not overlaps_label(doc, i, j, {EVENT}):  # "1990's Ju Dou": a name the NER guessed is the title
             make_work(doc, i, j, "filmgraph_title_rules", 0.85, year=int(m.group(1)))
     # "Shadow", ‘Shadow’
     for m in _QUOTED.finditer(text):

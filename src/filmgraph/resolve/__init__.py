@@ -14,7 +14,6 @@ is on disk (``workset.py``), so memory does not grow with the store.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,7 +27,7 @@ from .names import fold, title_key
 from .people import resolve_people
 from .records import MentionIris, Merge, NearMiss
 from .works import resolve_works
-from .workset import DiskMap, WorkingSet, working_set_error
+from .workset import DiskMap, WorkingSet
 
 __all__ = ["resolve", "Resolution", "ResolvedIris", "ReviewResolution", "Merge", "NearMiss", "ReviewMentions", "PersonMention",
            "WorkMention", "WorkingSet", "mentions_of", "snapshot_aliases", "resolution_graph"]
@@ -147,7 +146,7 @@ def resolve(reviews: Iterable[ReviewMentions] | WorkingSet, iris: Iris,
     'http://ex.org/person/zhang-yimou'
     """
     ws = reviews if isinstance(reviews, WorkingSet) else WorkingSet(directory).add_all(reviews)
-    try:
+    with ws.closed_on_failure():
         people = resolve_people(ws, iris, aliases)
 
         def person(rid: str, name: str) -> str:
@@ -165,12 +164,6 @@ def resolve(reviews: Iterable[ReviewMentions] | WorkingSet, iris: Iris,
                       key=lambda n: (n.kind, n.iris, n.reason))
         return Resolution(people.by_mention, people.by_key, works.by_mention, merges, near,
                           DiskMap(ws, "review_key", ("rid",), "digest"), ws)
-    except sqlite3.Error as exc:
-        ws.close()
-        raise working_set_error(exc, ws.path) from None
-    except BaseException:
-        ws.close()
-        raise
 
 
 def _among(iris: set[str], mentions: MentionIris) -> set[str]:

@@ -12,6 +12,7 @@ and by a finalizer if a caller never closes it. Nothing in it outlives the resol
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import sqlite3
@@ -106,6 +107,19 @@ class WorkingSet:
     def close(self) -> None:
         """Close the database and remove its file (idempotent)."""
         self._finalizer()
+
+    @contextlib.contextmanager
+    def closed_on_failure(self) -> Iterator["WorkingSet"]:
+        """Inside it, a failure closes the working set (its file goes) and an SQLite error is
+        the one ``StoreError`` naming it; on success it stays open for its owner."""
+        try:
+            yield self
+        except sqlite3.Error as exc:
+            self.close()
+            raise working_set_error(exc, self.path) from None
+        except BaseException:
+            self.close()
+            raise
 
     def __enter__(self) -> "WorkingSet":
         return self
