@@ -95,7 +95,7 @@ def test_a_surname_alone_carries_the_cues_of_the_director_named_in_full_once(sta
 
 @pytest.mark.model
 def test_a_person_span_leaves_out_the_possessive_the_ner_takes_into_it(stage):
-    from filmgraph.extract.assemble import collect
+    from filmgraph.extract.sections import collect
 
     text = "Aftershock is Feng Xiaogang’s biggest film, and Feng Xiaogang’s direction keeps the quake short."
     facts = collect(stage.nlp(text), "body")

@@ -56,9 +56,9 @@ def test_role_rules_component_runs_from_its_factory():
 
 
 def test_zhang_yi_is_not_zhang_yimou():
-    from filmgraph.extract.assemble import _Names
+    from filmgraph.extract.sections import Names
 
-    names = _Names(Review(source="t", sha256="0", directors=("Zhang Yimou",), cast=("Zhang Yi",)), [], set())
+    names = Names(Review(source="t", sha256="0", directors=("Zhang Yimou",), cast=("Zhang Yi",)), [], set())
     assert names.resolve("Zhang Yi") == "Zhang Yi"
     assert names.resolve("Zhang’s") == "Zhang Yimou"
     assert names.resolve("Fan") is None

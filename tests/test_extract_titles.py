@@ -9,7 +9,8 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
-from filmgraph.extract.assemble import assemble, collect  # noqa: E402
+from filmgraph.extract.assemble import assemble  # noqa: E402
+from filmgraph.extract.sections import collect  # noqa: E402
 from filmgraph.extract.components import add_components  # noqa: E402
 from filmgraph.extract.events import find_events  # noqa: E402
 from filmgraph.extract.spans import EVENT, WORK, state, title_runs  # noqa: E402

@@ -11,69 +11,24 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from dataclasses import dataclass, field
 
 from ..header import in_url_path
 from ..models import Review
-from .film_people import (cast_cue, crew_cue, director_cue, lone_name_parts, maker_film_cue, performance_sentence,
-                          possessive_owner, reference_cue)
+from .directors import heading_directors, possessive_of, text_directors
+from .film_people import cast_cue, director_cue, maker_film_cue, performance_sentence
 from .gazetteer import KnownFacts, person_key, title_key
-from .spans import doc_text, sentence_bounds
+from .sections import Names, SectionFacts, clean_name, collect, evidence_at, norm_text
 from .subject import choose as choose_subject, page_address, rank as rank_subject
 from .title_repair import complete_titles, page_titles, repeated_titles, url_phrases
-from .heading_credits import credited_in_headings
-from .types import (HEADINGS, CastRole, Comparison, Event, Evidence, ExtractionResult, Mention, PersonRole, Subject, Work)
+from .types import HEADINGS, CastRole, Comparison, Event, Evidence, ExtractionResult, Mention, PersonRole, Subject, Work
+
+__all__ = ["SectionFacts", "assemble", "clean_name", "collect"]
 
 log = logging.getLogger(__name__)
-_POSS = re.compile(r"[’']s?$")
-_POSS_END = re.compile(r"(?<=\w)[’']s$")
 #: a pronoun or a lone letter or two is never a work's title (``I`` tagged as a work of art)
 _NOT_A_WORK = re.compile(r"(?i:i|we|he|she|it|you|they|me|us|him|her|them|this|that)|\w{1,2}"
                          r"|(?i:(?:best|outstanding)\s+(?:foreign|picture|film|director|actor|actress)\b.*)"  # an award
                          r"|(?i:(?:the\s+)?(?:fifth|sixth|new)\s+generation|new\s+wave)")  # a movement
-
-
-@dataclass
-class SectionFacts:
-    """What the components found in one section, by character offsets (picklable)."""
-
-    section: str
-    text: str
-    sentences: list[tuple[int, int]] = field(default_factory=list)
-    persons: list[tuple[int, int]] = field(default_factory=list)
-    works: list[tuple[int, int, dict]] = field(default_factory=list)
-    events: list[tuple[int, int, str]] = field(default_factory=list)
-    roles: list[dict] = field(default_factory=list)
-    comparisons: list[dict] = field(default_factory=list)
-    #: places, organisations, dates... (start, end, label): never titles
-    others: list[tuple[int, int, str]] = field(default_factory=list)
-
-
-def collect(doc, section: str) -> SectionFacts:
-    """The plain facts of one annotated ``Doc``."""
-    fg = doc.user_data.get("filmgraph") or {"works": {}, "events": {}, "roles": [], "comparisons": []}
-    text = doc_text(doc)
-    if doc.has_annotation("SENT_START"):
-        # the rules' sentence ranges, already split once (``doc.sents`` walks every token again)
-        sents = [(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)) for a, b in sentence_bounds(doc) if b > a]
-    else:
-        sents = [(0, len(text))]
-    facts = SectionFacts(section, text, sents)
-    for e in doc.ents:
-        key = (e.start_char, e.end_char)
-        if e.label_ == "PERSON":
-            # "Feng Xiaogang’s effort": the possessive is the cue after the name, not part of it
-            possessive = _POSS_END.search(e.text)
-            facts.persons.append((key[0], key[1] - len(possessive.group(0))) if possessive else key)
-        elif e.label_ == "WORK_OF_ART":
-            facts.works.append((*key, dict(fg["works"].get(key, {}))))
-        elif e.label_ == "EVENT" and key in fg["events"]:
-            facts.events.append((*key, fg["events"][key]))
-        elif e.label_ in ("GPE", "LOC", "NORP", "DATE", "TIME", "MONEY", "PERCENT"):
-            facts.others.append((*key, e.label_))
-    facts.roles = list(fg["roles"])
-    facts.comparisons = list(fg["comparisons"])
-    return facts
 
 
 def _propagate_titles(sections: list[SectionFacts]) -> None:
@@ -99,14 +54,6 @@ def _propagate_titles(sections: list[SectionFacts]) -> None:
                                 re.match(r"\s*(?:are|is|were|was)\s+(?:\w+\s+)?inevitable", f.text[e:]):
                             c["cue"] += " ... are inevitable"
         f.works.sort(key=lambda w: w[0])
-
-
-_TITLES = re.compile(r"^(?:cinematographer|director|filmmaker|producer|composer|actor|actress|writer|"
-                     r"screenwriter|novelist|author|star|co-star|newcomer|veteran|starring|stars|co-starring|"
-                     r"featuring|language|cast|directed by|written by|written and directed by)\s+", re.IGNORECASE)
-#: header words a flattened table leaves after a name (``Tianyuan Huang Theatre Release``)
-_TRAILING_LABELS = re.compile(r"(?:\s+(?:theatre|theater|release|released|date|runtime|genre|genres|language|"
-                              r"country|rating|spotlight|trailer|poster|gallery))+$", re.IGNORECASE)
 
 
 def _late_comparisons(sections: list[SectionFacts], titles: list[str]) -> None:
@@ -151,7 +98,7 @@ def _keys_of(known: set[str]) -> frozenset[str]:
     return cached[1]
 
 
-def _add_set_apart_titles(sections: list[SectionFacts], names: "_Names", facts: KnownFacts) -> bool:
+def _add_set_apart_titles(sections: list[SectionFacts], names: "Names", facts: KnownFacts) -> bool:
     """Titles set apart by quotes, filmographies, list cues and years (``title_spans``) where the
     NER saw nothing, or saw a person in what the text marks as a title."""
     from .title_spans import find
@@ -184,7 +131,7 @@ def _sentence_comparisons(sections: list[SectionFacts], film_title: str | None) 
 
     for f in sections:
         others = [(s, e) for s, e, a in f.works
-                  if _norm(f.text[s:e]).removeprefix("the ") != film_title or a.get("kind") not in (None, "film")]
+                  if norm_text(f.text[s:e]).removeprefix("the ") != film_title or a.get("kind") not in (None, "film")]
         have = {c["work"] for c in f.comparisons}
         for c in find(f.text, f.sentences, others):
             if (c.work_start, c.work_end) in have:
@@ -204,7 +151,7 @@ def _add_weak_comparisons(work_list: tuple[Work, ...], comps: dict, directors: t
     compared = {k[0] for k in comps}
     ours = {person_key(d) for d in directors}
     for w in work_list:
-        if w.kind != "film" or _norm(w.title) in compared or (w.maker and person_key(w.maker) not in ours):
+        if w.kind != "film" or norm_text(w.title) in compared or (w.maker and person_key(w.maker) not in ours):
             continue
         for ev in w.evidence:
             before = ev.sentence[:max(0, ev.start - ev.sentence_start)]
@@ -213,64 +160,15 @@ def _add_weak_comparisons(work_list: tuple[Work, ...], comps: dict, directors: t
             found = weak_cue(ev.sentence)
             if found:
                 word, relation = found
-                comps[(_norm(w.title), word)] = Comparison(
+                comps[(norm_text(w.title), word)] = Comparison(
                     w.title, word, "neutral", (dataclasses.replace(ev, extractor="filmgraph_comparison_words",
                                                                    confidence=0.4),), relation=relation)
                 break
 
 
-def clean_name(text: str) -> str:
-    """``Zhang Yimou’s`` -> ``Zhang Yimou``; ``Cinematographer Zhao Xiaoding`` -> ``Zhao Xiaoding``."""
-    text = " ".join(text.split())
-    text = _POSS.sub("", text).strip(" ,;:()“”\"")
-    text = re.split(r"\s*[?!|]", text, maxsplit=1)[0]  # "Zhang Yimou? Really?"
-    stripped = _TRAILING_LABELS.sub("", _TITLES.sub("", text))
-    return stripped if stripped and stripped[:1].isupper() else text
-
-
 def _same_or_short_form(title: str, film_title: str) -> bool:
     words, film = title.split(), film_title.split()
     return title == film_title or len(words) >= 2 and film[:len(words)] == words
-
-
-def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
-
-
-def _evidence(f: SectionFacts, start: int, end: int, extractor: str, confidence: float) -> Evidence:
-    s0, s1 = next(((a, b) for a, b in f.sentences if a <= start < b), (0, len(f.text)))
-    return Evidence(f.section, start, end, f.text[s0:s1].strip(), s0, s1, extractor, round(float(confidence), 2))
-
-
-class _Names:
-    """Resolves how a review refers to people to their full names."""
-
-    def __init__(self, review: Review, text_names: list[str], known: set[str]) -> None:
-        self.directors = list(review.directors)
-        self.cast = list(review.cast)
-        self.full: list[str] = []
-        for n in [*review.directors, *review.cast, *( [review.reviewer] if review.reviewer else []), *text_names]:
-            if n and len(n.split()) > 1 and n not in self.full:
-                self.full.append(n)
-        self.known = known
-
-    def resolve(self, text: str) -> str | None:
-        name = clean_name(text)
-        if not name:
-            return None
-        if name in self.full or name in self.known:
-            return name
-        parts = name.split()
-        if len(parts) > 1:
-            return name
-        cands = [n for n in self.full if name in n.replace("-", " ").split() or name in n.split()]
-        if len(cands) == 1:
-            return cands[0]
-        for group in (self.directors, self.cast):
-            pick = [n for n in cands if n in group]
-            if len(pick) == 1:
-                return pick[0]
-        return None
 
 
 def assemble(review: Review, sections: list[SectionFacts], known_people: set[str] | None = None,
@@ -281,12 +179,12 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     sections = [f for f in sections if f.section != HEADINGS]
     _propagate_titles(sections)
     text_names = [clean_name(f.text[s:e]) for f in sections for s, e in f.persons]
-    names = _Names(review, text_names, known_people or set())
+    names = Names(review, text_names, known_people or set())
     # titles the text sets apart (quotes, filmographies, cues) before names are settled: a title
     # the NER took for a person ("Ju Dou") is no person, and no actor
     if _add_set_apart_titles(sections, names, facts or KnownFacts()):
         text_names = [clean_name(f.text[s:e]) for f in sections for s, e in f.persons]
-        names = _Names(review, text_names, known_people or set())
+        names = Names(review, text_names, known_people or set())
 
     # clipped titles ("The Road" of "The Road Home") grow to a title the page or the snapshot knows
     complete_titles(sections, (facts or KnownFacts()).titles | page_titles(sections, review.headings)
@@ -319,12 +217,12 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
                 continue
             if r.get("weak") and (actor not in cast_set if cast_set else actor in review.directors):
                 continue
-            key = (actor, _norm(character))
-            ev = _evidence(f, r["start"], r["end"], r["extractor"], r["confidence"])
+            key = (actor, norm_text(character))
+            ev = evidence_at(f, r["start"], r["end"], r["extractor"], r["confidence"])
             if key in roles:
                 old = roles[key]
                 roles[key] = CastRole(old.actor, old.character, old.evidence + (ev,))
-            elif not any(a == actor and (_norm(character) in c or c in _norm(character)) for a, c in roles):
+            elif not any(a == actor and (norm_text(character) in c or c in norm_text(character)) for a, c in roles):
                 roles[key] = CastRole(actor, clean_name(character), (ev,))
     # "Zhang Yi's He Li": a cast member's possessive names their character, not a work they made
     for f in sections:
@@ -333,17 +231,17 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
             maker = names.resolve(attrs["maker"]) if attrs.get("maker") else None
             if maker in cast_set and maker not in review.directors and not attrs.get("year") \
                     and attrs.get("extractor") == "filmgraph_title_rules" and not attrs.get("kind"):
-                key = (maker, _norm(f.text[s:e]))
+                key = (maker, norm_text(f.text[s:e]))
                 if not any(a == maker for a, _ in roles):
-                    roles[key] = CastRole(maker, clean_name(f.text[s:e]), (_evidence(f, s, e, "filmgraph_role_rules", 0.6),))
+                    roles[key] = CastRole(maker, clean_name(f.text[s:e]), (evidence_at(f, s, e, "filmgraph_role_rules", 0.6),))
                 continue
             keep.append((s, e, attrs))
         f.works = keep
     # a credits block in the header ("Jet Li as Nameless") says who plays whom outright
     for actor, character in review.credits:
-        if not any(a == actor and _norm(character) in (c, "") for a, c in roles):
-            roles[(actor, _norm(character))] = CastRole(actor, clean_name(character) or character, ())
-    characters = {_norm(r.character) for r in roles.values()}
+        if not any(a == actor and norm_text(character) in (c, "") for a, c in roles):
+            roles[(actor, norm_text(character))] = CastRole(actor, clean_name(character) or character, ())
+    characters = {norm_text(r.character) for r in roles.values()}
     actors = {r.actor for r in roles.values()}
 
     # --- works ----------------------------------------------------------------------------------
@@ -353,12 +251,12 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     # work, unless the page's address spells it (Thirst, which the small model calls a nationality)
     address = page_address(review)
     not_works = {p for p in _places(sections) if not in_url_path(p, address)} \
-        | {_norm(n) for n in names.full if person_key(n) in (facts or KnownFacts()).directors}
+        | {norm_text(n) for n in names.full if person_key(n) in (facts or KnownFacts()).directors}
     for f in sections:
         for s, e, attrs in f.works:
             title = clean_name(f.text[s:e])
-            if not title or names.resolve(title) in names.full or _norm(title) in characters \
-                    or _NOT_A_WORK.fullmatch(title) or _norm(title) in not_works \
+            if not title or names.resolve(title) in names.full or norm_text(title) in characters \
+                    or _NOT_A_WORK.fullmatch(title) or norm_text(title) in not_works \
                     or person_key(title) in (facts or KnownFacts()).directors:
                 continue
             work_mentions.append((f, s, e, title, attrs))
@@ -369,13 +267,13 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     review, subject = _subject_and_people(review, sections, work_mentions, names, roles, facts or KnownFacts(),
                                           headings,
                                           described)
-    film_title = _norm(review.title).removeprefix("the ") if review.title else None
+    film_title = norm_text(review.title).removeprefix("the ") if review.title else None
     for f, s, e, title, attrs in work_mentions:
         kind = attrs.get("kind") or "film"
         if film_title and kind == "film" and attrs.get("year") in (None, review.year) \
-                and _same_or_short_form(_norm(title).removeprefix("the "), film_title):
+                and _same_or_short_form(norm_text(title).removeprefix("the "), film_title):
             continue  # the reviewed film itself (or its short form: "Crouching Tiger")
-        key = f"{_norm(title)}|{kind}" if film_title and _norm(title).removeprefix("the ") == film_title else _norm(title)
+        key = f"{norm_text(title)}|{kind}" if film_title and norm_text(title).removeprefix("the ") == film_title else norm_text(title)
         w = works.setdefault(key, {"title": title, "kind": kind, "year": None, "maker": None, "evidence": []})
         if attrs.get("year") and not w["year"]:
             w["year"] = attrs["year"]
@@ -383,7 +281,7 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
             w["maker"] = names.resolve(attrs["maker"]) or clean_name(attrs["maker"])
         if attrs.get("kind") and w["kind"] == "film" and attrs["kind"] != "film":
             w["kind"] = attrs["kind"]
-        w["evidence"].append(_evidence(f, s, e, attrs.get("extractor", "ner"), attrs.get("confidence", 0.6)))
+        w["evidence"].append(evidence_at(f, s, e, attrs.get("extractor", "ner"), attrs.get("confidence", 0.6)))
     work_list = tuple(
         Work(w["title"], w["kind"], w["year"], w["maker"],
              w["year"] or known_years.get(w["title"].lower()), tuple(w["evidence"]))
@@ -396,10 +294,10 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     for f in sections:
         for c in f.comparisons:
             title = clean_name(f.text[slice(*c["work"])])
-            if not any(_norm(w.title) == _norm(title) for w in work_list):
+            if not any(norm_text(w.title) == norm_text(title) for w in work_list):
                 continue
-            key = (_norm(title), c["cue"])
-            ev = _evidence(f, c["start"], c["end"], c["extractor"], c["confidence"])
+            key = (norm_text(title), c["cue"])
+            ev = evidence_at(f, c["start"], c["end"], c["extractor"], c["confidence"])
             old = comps.get(key)
             comps[key] = Comparison(title, c["cue"], c["polarity"], (old.evidence if old else ()) + (ev,),
                                     relation=c.get("relation", "similar to"))
@@ -412,9 +310,9 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
         for s, e, kind in f.events:
             name = clean_name(f.text[s:e])
             name = _event_name(name)
-            ev = _evidence(f, s, e, "filmgraph_events", 0.85)
-            old = events.get(_norm(name))
-            events[_norm(name)] = Event(old.name if old else name, kind, (old.evidence if old else ()) + (ev,))
+            ev = evidence_at(f, s, e, "filmgraph_events", 0.85)
+            old = events.get(norm_text(name))
+            events[norm_text(name)] = Event(old.name if old else name, kind, (old.evidence if old else ()) + (ev,))
 
     # --- people and mentions ------------------------------------------------------------------
     makers = {w.maker: w.kind for w in work_list if w.maker}
@@ -436,25 +334,25 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     for f in sections:
         for s, e in f.persons:
             name = names.resolve(f.text[s:e])
-            if name is None or (_norm(name) in characters and name not in actors):
+            if name is None or (norm_text(name) in characters and name not in actors):
                 continue
-            if any(_norm(name) == _norm(w.title) for w in work_list):
+            if any(norm_text(name) == norm_text(w.title) for w in work_list):
                 continue
-            ev = _evidence(f, s, e, "ner", 0.8)
+            ev = evidence_at(f, s, e, "ner", 0.8)
             people.setdefault(name, []).append(ev)
             mentions.append(Mention(f.text[s:e], "PERSON", role_of(name), name, f.section, s, e,
                                     ev.sentence, ev.sentence_start, ev.sentence_end))
         for s, e, attrs in f.works:
             title = clean_name(f.text[s:e])
-            w = next((w for w in work_list if _norm(w.title) == _norm(title)), None)
+            w = next((w for w in work_list if norm_text(w.title) == norm_text(title)), None)
             if w is not None:
-                ev = _evidence(f, s, e, "", 0)
+                ev = evidence_at(f, s, e, "", 0)
                 mentions.append(Mention(f.text[s:e], "WORK", w.kind, w.title, f.section, s, e,
                                         ev.sentence, ev.sentence_start, ev.sentence_end))
         for s, e, kind in f.events:
-            ev = _evidence(f, s, e, "", 0)
+            ev = evidence_at(f, s, e, "", 0)
             name = _event_name(clean_name(f.text[s:e]))
-            mentions.append(Mention(f.text[s:e], "EVENT", kind, events[_norm(name)].name, f.section, s, e,
+            mentions.append(Mention(f.text[s:e], "EVENT", kind, events[norm_text(name)].name, f.section, s, e,
                                     ev.sentence, ev.sentence_start, ev.sentence_end))
     for name in makers:
         people.setdefault(name, [])
@@ -471,222 +369,6 @@ def _event_name(name: str) -> str:
     return re.sub(r"\s*[(®].*$", "", name).strip()
 
 
-_MAKING_VERB = re.compile(
-    r"^\s*(?:[’']s\b|,\s+)?\s*(?:(?:has|had|once again|again|finally|now|here|also|then|)\s*)?"
-    r"(?:makes|made|directs|directed|crafts|crafted|shoots|shot|films|filmed|helms|helmed|delivers|delivered|"
-    r"returns|returned|brings|brought|creates|created|stages|staged|turns|turned|paints|painted|gives us|gave us|"
-    r"tells|told|uses|used|captures|captured|fills|frames|keeps|lets|presents|offers|has made|has crafted|"
-    r"solidifies|proves|shows|sets|constructs|builds|choreographs|adapts|adapted|explores|explored|"
-    r"[’']s\s+(?:camera|film|movie|direction|vision|eye|style|latest|new|epic|masterpiece|work|effort|"
-    r"storytelling|approach|images|visuals|use|films))\b", re.IGNORECASE)
-
-
-_OPENING_FILM_NOUN = re.compile(r"^[’']s\s+(?:[a-z][\w-]*,?\s+){0,3}(?:film|movie|epic|drama|picture|latest|"
-                                r"new|masterpiece|feature|debut|thriller|comedy|romance|melodrama|tale)\b")
-_POSSESSIVE_NOUN = re.compile(r"^[’']s\s+(?:[a-z][\w-]*,?\s+){0,3}(?:letter|foray|film|films|movie|movies|direction|vision|"
-                             r"camera|eye|style|work|career|name|latest|new|effort|take|version|hand|touch|"
-                             r"trademark|signature|best|attempt|masterpiece|epic|drama|picture|images)\b")
-
-
-def _text_directors(review: Review, sections: list[SectionFacts], work_mentions, names: "_Names", roles: dict,
-                    facts: KnownFacts, said_director: dict, owner) -> list[str]:
-    """Who the text says directed the reviewed film, each name scored on its evidence: a director
-    cue (``director X``, ``directed by X``), the film's own maker (``X's <the film>``), a known
-    director of this film or a known film director at all (the Wikidata snapshot), the subject of
-    a making verb (``X crafts``). The maker of another film named in passing (``Ang Lee's
-    Crouching Tiger``) and anyone with a part loses."""
-    key = _norm(review.title)
-    known_for_film = facts.film_directors.get(title_key(review.title or ""), frozenset())
-    actors = {r.actor for r in roles.values()}
-    scores: dict[str, float] = {}
-
-    def add(name: str | None, points: float) -> None:
-        if name:
-            scores[name] = scores.get(name, 0.0) + points
-
-    for name, said in said_director.items():
-        add(name, 3.0 if said[0] is not None else 2.0)  # a hint (no section) only helps the text's own evidence
-    said_director = {n: said for n, said in said_director.items() if said[0] is not None}
-    other_makers: set[str] = set()
-    maker_of = _possessive(names, through_kind=True)
-    for f, s, e, title, attrs in work_mentions:
-        who = attrs.get("maker") or maker_of(f, s)
-        who = (names.resolve(who) or clean_name(who)) if who else None
-        if not who:
-            continue
-        if _norm(title) == key or _norm(title).removeprefix("the ") == key.removeprefix("the "):
-            add(who, 3.0)
-        else:
-            other_makers.add(who)
-    # the known directors of the other works the review names made those, not this one
-    # (``Ang Lee ... (in Crouching Tiger, Hidden Dragon), but Zhang Yimou ...``)
-    other_known = set()
-    for f, s, e, title, attrs in work_mentions:
-        if _norm(title).removeprefix("the ") != key.removeprefix("the "):
-            other_known |= facts.film_directors.get(title_key(title), frozenset())
-    other_known -= known_for_film
-    referenced: set[str] = set()
-    crew: set[str] = set()  # named as the cinematographer, writer, composer...
-    seen: dict[str, int] = {}
-    mentions = [(f, s, e, names.resolve(f.text[s:e])) for f in sections for s, e in f.persons]
-    mentions += _surname_mentions(sections, names, set(facts.directors) | {person_key(n) for n in said_director})
-    for f, s, e, name in mentions:
-        if not name:
-            continue
-        if name not in said_director and crew_cue(f.text, s, e):
-            crew.add(name)
-        k = person_key(name)
-        if name not in seen:
-            if k in known_for_film:
-                add(name, 4.0)
-            elif k in facts.directors:
-                add(name, 1.5)
-        seen[name] = seen.get(name, 0) + 1
-        if reference_cue(f.text, s):
-            referenced.add(name)
-        if _POSSESSIVE_NOUN.match(f.text[e:e + 40]) and s < 300 and f is sections[0] \
-                and _OPENING_FILM_NOUN.match(f.text[e:e + 40]):
-            add(name, 2.5)  # the opening's "Chen Kaige's sweeping, intimate epic follows ..."
-        elif _MAKING_VERB.match(f.text[e:e + 40]) or _POSSESSIVE_NOUN.match(f.text[e:e + 40]):
-            add(name, 1.0)
-    if known_for_film and not any(person_key(n) in known_for_film for n in (*seen, *scores)):
-        for name, points in _known_director_by_surname(sections, known_for_film, names):
-            add(name, points)
-    other_makers |= {n for n in seen if person_key(n) in other_known and n not in said_director}
-    known_here = [n for n in seen if person_key(n) in facts.directors and n not in other_makers and n not in crew]
-    if len(known_here) == 1:
-        add(known_here[0], 1.0)  # the one film director the review names, outside other films' credits
-    for name, n in seen.items():
-        if name in scores and n > 1:
-            add(name, min(1.5, 0.5 * (n - 1)))
-    for name in list(scores):
-        if name in other_makers and name not in said_director:
-            scores[name] -= 2.0
-        if name in referenced and name not in said_director:
-            scores[name] -= 2.0  # named as a point of comparison
-        if name in crew:
-            scores[name] -= 2.0  # "aided by cinematographer Chris Doyle": another job on the film
-        if name in actors or name in review.cast or name == review.reviewer:
-            scores[name] -= 3.0
-    log.debug("director scores for %r: %s (other films' makers: %s)", review.title, scores, other_makers)
-    chosen = [n for n, v in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])) if v >= 2.5]
-    if not chosen:
-        # "My second Fellini", "Kitano's 1999 Kikujiro": a known film director by surname alone
-        return _surname_of_a_known_director(sections, facts, names, review.title or "")[:1]
-    top = scores[chosen[0]]
-    return [n for n in chosen if n == chosen[0] or n in said_director or scores[n] >= top - 0.5][:3]
-
-
-def _surname_mentions(sections: list[SectionFacts], names: "_Names", directors: set[str]) -> list[tuple]:
-    """``Zhang's latest``, ``Kore-eda never telegraphs``: where the text names someone it names in
-    full elsewhere by the first or last part of the name alone, a word the NER did not tag. A part
-    several full names share (``Zhang`` of Zhang Yimou and Zhang Ziyi) goes to the one film
-    director among them (``directors``: person keys), or to none."""
-    by_part: dict[str, list[str]] = {}
-    for name in names.full:
-        words = name.split()
-        for part in {person_key(words[0]), person_key(words[-1])} if len(words) > 1 else ():
-            by_part.setdefault(part, []).append(name)
-    tokens = {t for part in by_part for t in part.split()}
-    out = []
-    for f in sections:
-        tagged = [(s, e) for s, e in f.persons]
-        for s, e in lone_name_parts(f.text, tokens):
-            if any(a < e and s < b for a, b in tagged):
-                continue
-            owners = by_part.get(person_key(f.text[s:e]), [])
-            if len(owners) > 1:
-                owners = [n for n in owners if person_key(n) in directors]
-            if len(owners) == 1:
-                out.append((f, s, e, owners[0]))
-    return out
-
-
-def _heading_directors(review: Review, sections: list[SectionFacts], headings: SectionFacts | None,
-                       names: "_Names", facts: KnownFacts, said_director: dict, said_cast: dict) -> dict:
-    """``said_director`` with the names the heading lines credit with the film (``heading_credits``):
-    a known film director, one the text names again (whole, or by a part of the name), or one the
-    heading calls the director outright counts as said; anyone else (a blogger's name in brackets)
-    only as a hint the text must back."""
-    credited: dict[str, str] = {}
-    for f in ([headings] if headings is not None else []) + sections:
-        found = credited_in_headings(f.text, f.persons, review.title or "", names.resolve, f is headings)
-        for name, cue in found.items():
-            credited.setdefault(name, cue)
-    out = dict(said_director)
-    for name, cue in credited.items():
-        if name in said_cast or name in out:
-            continue
-        parts = set(person_key(name).split())
-        again = any(names.resolve(f.text[s:e]) == name for f in sections for s, e in f.persons) \
-            or any(lone_name_parts(f.text, parts) for f in sections)
-        # the heading's own word for the job ("Incendies: Directed by Denis Villeneuve") says it outright
-        outright = re.search(r"\bdirect(?:ed|or)\b|\bdir\.", cue, re.IGNORECASE)
-        said = again or outright or person_key(name) in facts.directors
-        out[name] = (HEADINGS, 0, 0, cue) if said else (None, 0, 0, cue)
-    return out
-
-
-def _known_director_by_surname(sections: list[SectionFacts], known_for_film: frozenset[str],
-                               names: "_Names") -> list[tuple[str, float]]:
-    """``Ozu's mastery``: the reviewed film's known director (the Wikidata snapshot) named only by a
-    part of the name, as the text writes it. A part that is also in another full name the text
-    gives (``Zhang`` beside ``Zhang Ziyi``) counts only where the words say it made the film."""
-    found: dict[str, float] = {}
-    others = [set(person_key(n).split()) for n in names.full]
-    for key in known_for_film:
-        parts = set(key.split())
-        for f in sections:
-            for s, e in lone_name_parts(f.text, parts):
-                word = f.text[s:e]
-                if reference_cue(f.text, s) or crew_cue(f.text, s, e):
-                    continue
-                own = set(person_key(word).split())
-                ambiguous = any(own <= o for o in others)
-                if ambiguous and not (director_cue(f.text, s, e) or _MAKING_VERB.match(f.text[e:e + 40])
-                                      or _POSSESSIVE_NOUN.match(f.text[e:e + 40])):
-                    continue
-                found[word] = min(4.0, found.get(word, 2.5) + 0.5)
-    return list(found.items())
-
-
-_SURNAMES: dict[int, dict[str, frozenset[str]]] = {}
-#: ``my second Fellini``, ``a new Kitano``: a director's name standing for their films
-_NTH_BEFORE = re.compile(r"\b(?:my|a|another|the)\s+(?:first|second|third|fourth|fifth|sixth|next|latest|new|"
-                         r"favou?rite|last|only)\s+$", re.IGNORECASE)
-
-
-def _surname_of_a_known_director(sections: list[SectionFacts], facts: KnownFacts, names: "_Names",
-                                 title: str) -> list[str]:
-    """A distinctive surname (five letters or more) of a film director the snapshot knows, written
-    alone with words that make it the film's maker: ``my second Fellini``, ``Kitano's 1999
-    Kikujiro``, ``Kurosawa's direction``, ``directed by Ozu``. Most such words first; as written,
-    or as the full name the text gives."""
-    index = _SURNAMES.get(id(facts.directors))
-    if index is None:
-        built: dict[str, set[str]] = {}
-        for key in facts.directors:
-            for w in key.split():
-                if len(w) >= 5:
-                    built.setdefault(w, set()).add(key)
-        index = _SURNAMES[id(facts.directors)] = {w: frozenset(k) for w, k in built.items()}
-    owned = re.compile(rf"^[’']s\s+(?:(?:19|20)\d\d\s+)?{re.escape(title)}\b", re.IGNORECASE) if title else None
-    counts: dict[str, int] = {}
-    for f in sections:
-        for s, e in lone_name_parts(f.text, set(index)):
-            before, after = f.text[max(0, s - 40):s], f.text[e:e + 40]
-            if reference_cue(f.text, s) or crew_cue(f.text, s, e):
-                continue
-            if _NTH_BEFORE.search(before) or director_cue(f.text, s, e) or _POSSESSIVE_NOUN.match(after) \
-                    or _MAKING_VERB.match(after) or (owned is not None and owned.match(after)):
-                word = f.text[s:e]
-                full = [n for n in names.full if person_key(n) in facts.directors
-                        and set(person_key(word).split()) <= set(person_key(n).split())]
-                name = full[0] if len(full) == 1 else names.resolve(word) or word
-                counts[name] = counts.get(name, 0) + 1
-    return [n for n, _c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
-
-
 #: what stands between names listed together (an aside in brackets may follow each name)
 _NAME_LIST_GAP = re.compile(r"\s*(?:\([^()]{1,50}\)\s*)?(?:,\s*(?:and\s+)?|and\s+|&\s*)")
 
@@ -696,7 +378,7 @@ _CAST_LIST_OPENER = re.compile(r"\b((?i:starring|co-starring|featuring|stars|wit
                                r"(?:[A-Z][\w'’.-]*(?:\s+|,\s*))*$")
 
 
-def _share_cast_cues(sections: list[SectionFacts], names: "_Names", said_director: dict, said_cast: dict) -> None:
+def _share_cast_cues(sections: list[SectionFacts], names: "Names", said_director: dict, said_cast: dict) -> None:
     """``John Woo directs Ti Lung, Leslie Cheung and Chow Yun-fat``, ``Masayuki Mori and Kinuyo
     Tanaka are superb``: names listed together share the cast cue one of them has."""
     for f in sections:
@@ -733,29 +415,22 @@ def _places(sections: list[SectionFacts]) -> set[str]:
         for s, e, label in f.others:
             word = f.text[s:e]
             if label == "NORP" and len(word.split()) == 1:
-                out.add(_norm(word))
+                out.add(norm_text(word))
             elif label in ("GPE", "LOC"):
                 seen[word] = seen.get(word, 0) + 1
     for word, n in seen.items():
         written = sum(len(re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w-])", f.text)) for f in sections)
         if n >= written or len(word.split()) > 1 and 2 * n > written:
-            out.add(_norm(word))
+            out.add(norm_text(word))
     return out
 
 
-def _possessive(names: "_Names", through_kind: bool = False):
-    def owner(f, start: int) -> str | None:
-        who = possessive_owner(f.text, start, through_kind)
-        return (names.resolve(who) or clean_name(who)) if who else None
-    return owner
-
-
-def _subject_and_people(review: Review, sections: list[SectionFacts], work_mentions, names: "_Names",
+def _subject_and_people(review: Review, sections: list[SectionFacts], work_mentions, names: "Names",
                         roles: dict, facts: KnownFacts, headings: SectionFacts | None = None,
                         described: set[str] = frozenset()) -> tuple[Review, Subject | None]:
     """The review refined with its film (ranked when no title says it), the film's directors and
     the cast the text names; and the ``Subject`` with its evidence when the text chose the film."""
-    owner = _possessive(names)
+    owner = possessive_of(names)
     # who the text says directed or plays in something, name by name
     said_director: dict[str, tuple] = {}
     said_cast: dict[str, tuple] = {}
@@ -785,43 +460,42 @@ def _subject_and_people(review: Review, sections: list[SectionFacts], work_menti
     if title_line:  # the header's title is one candidate among the text's, not beyond question
         review = review.replace(title=None, headings=(title_line, *(h for h in review.headings if h != title_line)))
     if not review.title:
-        compared = {_norm(f.text[slice(*c["work"])]) for f in sections for c in f.comparisons}
-        people = {_norm(n) for n in names.full} | {_norm(n) for n in said_director} | {_norm(n) for n in said_cast}
+        compared = {norm_text(f.text[slice(*c["work"])]) for f in sections for c in f.comparisons}
+        people = {norm_text(n) for n in names.full} | {norm_text(n) for n in said_director} | {norm_text(n) for n in said_cast}
         people |= {p for p in _places(sections) if len(p.split()) == 1}  # no title alone (China)
         places = _places([*sections, *([headings] if headings is not None else [])])
         ranked = rank_subject(review, work_mentions, compared, header_directors, owner, people, title_line, places)
         best, confidence = choose_subject(ranked)
         if title_line:
             # another film wins only with a clear lead over the title line's own candidate
-            if best is None or best.title_line or _norm(best.title) == _norm(title_line):
+            if best is None or best.title_line or norm_text(best.title) == norm_text(title_line):
                 best = None
                 review = review.replace(title=title_line)
             else:
                 review = review.replace(original_title=None, original_language=None)
         if best is not None:
             first = best.mentions[0] if best.mentions else None
-            evidence = (_evidence(first[0], first[1], first[2], "filmgraph_subject", confidence),) if first else ()
+            evidence = (evidence_at(first[0], first[1], first[2], "filmgraph_subject", confidence),) if first else ()
             subject = Subject(best.title, best.year, (), (), evidence, confidence=confidence,
                               reasons=tuple(best.reasons))
             review = review.replace(title=best.title, year=review.year or best.year)
     if not review.title:
         return review, subject
-    key = _norm(review.title)
     if headings is not None and headings.persons and not review.directors:
         # the names the headings give are someone the text may name by a part (Zhang of Zhang Yimou)
-        names = _Names(review, [*names.full, *(clean_name(headings.text[s:e]) for s, e in headings.persons)],
+        names = Names(review, [*names.full, *(clean_name(headings.text[s:e]) for s, e in headings.persons)],
                        names.known)
-    directors = list(review.directors) or _text_directors(
+    directors = list(review.directors) or text_directors(
         review, sections, work_mentions, names, roles, facts,
-        _heading_directors(review, sections, headings, names, facts, said_director, said_cast), owner)
+        heading_directors(review, sections, headings, names, facts, said_director, said_cast), owner)
     cast = list(review.cast)
     known_cast = facts.film_cast.get(title_key(review.title or ""), frozenset())
     in_kb = [n for n in names.full if person_key(n) in known_cast]
-    characters = {_norm(r.character) for r in roles.values()}
+    characters = {norm_text(r.character) for r in roles.values()}
     for actor in [*(r.actor for r in roles.values()), *sorted(described), *said_cast, *in_kb,
                   *(n for n in acting if n not in said_director and person_key(n) not in facts.directors)]:
         if actor not in cast and actor not in directors and actor != review.reviewer \
-                and (_norm(actor) not in characters or actor in {r.actor for r in roles.values()}):
+                and (norm_text(actor) not in characters or actor in {r.actor for r in roles.values()}):
             cast.append(actor)
     if subject is not None:
         subject = Subject(subject.title, subject.year, tuple(directors), tuple(cast), subject.evidence,

@@ -107,7 +107,8 @@ class SpacyTextStage:
         yield from results
 
     def _extract(self, reviews: list[Review]) -> list[tuple[Review, object]]:
-        from .assemble import assemble, collect
+        from .assemble import assemble
+        from .sections import collect
         from .components import DOC_KNOWN
 
         nlp = self.nlp
