@@ -250,7 +250,8 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     # a known film director's name (Lars von Trier) or a place the NER always sees (Hong Kong) is no
     # work, unless the page's address spells it (Thirst, which the small model calls a nationality)
     address = page_address(review)
-    not_works = {p for p in _places(sections) if not in_url_path(p, address)} \
+    places = _places(sections)
+    not_works = {p for p in places if not in_url_path(p, address)} \
         | {norm_text(n) for n in names.full if person_key(n) in (facts or KnownFacts()).directors}
     for f in sections:
         for s, e, attrs in f.works:
@@ -265,8 +266,7 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     # named graph does not move. Then who directed it and who plays in it, from the words around
     # each name. A header's directors stay the authority; the text adds cast it names.
     review, subject = _subject_and_people(review, sections, work_mentions, names, roles, facts or KnownFacts(),
-                                          headings,
-                                          described)
+                                          headings, described, places=places)
     film_title = norm_text(review.title).removeprefix("the ") if review.title else None
     for f, s, e, title, attrs in work_mentions:
         kind = attrs.get("kind") or "film"
@@ -427,9 +427,10 @@ def _places(sections: list[SectionFacts]) -> set[str]:
 
 def _subject_and_people(review: Review, sections: list[SectionFacts], work_mentions, names: "Names",
                         roles: dict, facts: KnownFacts, headings: SectionFacts | None = None,
-                        described: set[str] = frozenset()) -> tuple[Review, Subject | None]:
+                        described: set[str] = frozenset(), *, places: set[str]) -> tuple[Review, Subject | None]:
     """The review refined with its film (ranked when no title says it), the film's directors and
-    the cast the text names; and the ``Subject`` with its evidence when the text chose the film."""
+    the cast the text names; and the ``Subject`` with its evidence when the text chose the film.
+    ``places``: the sections' places (``_places``), as the caller already read them."""
     owner = possessive_of(names)
     # who the text says directed or plays in something, name by name
     said_director: dict[str, tuple] = {}
@@ -462,9 +463,9 @@ def _subject_and_people(review: Review, sections: list[SectionFacts], work_menti
     if not review.title:
         compared = {norm_text(f.text[slice(*c["work"])]) for f in sections for c in f.comparisons}
         people = {norm_text(n) for n in names.full} | {norm_text(n) for n in said_director} | {norm_text(n) for n in said_cast}
-        people |= {p for p in _places(sections) if len(p.split()) == 1}  # no title alone (China)
-        places = _places([*sections, *([headings] if headings is not None else [])])
-        ranked = rank_subject(review, work_mentions, compared, header_directors, owner, people, title_line, places)
+        people |= {p for p in places if len(p.split()) == 1}  # no title alone (China)
+        ranked = rank_subject(review, work_mentions, compared, header_directors, owner, people, title_line,
+                              _places([*sections, headings]) if headings is not None else places)
         best, confidence = choose_subject(ranked)
         if title_line:
             # another film wins only with a clear lead over the title line's own candidate

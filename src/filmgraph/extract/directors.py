@@ -197,7 +197,6 @@ def _known_director_by_surname(sections: list[SectionFacts], known_for_film: fro
     return list(found.items())
 
 
-_SURNAMES: dict[int, dict[str, frozenset[str]]] = {}
 #: ``my second Fellini``, ``a new Kitano``: a director's name standing for their films
 _NTH_BEFORE = re.compile(r"\b(?:my|a|another|the)\s+(?:first|second|third|fourth|fifth|sixth|next|latest|new|"
                          r"favou?rite|last|only)\s+$", re.IGNORECASE)
@@ -209,18 +208,10 @@ def _surname_of_a_known_director(sections: list[SectionFacts], facts: KnownFacts
     alone with words that make it the film's maker: ``my second Fellini``, ``Kitano's 1999
     Kikujiro``, ``Kurosawa's direction``, ``directed by Ozu``. Most such words first; as written,
     or as the full name the text gives."""
-    index = _SURNAMES.get(id(facts.directors))
-    if index is None:
-        built: dict[str, set[str]] = {}
-        for key in facts.directors:
-            for w in key.split():
-                if len(w) >= 5:
-                    built.setdefault(w, set()).add(key)
-        index = _SURNAMES[id(facts.directors)] = {w: frozenset(k) for w, k in built.items()}
     owned = re.compile(rf"^[’']s\s+(?:(?:19|20)\d\d\s+)?{re.escape(title)}\b", re.IGNORECASE) if title else None
     counts: dict[str, int] = {}
     for f in sections:
-        for s, e in lone_name_parts(f.text, set(index)):
+        for s, e in lone_name_parts(f.text, facts.director_surnames):
             before, after = f.text[max(0, s - 40):s], f.text[e:e + 40]
             if reference_cue(f.text, s) or crew_cue(f.text, s, e):
                 continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from collections.abc import Iterable, Iterator
 
 from ..models import Review
@@ -185,6 +185,12 @@ class KnownFacts:
     film_cast: dict[str, frozenset[str]] = field(default_factory=dict)
     #: title keys of the snapshot's films and novels (two words or more): titles a clipped span may grow to
     titles: frozenset[str] = frozenset()
+
+    @cached_property
+    def director_surnames(self) -> frozenset[str]:
+        """The distinctive words (five letters or more) of the directors' names: a surname that may
+        stand alone for its director (``Fellini``, ``Kurosawa``)."""
+        return frozenset(w for key in self.directors for w in key.split() if len(w) >= 5)
 
 
 def title_key(title: str) -> str:

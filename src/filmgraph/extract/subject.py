@@ -186,12 +186,12 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
     _described_titles(cands, texts, people)
     other_work = _named_as_other_work(cands)
     for key, c in cands.items():
+        address_spells = any(r.startswith("the page's address spells it") for r in c.reasons)
         kinds = {m[3].get("kind") for m in c.mentions} - {None}
         if kinds and kinds != {"film"}:
             # a film shares its title with its novel or play: the page's address spelling the title
             # says the page is about it, whatever a nearby noun made of one mention
-            spelled = any(r.startswith("the page's address spells it") for r in c.reasons)
-            c.add(-1.5 if spelled else -5.0, f"a {'/'.join(sorted(kinds))}, not a film")
+            c.add(-1.5 if address_spells else -5.0, f"a {'/'.join(sorted(kinds))}, not a film")
         # how often the text writes the title, whether or not the NER saw each one
         written = sum(len(re.findall(rf"(?<![\w-]){re.escape(c.title)}(?![\w-])", t)) for t in texts)
         n = max(len(c.mentions), written)
@@ -199,7 +199,7 @@ def rank(review, work_mentions, compared: set[str], directors: set[str], possess
             c.add(min(4.0, 1.0 * (n - 1)), f"named {n} times")
         if key in compared:
             c.add(-4.0, "the review compares the film to it")
-        if key in places and not any(r.startswith("the page's address spells it") for r in c.reasons):
+        if key in places and not address_spells:
             c.add(-3.0, "a place the NER sees wherever the text names it")
         related = latest = subject = opening = quoted = watched = by_director = by_other = 0
         for f, s, e, attrs in c.mentions:
@@ -462,16 +462,17 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
         return
     text = "\n".join(texts)
     name_words = {w for p in people for w in p.split()}
-    name_parts = {w for p in people if len(p.split()) > 1 for w in p.split()} | set(places)
+    # words of longer names, and places: a one-word title may be none of them
+    not_alone = {w for p in people if len(p.split()) > 1 for w in p.split()} | set(places)
     seen = set()
     for n in range(min(7, len(words)), 0, -1):
         for i in range(len(words) - n + 1):
             gram = words[i:i + n]
-            if gram[0] in ("review", "reviews", "movie", "film", "html", "htm", "php", "www", "starring", "stars",
+            if gram[0] in ("movie", "film", "html", "htm", "php", "www", "starring", "stars",
                            "featuring", "with", "by", "directed", "director") or gram[-1].isdigit() \
                     or "review" in gram or "reviews" in gram:  # a headline's "X Review: tagline" holds two parts
                 continue
-            if len("".join(gram)) < 4 or all(w in (name_words if n > 1 else name_parts) for w in gram) or gram[-1] in _SMALL_WORDS \
+            if len("".join(gram)) < 4 or all(w in (name_words if n > 1 else not_alone) for w in gram) or gram[-1] in _SMALL_WORDS \
                     or gram[0] in _SMALL_WORDS - {"the", "a", "an"}:  # "to China" of /back-to-china
                 continue
             pattern = r"(?<![\w-])" + r"[\s\-:,]+(?:(?:of|the|a|an|and|in|on|for|to|at)[\s\-]+)*".join(
@@ -492,7 +493,7 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
             phrase = hits[0].group(0)
             key = norm(phrase)
             # one word the NER took for a name but never part of a longer one (Thirst) may be the title
-            named = key in people and (n > 1 or key in name_parts)
+            named = key in people and (n > 1 or key in not_alone)
             if named or key in seen or any(key in k.split() or key in k for k in seen):
                 continue
             seen.add(key)

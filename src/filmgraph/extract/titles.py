@@ -315,24 +315,24 @@ def _bracket_items(doc: Doc, a: int, b: int) -> list[tuple[int, int]]:
     """The phrases of tokens ``a:b`` split at commas, and the last one at ``and`` / ``or`` / ``&``
     (``A, B and C``); without a comma, at ``and`` only into phrases of two words or more (``To Live
     and The Story of Qiu Ju``, not ``Sense and Sensibility``)."""
-    parts, start = [], a
-    for j in range(a, b + 1):
-        if j == b or doc[j].text == ",":
-            if j > start:
-                parts.append((start, j))
-            start = j + 1
+    parts = _split_at(doc, a, b, {","})
     if not parts:
         return []
-    x, y = parts[-1]
-    pieces, start = [], x
-    for j in range(x, y + 1):
-        if j == y or doc[j].lower_ in {"and", "or", "&"}:
-            if j > start:
-                pieces.append((start, j))
-            start = j + 1
+    pieces = _split_at(doc, *parts[-1], {"and", "or", "&"})
     if len(parts) > 1 or all(q - p >= 2 for p, q in pieces):
         parts[-1:] = pieces
     return parts
+
+
+def _split_at(doc: Doc, a: int, b: int, separators: set[str]) -> list[tuple[int, int]]:
+    """The non-empty token ranges of ``a:b`` between tokens whose lower case is a separator."""
+    out, start = [], a
+    for j in range(a, b + 1):
+        if j == b or doc[j].lower_ in separators:
+            if j > start:
+                out.append((start, j))
+            start = j + 1
+    return out
 
 
 def _bracketed_lists(doc: Doc) -> None:
@@ -352,7 +352,8 @@ def _bracketed_lists(doc: Doc) -> None:
         items = _bracket_items(doc, k, close)
         if len(items) < 2 or any(title_run_end(doc, a, b) != b for a, b in items):
             continue
-        after_person = ent_at(doc, end=t.i) is not None and ent_at(doc, end=t.i).label_ == PERSON
+        before = ent_at(doc, end=t.i)
+        after_person = before is not None and before.label_ == PERSON
         with_work = any(overlaps_label(doc, a, b, {WORK}) for a, b in items)
         tagged = [overlaps_label(doc, a, b, {PERSON}) for a, b in items]
         if not (with_work or after_person and not all(tagged)):
