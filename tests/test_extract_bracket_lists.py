@@ -22,6 +22,21 @@ def test_a_full_name_in_brackets_after_a_character_is_the_actor(stage, sentence,
     assert actor in refined.cast
 
 
+@pytest.mark.parametrize("text, roles", [
+    ("Hannah and Her Sisters\n\nWoody Allen gathers a large cast: Hannah, Lee and Holly (Mia Farrow, "
+     "Barbara Hershey and Dianne Wiest) are the sisters.",
+     {("Mia Farrow", "Hannah"), ("Barbara Hershey", "Lee"), ("Dianne Wiest", "Holly")}),
+    ("Incendies\n\nTheir mother's will sends the twins Jeanne and Simon (Mélissa Désormeaux-Poulin and Maxim "
+     "Gaudette) to find a father and a brother.",
+     {("Mélissa Désormeaux-Poulin", "Jeanne"), ("Maxim Gaudette", "Simon")}),
+])
+def test_a_list_of_characters_and_a_bracket_of_as_many_actors_pair_in_order(stage, text, roles):
+    refined, result = analyse(stage, text)
+    assert roles <= {(r.actor, r.character) for r in result.cast_roles}
+    assert {a for a, _c in roles} <= set(refined.cast)
+    assert not {a for a, _c in roles} & {w.title for w in result.works}
+
+
 def test_the_header_cast_turns_a_credit_of_actor_and_character_round(stage):
     refined, result = analyse(stage, (
         "Title: In the Mood for Love\nCast: Tony Leung Chiu-wai, Maggie Cheung\n\n"

@@ -6,8 +6,8 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
-from .spans import (DETS, EVENT, PERSON, SMALL_WORDS, WORK, YEAR, ent_at, is_cap, overlaps_label,
-                    run_ending_at, sentence_of, state, title_run_end, tokens_matching)
+from .spans import (DETS, EVENT, PERSON, SMALL_WORDS, WORK, YEAR, ent_at, is_cap, names_listed_before,
+                    overlaps_label, run_ending_at, sentence_of, state, title_run_end, tokens_matching)
 
 PROFESSIONS = {"director", "producer", "writer", "filmmaker", "actor", "actress", "screenwriter", "star",
                "lead", "cinematographer", "editor", "composer", "himself", "herself", "well"}
@@ -141,11 +141,45 @@ _COPULA = re.compile(r"\b(?:is|was)\b")
 _PLAYS = re.compile(r"\b(?:plays|played|portrays|portrayed)\b")
 
 
+def _paired_lists(doc: Doc) -> set[int]:
+    """``the siblings Ki-woo and Ki-jung (Choi Woo-shik and Park So-dam)``: a list of characters and
+    a bracket of as many full names after it pair in order, tagged or not. The start tokens of
+    every name so paired, for the one-to-one rules to leave alone."""
+    handled: set[int] = set()
+    for t in doc:
+        if t.text != "(" or t.i < 3:
+            continue
+        characters = names_listed_before(doc, t.i)
+        close = _close_paren(doc, t.i + 1, limit=30) if len(characters) >= 2 else None
+        if close is None:
+            continue
+        items, start = [], t.i + 1
+        for j in range(t.i + 1, close + 1):
+            if j == close or doc[j].lower_ in {"and", ",", "&"}:
+                if j > start:
+                    items.append((start, j))
+                start = j + 1
+        if len(items) != len(characters):
+            continue
+        if not all((ent_at(doc, a, b) is not None and doc[a].ent_type_ == PERSON)
+                   or (_UNTAGGED_NAME.fullmatch(doc[a:b].text)
+                       and not overlaps_label(doc, a, b, {"GPE", "LOC", "NORP", "ORG", "FAC", WORK}))
+                   for a, b in items):
+            continue
+        for character, (a, b) in zip(characters, items):
+            _add_role(doc, doc[a:b], character.text, characters[0].start, close + 1, 0.75, actor_inside=True)
+            handled |= {a, character.start}
+    return handled
+
+
 def find_roles(doc: Doc) -> None:
     """Cast and roles: ``X as Y``, ``X plays Y``, ``Y, played by X``, ``Y (X)``, ``X (Y)``,
     ``a respected projectionist (Fan Wei ...)``, ``the mayor's (X) daughter``, ``X is Y``."""
     people = [e for e in doc.ents if e.label_ == PERSON]
+    paired = _paired_lists(doc)
     for p in people:
+        if p.start in paired:
+            continue
         s0, s1 = sentence_of(doc, p.start)
         # --- the person inside brackets: "a man (the ever reliable Zhang Yi)"
         k = p.start - 1

@@ -117,6 +117,22 @@ def ent_at(doc: Doc, start: int | None = None, end: int | None = None) -> Span |
     return Span(doc, i, end, label=doc[i].ent_type_)
 
 
+def names_listed_before(doc: Doc, end: int) -> list[Span]:
+    """The people named in a list that ends at token ``end`` (``Ki-woo and Ki-jung``, ``A, B and
+    C``), first to last: the characters a bracket of as many actors follows."""
+    out: list[Span] = []
+    e = ent_at(doc, end=end)
+    while e is not None and e.label_ == PERSON:
+        out.insert(0, e)
+        k = e.start - 1
+        if k > 0 and doc[k].lower_ == "and" and doc[k - 1].text == ",":
+            k -= 1
+        if k <= 0 or doc[k].lower_ not in {"and", ","}:
+            break
+        e = ent_at(doc, end=k)
+    return out
+
+
 def token_at_char(doc: Doc, char: int) -> int | None:
     """The token at (or, after whitespace, next after) character ``char``."""
     while char < len(doc_text(doc)) and doc_text(doc)[char].isspace():

@@ -62,6 +62,11 @@ _SMALL_RX = re.compile(_SMALL, re.IGNORECASE)
 _NUMBERS = re.compile(r"[\d\s,./:-]+")
 
 
+#: a list of names ending where a bracket opens: ``Jeanne and Simon``, ``Ennis, Jack and Alma``
+_NAME = r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}"
+_NAMES_LISTED = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME})*,?\s+(?:and|&)\s+{_NAME}\s*$")
+
+
 def _person_key(name: str) -> str:
     return " ".join(sorted(_PUNCT.sub(" ", name.lower().replace("-", " ")).split()))
 
@@ -120,6 +125,10 @@ def find(text: str, people: set[str], makers: set[str] = frozenset(),
                 or re.search(r"[,;]\s*(?:et\s+al|etc)\.?\s*$", inner)):  # "(Ju Dou, Shanghai Triad, et al)"
             continue
         parts = [p for p in _SPLIT.split(inner) if p.strip() and p.strip().lower() not in ("etc", "et al", "etc.")]
+        listed = _NAMES_LISTED.search(before)
+        if listed and len(parts) == len(_SPLIT.split(listed.group(0).strip())) \
+                and all(_person_key(n) in people for n in _SPLIT.split(listed.group(0).strip())):
+            continue  # "the twins Jeanne and Simon (A and B)": as many actors as characters
         quoted = bool(re.search(r"[“”\"‘’]", inner)) or bool(re.search(r"\b(?:18|19|20)\d\d\b", inner))
         if not parts or len(parts) < 2 and not quoted:
             continue  # "Chow Yun-fat (Li Mu Bai)" is an actor and a character

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .spans import (EVENT, KIND_NOUNS, PERSON, SMALL_WORDS, TITLE_LIKE, WORK, YEAR, doc_text, ent_at,
-                    is_cap, make_work, overlaps_label, put_ents, run_ending_at, sentence_of, state,
+                    is_cap, make_work, names_listed_before, overlaps_label, put_ents, run_ending_at, sentence_of, state,
                     title_run_end, title_runs, token_at_char, tokens_matching, work_attrs)
 
 APOS = "'’"
@@ -358,6 +358,8 @@ def _bracketed_lists(doc: Doc) -> None:
         tagged = [overlaps_label(doc, a, b, {PERSON}) for a, b in items]
         if not (with_work or after_person and not all(tagged)):
             continue
+        if after_person and len(names_listed_before(doc, t.i)) == len(items):
+            continue  # "Ki-woo and Ki-jung (Choi Woo-shik and Park So-dam)": as many actors as characters
         bare = any(not any(e.start < b and a < e.end for e in doc.ents) for a, b in items)
         allowed = {PERSON, "ORG", "PRODUCT", "FAC", WORK} | ({"GPE", "LOC"} if with_work or bare else set())
 
