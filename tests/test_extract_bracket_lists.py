@@ -108,3 +108,15 @@ def test_a_years_possessive_makes_a_title_of_what_the_ner_took_for_a_name(stage)
         "Happy Times\n\nZhang is famous for rural epics with a historical setting (such as 1990's Ju Dou). "
         "This one is a comedy set in a city."))
     assert "Ju Dou" in {w.title for w in result.works}
+
+
+def test_a_list_after_names_like_holds_names_not_works(stage):
+    _refined, result = analyse(stage, "Hero\n\nThe king of Qin lives in fear of three assassins with names like "
+                                      "Sky, Broken Sword and Flying Snow.")
+    assert not {"Sky", "Broken Sword", "Flying Snow"} & {w.title for w in result.works}
+    assert not result.comparisons
+
+
+def test_a_comparison_cue_still_compares_without_a_names_word(stage):
+    _refined, result = analyse(stage, "Shadow\n\nIts look recalls Hero, and its story is told like Rashomon.")
+    assert {"Hero", "Rashomon"} <= {c.work for c in result.comparisons}

@@ -6,7 +6,7 @@ import re
 
 from spacy.tokens import Doc
 
-from .spans import (DETS, EVENT, PERSON, TITLE_LIKE, WORK, doc_text, ent_at, is_cap, make_work, sentence_of,
+from .spans import (DETS, EVENT, NAMES_CUE, PERSON, TITLE_LIKE, WORK, doc_text, ent_at, is_cap, make_work, sentence_of,
                     state, title_run_end, token_at_char)
 
 #: (cue, regex, polarity the cue itself carries)
@@ -62,6 +62,8 @@ def find_comparisons(doc: Doc, max_gap: int = 4) -> None:
         cue_start = token_at_char(doc, m.start())
         if i is None or not cue_case_ok(doc_text(doc), m.start()):
             continue
+        if NAMES_CUE.search(doc_text(doc), max(0, m.start() - 30), m.start()):
+            continue  # "assassins with names like Sky and Broken Sword": names, not works
         s0, s1 = sentence_of(doc, i)
         target = None
         k, limit = i, min(s1, i + max_gap + 1)

@@ -117,6 +117,11 @@ def ent_at(doc: Doc, start: int | None = None, end: int | None = None) -> Span |
     return Span(doc, i, end, label=doc[i].ent_type_)
 
 
+#: words that make what follows a name, not a title: ``with names like``, ``known as``, ``nicknamed``
+NAMES_CUE = re.compile(r"\b(?:names?|named|called|nicknamed|known\s+as|aliases?|monikers?)\s*(?:such\s+)?$",
+                       re.IGNORECASE)
+
+
 def names_listed_before(doc: Doc, end: int) -> list[Span]:
     """The people named in a list that ends at token ``end`` (``Ki-woo and Ki-jung``, ``A, B and
     C``), first to last: the characters a bracket of as many actors follows."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from .spans import NAMES_CUE
+
 _SMALL = r"(?:of|the|a|an|and|in|on|for|to|at|with|from|by|&|de|la|le|du|or|is|are|my|your|his|her|no|not)"
 _WORD = r"(?:[A-Z0-9][\w'’-]*[!?]?|[\u4e00-\u9fff]+)"
 TITLE = rf"{_WORD}(?:[ \t]+(?:{_SMALL}[ \t]+)*{_WORD})*"
@@ -142,6 +144,8 @@ def find(text: str, people: set[str], makers: set[str] = frozenset(),
                 add(k, k + len(p), "in a filmography", known_people)
                 pos = k + len(p)
     for m in _LIST_CUE.finditer(text):
+        if NAMES_CUE.search(text, max(0, m.start() - 30), m.start()):
+            continue  # "assassins with names like Sky, Broken Sword and Flying Snow": names, not works
         pos = m.end()
         comparing = not re.match(r"(?:since|like|than|unlike|from|in|seen|starred|appeared|featured|films?|movies?|"
                                  r"works?|such|the|first|last|latest|previous|earlier|debut|next|new)\b",
@@ -168,8 +172,8 @@ def find(text: str, people: set[str], makers: set[str] = frozenset(),
 
     for m in _CUE_RX.finditer(text):
         idx = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
-        if CUES[idx][0] == "adapted from":
-            continue  # "based on Yu Hua's novel": an author's name follows as often as a title
+        if CUES[idx][0] == "adapted from" or NAMES_CUE.search(text, max(0, m.start() - 30), m.start()):
+            continue  # "based on Yu Hua's novel": an author's name follows as often as a title; "names like"
         pos = m.end()
         pos += len(text[pos:pos + 3]) - len(text[pos:pos + 3].lstrip(" \"“‘'("))
         for _ in range(4):
