@@ -6,8 +6,8 @@ import re
 
 from spacy.tokens import Doc
 
-from .spans import (DETS, EVENT, NAMES_CUE, PERSON, TITLE_LIKE, WORK, doc_text, ent_at, is_cap, make_work, sentence_of,
-                    state, title_run_end, token_at_char)
+from .spans import (DETS, EVENT, PERSON, TITLE_LIKE, WORK, after_names_word, doc_text, ent_at, is_cap, make_work,
+                    sentence_of, state, title_run_end, token_at_char)
 
 #: (cue, regex, polarity the cue itself carries)
 CUES: list[tuple[str, str, str]] = [
@@ -62,7 +62,7 @@ def find_comparisons(doc: Doc, max_gap: int = 4) -> None:
         cue_start = token_at_char(doc, m.start())
         if i is None or not cue_case_ok(doc_text(doc), m.start()):
             continue
-        if NAMES_CUE.search(doc_text(doc), max(0, m.start() - 30), m.start()):
+        if after_names_word(doc_text(doc), m.start()):
             continue  # "assassins with names like Sky and Broken Sword": names, not works
         s0, s1 = sentence_of(doc, i)
         target = None

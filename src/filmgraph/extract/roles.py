@@ -7,7 +7,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from .spans import (DETS, EVENT, PERSON, SMALL_WORDS, WORK, YEAR, ent_at, is_cap, names_listed_before,
-                    overlaps_label, run_ending_at, sentence_of, state, title_run_end, tokens_matching)
+                    overlaps_label, run_ending_at, sentence_of, split_at, state, title_run_end, tokens_matching)
 
 PROFESSIONS = {"director", "producer", "writer", "filmmaker", "actor", "actress", "screenwriter", "star",
                "lead", "cinematographer", "editor", "composer", "himself", "herself", "well"}
@@ -153,12 +153,7 @@ def _paired_lists(doc: Doc) -> set[int]:
         close = _close_paren(doc, t.i + 1, limit=30) if len(characters) >= 2 else None
         if close is None:
             continue
-        items, start = [], t.i + 1
-        for j in range(t.i + 1, close + 1):
-            if j == close or doc[j].lower_ in {"and", ",", "&"}:
-                if j > start:
-                    items.append((start, j))
-                start = j + 1
+        items = split_at(doc, t.i + 1, close, {"and", ",", "&"})
         if len(items) != len(characters):
             continue
         if not all((ent_at(doc, a, b) is not None and doc[a].ent_type_ == PERSON)

@@ -118,8 +118,14 @@ def ent_at(doc: Doc, start: int | None = None, end: int | None = None) -> Span |
 
 
 #: words that make what follows a name, not a title: ``with names like``, ``known as``, ``nicknamed``
-NAMES_CUE = re.compile(r"\b(?:names?|named|called|nicknamed|known\s+as|aliases?|monikers?)\s*(?:such\s+)?$",
-                       re.IGNORECASE)
+_NAMES_CUE = re.compile(r"\b(?:names?|named|called|nicknamed|known\s+as|aliases?|monikers?)\s*(?:such\s+)?$",
+                        re.IGNORECASE)
+
+
+def after_names_word(text: str, start: int) -> bool:
+    """A word for names ends right before ``start`` (``assassins with names like ...``): the list a
+    cue there opens holds names, not titles."""
+    return _NAMES_CUE.search(text, max(0, start - 30), start) is not None
 
 
 def names_listed_before(doc: Doc, end: int) -> list[Span]:
@@ -135,6 +141,17 @@ def names_listed_before(doc: Doc, end: int) -> list[Span]:
         if k <= 0 or doc[k].lower_ not in {"and", ","}:
             break
         e = ent_at(doc, end=k)
+    return out
+
+
+def split_at(doc: Doc, a: int, b: int, separators: set[str]) -> list[tuple[int, int]]:
+    """The non-empty token ranges of ``a:b`` between tokens whose lower case is a separator."""
+    out, start = [], a
+    for j in range(a, b + 1):
+        if j == b or doc[j].lower_ in separators:
+            if j > start:
+                out.append((start, j))
+            start = j + 1
     return out
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .spans import NAMES_CUE
+from .spans import after_names_word
 
 _SMALL = r"(?:of|the|a|an|and|in|on|for|to|at|with|from|by|&|de|la|le|du|or|is|are|my|your|his|her|no|not)"
 _WORD = r"(?:[A-Z0-9][\w'’-]*[!?]?|[\u4e00-\u9fff]+)"
@@ -128,8 +128,8 @@ def find(text: str, people: set[str], makers: set[str] = frozenset(),
             continue
         parts = [p for p in _SPLIT.split(inner) if p.strip() and p.strip().lower() not in ("etc", "et al", "etc.")]
         listed = _NAMES_LISTED.search(before)
-        if listed and len(parts) == len(_SPLIT.split(listed.group(0).strip())) \
-                and all(_person_key(n) in people for n in _SPLIT.split(listed.group(0).strip())):
+        characters = _SPLIT.split(listed.group(0).strip()) if listed else []
+        if characters and len(parts) == len(characters) and all(_person_key(n) in people for n in characters):
             continue  # "the twins Jeanne and Simon (A and B)": as many actors as characters
         quoted = bool(re.search(r"[“”\"‘’]", inner)) or bool(re.search(r"\b(?:18|19|20)\d\d\b", inner))
         if not parts or len(parts) < 2 and not quoted:
@@ -144,7 +144,7 @@ def find(text: str, people: set[str], makers: set[str] = frozenset(),
                 add(k, k + len(p), "in a filmography", known_people)
                 pos = k + len(p)
     for m in _LIST_CUE.finditer(text):
-        if NAMES_CUE.search(text, max(0, m.start() - 30), m.start()):
+        if after_names_word(text, m.start()):
             continue  # "assassins with names like Sky, Broken Sword and Flying Snow": names, not works
         pos = m.end()
         comparing = not re.match(r"(?:since|like|than|unlike|from|in|seen|starred|appeared|featured|films?|movies?|"
@@ -172,7 +172,7 @@ def find(text: str, people: set[str], makers: set[str] = frozenset(),
 
     for m in _CUE_RX.finditer(text):
         idx = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
-        if CUES[idx][0] == "adapted from" or NAMES_CUE.search(text, max(0, m.start() - 30), m.start()):
+        if CUES[idx][0] == "adapted from" or after_names_word(text, m.start()):
             continue  # "based on Yu Hua's novel": an author's name follows as often as a title; "names like"
         pos = m.end()
         pos += len(text[pos:pos + 3]) - len(text[pos:pos + 3].lstrip(" \"“‘'("))

@@ -15,8 +15,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .spans import (EVENT, KIND_NOUNS, PERSON, SMALL_WORDS, TITLE_LIKE, WORK, YEAR, doc_text, ent_at,
-                    is_cap, make_work, names_listed_before, overlaps_label, put_ents, run_ending_at, sentence_of, state,
-                    title_run_end, title_runs, token_at_char, tokens_matching, work_attrs)
+                    is_cap, make_work, names_listed_before, overlaps_label, put_ents, run_ending_at, sentence_of,
+                    split_at, state, title_run_end, title_runs, token_at_char, tokens_matching, work_attrs)
 
 APOS = "'’"
 _ARTICLE = re.compile(r"\b(?:The|A)\b")
@@ -315,24 +315,13 @@ def _bracket_items(doc: Doc, a: int, b: int) -> list[tuple[int, int]]:
     """The phrases of tokens ``a:b`` split at commas, and the last one at ``and`` / ``or`` / ``&``
     (``A, B and C``); without a comma, at ``and`` only into phrases of two words or more (``To Live
     and The Story of Qiu Ju``, not ``Sense and Sensibility``)."""
-    parts = _split_at(doc, a, b, {","})
+    parts = split_at(doc, a, b, {","})
     if not parts:
         return []
-    pieces = _split_at(doc, *parts[-1], {"and", "or", "&"})
+    pieces = split_at(doc, *parts[-1], {"and", "or", "&"})
     if len(parts) > 1 or all(q - p >= 2 for p, q in pieces):
         parts[-1:] = pieces
     return parts
-
-
-def _split_at(doc: Doc, a: int, b: int, separators: set[str]) -> list[tuple[int, int]]:
-    """The non-empty token ranges of ``a:b`` between tokens whose lower case is a separator."""
-    out, start = [], a
-    for j in range(a, b + 1):
-        if j == b or doc[j].lower_ in separators:
-            if j > start:
-                out.append((start, j))
-            start = j + 1
-    return out
 
 
 def _bracketed_lists(doc: Doc) -> None:
