@@ -110,3 +110,12 @@ def test_a_surname_the_ner_does_not_tag_still_counts_for_the_name_in_full(stage)
         "Hirokazu Kore-eda watching. Kore-eda's film never raises its voice, and Kore-eda lets the meals "
         "and the chores carry the grief."))
     assert refined.directors == ("Hirokazu Kore-eda",)
+
+
+@pytest.mark.model
+def test_a_character_whose_job_in_the_story_is_director_is_not_the_films_director(stage):
+    refined, result = analyse(stage, (
+        "Drive My Car Review\n\nRyusuke Hamaguchi adapts a Murakami story. Theatre director Yusuke Kafuku "
+        "(Hidetoshi Nishijima) is married to the screenwriter Oto (Reika Kirishima)."))
+    assert "Yusuke Kafuku" not in refined.directors
+    assert ("Hidetoshi Nishijima", "Yusuke Kafuku") in {(r.actor, r.character) for r in result.cast_roles}

@@ -476,3 +476,33 @@ def test_two_names_after_with_are_no_cast_list(stage):
     refined, _ = analyse(stage, (
         "Still Walking Review\n\nA family gathers for a summer day. I saw it with Ann Hui and Tsai Ming-liang."))
     assert not {"Ann Hui", "Tsai Ming-liang"} & set(refined.cast)
+
+
+# --- cast in prose, round 8 ------------------------------------------------------------------------
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("sentence, cast", [
+    # a director "directs" a list of names: the list is the cast
+    ("John Woo directs Leslie Cheung and Chow Yun-fat in a story of two brothers.",
+     {"Leslie Cheung", "Chow Yun-fat"}),
+    # an aside after the first name and an epithet before the second keep one list
+    ('Here Tony Leung ("Hard Boiled") and the luminous Maggie Cheung ("Comrades") play neighbours.',
+     {"Tony Leung", "Maggie Cheung"}),
+    # a turn, a cameo or an appearance by someone is a part in the film
+    ("The bazaar scene has a surprise turn by Richard Ng.", {"Richard Ng"}),
+    # "the cast include": the verb in the plural as well
+    ("Standouts in the cast include Donnie Yen (of Blade II) and Maggie Cheung.", {"Donnie Yen", "Maggie Cheung"}),
+])
+def test_cast_named_by_how_the_sentence_gives_them_a_part(stage, sentence, cast):
+    refined, _ = analyse(stage, f"A Better Tomorrow Review\n\nA gangster wants to go straight. {sentence}")
+    assert cast <= set(refined.cast)
+
+
+@pytest.mark.model
+def test_a_sentence_opening_with_as_and_a_name_gives_the_actor_after_the_comma_that_part(stage):
+    _, result = analyse(stage, (
+        "Burning Review\n\nLee Chang-dong adapts a Murakami story. "
+        "As Jong-su, Yoo Ah-in is quietly superb. As a result, the ending stays open."))
+    assert ("Yoo Ah-in", "Jong-su") in {(r.actor, r.character) for r in result.cast_roles}
+    assert all(r.character != "a result" for r in result.cast_roles)

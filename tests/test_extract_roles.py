@@ -62,3 +62,16 @@ def test_zhang_yi_is_not_zhang_yimou():
     assert names.resolve("Zhang Yi") == "Zhang Yi"
     assert names.resolve("Zhang’s") == "Zhang Yimou"
     assert names.resolve("Fan") is None
+
+
+@pytest.mark.parametrize("text,roles", [
+    ("As Ben, Steven Yeun unsettles everyone.", [("Steven Yeun", "Ben")]),
+    ("As the emperor, Chow Yun-fat glowers.", [("Chow Yun-fat", "emperor")]),
+    ("As a result, Steven Yeun has little to do.", []),
+    ("As the film goes on, Chow Yun-fat fades.", []),
+])
+def test_a_sentence_opening_with_as_a_part_gives_it_to_the_actor_after_the_comma(blank_en, text, roles):
+    actors = {"Steven Yeun", "Chow Yun-fat"}
+    doc = make_doc(blank_en, text, ents={a: "PERSON" for a in actors if a in text})
+    find_roles(doc)
+    assert [(doc.text[slice(*r["actor"])], r["character"]) for r in state(doc)["roles"]] == roles

@@ -237,3 +237,10 @@ def test_a_sentence_after_an_empty_label_in_the_text_is_no_value():
              "Hero is a martial arts film of rare beauty.")
     assert r.directors == ()
     assert "every duel is worth the wait" in r.body
+
+
+def test_uncoloned_starring_and_directed_by_in_one_line_are_two_fields():
+    r = read("Happy Times (2000)\n\nStarring Zhao Benshan, Dong Jie, Li Xuejian. Directed and produced by Zhang Yimou.\n\n"
+             "A retired worker pretends to run a massage parlour for a blind girl.")
+    assert set(r.cast) == {"Zhao Benshan", "Dong Jie", "Li Xuejian"}
+    assert r.directors == ("Zhang Yimou",)

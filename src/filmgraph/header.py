@@ -15,7 +15,8 @@ import re
 FIELD_LABELS = {
     "genre": "genre", "genres": "genre", "category": "genre",
     "director": "director", "directors": "director", "directedby": "director", "direction": "director",
-    "writtenanddirectedby": "director", "writerdirector": "director", "filmmaker": "director",
+    "writtenanddirectedby": "director", "directedandproducedby": "director", "writerdirector": "director",
+    "filmmaker": "director",
     "cast": "cast", "starring": "cast", "stars": "cast", "castcrew": "cast", "castandcrew": "cast",
     "actors": "cast", "maincast": "cast", "leadcast": "cast", "featuring": "cast", "with": "cast",
     "runtime": "runtime", "runningtime": "runtime", "duration": "runtime", "length": "runtime",
@@ -84,7 +85,7 @@ LABEL_LINE = re.compile(r"^\s*[•·*-]?\s*(?P<label>[A-Za-z][A-Za-z .'/&-]{0,30
 #: ``Directed by Zhang Yimou``, ``Starring Jet Li, Zhang Ziyi``, ``Director Zhang Yimou``: a label
 #: without a colon (the short forms only on a short line that is not a sentence)
 _UNCOLONED = re.compile(
-    r"^\s*(?P<label>(?:written and )?directed by|starring|produced by|written by|distributed by|released by)"
+    r"^\s*(?P<label>(?:written and )?directed(?: and produced)? by|starring|produced by|written by|distributed by|released by)"
     r"\s+(?P<value>[A-Z\u4e00-\u9fff].{0,150}?)\s*\.?\s*$"
     r"|^\s*(?P<short>directors?|cast|stars|writers?|producers?|studio|genres?|runtime|running time|language|"
     r"country|distributor)\s+(?P<svalue>[A-Z\u4e00-\u9fff][^.!?]{0,80}?)\s*$", re.IGNORECASE)
@@ -168,6 +169,24 @@ def trailing_field(line: str) -> tuple[str, str] | None:
     field = known_field(m.group("label")) or (_ABBREVIATED.get(m.group("label").lower())
                                               if len(m.group("label")) >= 3 else None)
     return (field, m.group("value")) if field in ("director", "cast", "writer", "runtime", "genre", "year") else None
+
+
+#: where a second uncoloned label begins inside one line: ``Starring A, B. Directed by X.``
+_NEXT_UNCOLONED = re.compile(r"(?<=\.)\s+(?=(?:(?:written\s+and\s+)?directed(?:\s+and\s+produced)?\s+by|starring|"
+                             r"produced\s+by|written\s+by|distributed\s+by|released\s+by)\s+[A-Z])", re.IGNORECASE)
+
+
+def uncoloned_fields(line: str) -> list[tuple[str, str]]:
+    """Every uncoloned field of a line: ``Starring Zhao Benshan, Dong Jie. Directed by Zhang Yimou.``
+    is a cast and a director, not a cast whose last name runs on into the director's credit. A line
+    whose pieces are not all fields is read whole, as one field or none."""
+    pieces = _NEXT_UNCOLONED.split(line)
+    if len(pieces) > 1:
+        fields = [uncoloned_field(p) for p in pieces]
+        if all(fields):
+            return fields
+    whole = uncoloned_field(line)
+    return [whole] if whole else []
 
 
 def uncoloned_field(line: str) -> tuple[str, str] | None:

@@ -234,9 +234,9 @@ def _classify(line: str) -> list[_Line]:
             return [_Line(line, field=header.FIELD_LABELS[key], value=m.group("value"))]
         if len(m.group("label").split()) <= 3 and len(m.group("value")) <= 80 and m.group("label")[0].isupper():
             return [_Line(line, label=m.group("label").strip(), value=m.group("value"))]
-    unc = header.uncoloned_field(line)
-    if unc:
-        return [_Line(line, field=unc[0], value=unc[1])]
+    uncoloned = header.uncoloned_fields(line)
+    if uncoloned:
+        return [_Line(line, field=f, value=v) for f, v in uncoloned]
     tail = header.trailing_field(line)
     if tail:
         return [_Line(line, field=tail[0], value=tail[1])]  # "Kung Fu Hustle posters Dir: Stephen Chow"

@@ -370,11 +370,13 @@ def _event_name(name: str) -> str:
 
 
 #: what stands between names listed together (an aside in brackets may follow each name)
-_NAME_LIST_GAP = re.compile(r"\s*(?:\([^()]{1,50}\)\s*)?(?:,\s*(?:and\s+)?|and\s+|&\s*)")
+#: between two names of one list: a comma or ``and``, after a bracketed aside (``Tony Leung ("Hard
+#: Boiled") and``), before an epithet (``and the ravishing Maggie Cheung``)
+_NAME_LIST_GAP = re.compile(r"\s*(?:\([^()]{1,50}\)\s*)?(?:,\s*(?:and\s+)?|and\s+|&\s*)(?:the\s+[a-z][\w-]*\s+)?")
 
 
 #: the word that opens a list of the cast, with only names (and commas) between it and the list
-_CAST_LIST_OPENER = re.compile(r"\b((?i:starring|co-starring|featuring|stars|with|cast(?:\s+includes)?)|CH)\b\s*[:–-]?\s*"
+_CAST_LIST_OPENER = re.compile(r"\b((?i:starring|co-starring|featuring|stars|directs|casts|with|cast(?:\s+includes)?)|CH)\b\s*[:–-]?\s*"
                                r"(?:[A-Z][\w'’.-]*(?:\s+|,\s*))*$")
 
 

@@ -45,6 +45,8 @@ def text_directors(review: Review, sections: list[SectionFacts], work_mentions, 
     key = norm_text(review.title)
     known_for_film = facts.film_directors.get(title_key(review.title or ""), frozenset())
     actors = {r.actor for r in roles.values()}
+    # "theatre director Yusuke Kafuku (Hidetoshi Nishijima)": a character's job in the story
+    characters = {norm_text(r.character) for r in roles.values()}
     scores: dict[str, float] = {}
 
     def add(name: str | None, points: float) -> None:
@@ -113,7 +115,7 @@ def text_directors(review: Review, sections: list[SectionFacts], work_mentions, 
             scores[name] -= 2.0  # named as a point of comparison
         if name in crew:
             scores[name] -= 2.0  # "aided by cinematographer Chris Doyle": another job on the film
-        if name in actors or name in review.cast or name == review.reviewer:
+        if name in actors or name in review.cast or name == review.reviewer or norm_text(name) in characters:
             scores[name] -= 3.0
     log.debug("director scores for %r: %s (other films' makers: %s)", review.title, scores, other_makers)
     chosen = [n for n, v in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])) if v >= 2.5]

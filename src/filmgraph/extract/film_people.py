@@ -48,7 +48,7 @@ _REFERENCE_BEFORE = re.compile(
 _CAST_BEFORE = re.compile(
     r"(?:\bstarring|\bstars|\bco-?starring|\bdirects|\bcasts|\bcasting|\bfeaturing|\bactor|\bactress|\bactors|\bactresses|\bplayed\s+by|"
     r"\bportrayed\s+by|\bco-?star|\bleads?|\blead\s+actor|\blead\s+actress|\bnewcomer|\bheroine|\bhero|"
-    r"\bperformances?\s+(?:from|by)|\bcast\s+(?:includes|members?)|\bthe\s+(?:great|lovely|beautiful|luminous|"
+    r"\bperformances?\s+(?:from|by)|\b(?:turns?|cameos?|appearances?)\s+(?:from|by)|\bcast\s+(?:includes?|members?)|\bthe\s+(?:great|lovely|beautiful|luminous|"
     r"always\s+reliable|wonderful)|\bwith)"
     r"\s*(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
 #: what a character is (``Gong Li is a peasant girl who ...``): an actor named as the part they play

@@ -167,6 +167,31 @@ def _paired_lists(doc: Doc) -> set[int]:
     return handled
 
 
+_NOT_A_PART = {"film", "movie", "picture", "story", "result", "rule", "whole", "usual", "ever", "always"}
+
+
+def _opening_as_roles(doc: Doc, people: list[Span]) -> None:
+    """``As Jong-su, Yoo Ah-in mesmerizes``, ``As the emperor, Chow Yun-fat ...``: a sentence that
+    opens with ``As`` and a name or a definite description, then a comma and the actor. An
+    indefinite description (``As a result``) or a clause (``As the film goes on``) is no part."""
+    for p in people:
+        s0, _s1 = sentence_of(doc, p.start)
+        while s0 < p.start and (doc[s0].is_quote or doc[s0].is_space):
+            s0 += 1
+        comma = p.start - 1
+        if doc[s0].lower_ != "as" or comma <= s0 + 1 or doc[comma].text != ",":
+            continue
+        b = s0 + 1
+        named = ent_at(doc, b, comma) is not None and doc[b].ent_type_ == PERSON
+        definite = doc[b].lower_ == "the" and _np_forward(doc, b, comma) == comma
+        name_run = title_run_end(doc, b, comma) == comma and _name_like(doc, b)
+        if not (named or definite or name_run) or comma - b > 6:
+            continue
+        if any(t.lower_ in _NOT_A_PART for t in doc[b:comma]) or _our_work(doc, b, comma):
+            continue
+        _add_role(doc, p, doc[b:comma].text, s0, p.end, 0.75)
+
+
 def find_roles(doc: Doc) -> None:
     """Cast and roles: ``X as Y``, ``X plays Y``, ``Y, played by X``, ``Y (X)``, ``X (Y)``,
     ``a respected projectionist (Fan Wei ...)``, ``the mayor's (X) daughter``, ``X is Y``."""
@@ -256,6 +281,7 @@ def find_roles(doc: Doc) -> None:
             end = title_run_end(doc, b, s1)
             if end > b and (end >= s1 or doc[end].is_punct) and not overlaps_label(doc, b, end, {WORK, EVENT}):
                 _add_role(doc, p, doc[a + 1:end].text, p.start, end, 0.5, weak=True)
+    _opening_as_roles(doc, people)
     # --- "Zhang Yi's He Li, the chancellor's chief steward": an actor's possessive names a character
     for p in people:
         k = p.end + (p.end < len(doc) and doc[p.end].text in {"’s", "'s"})
