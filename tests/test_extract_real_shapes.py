@@ -506,3 +506,39 @@ def test_a_sentence_opening_with_as_and_a_name_gives_the_actor_after_the_comma_t
         "As Jong-su, Yoo Ah-in is quietly superb. As a result, the ending stays open."))
     assert ("Yoo Ah-in", "Jong-su") in {(r.actor, r.character) for r in result.cast_roles}
     assert all(r.character != "a result" for r in result.cast_roles)
+
+
+# --- titles whole, round 9 -------------------------------------------------------------------------
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("sentence, title", [
+    # two small words between capitals stay inside the title
+    ("Kitano had made gentler films, such as A Scene at the Sea (1991).", "A Scene at the Sea"),
+    ("Its battles are staged like those of The Lord of the Rings.", "The Lord of the Rings"),
+    # a short number opens a title
+    ("Jia Zhangke had charted that change in films like Still Life and 24 City.", "24 City"),
+    # a title may begin with a word that names a job, and end on a word tagged as a verb
+    ("Its rebels against an evil empire sound like Star Wars.", "Star Wars"),
+])
+def test_a_title_with_small_words_a_number_or_a_job_word_is_read_whole(stage, sentence, title):
+    _, result = analyse(stage, f"Kikujiro Review\n\nA boy looks for his mother. {sentence}")
+    assert title in {w.title for w in result.works}
+
+
+@pytest.mark.model
+def test_a_capitalised_verb_after_a_title_still_starts_the_next_title(stage):
+    _, result = analyse(stage, (
+        "Shanghai Triad Review\n\nZhang Yimou's earlier films Red Sorghum Raise the Red Lantern and Ju Dou "
+        "made Gong Li a star."))
+    assert {"Red Sorghum", "Raise the Red Lantern"} <= {w.title for w in result.works}
+
+
+@pytest.mark.model
+def test_a_title_in_brackets_after_the_headers_director_is_a_film_not_a_part(stage):
+    refined, result = analyse(stage, (
+        "Shoplifters (2018)\n\nStarring Lily Franky, Sakura Ando. Directed by Hirokazu Kore-eda.\n\n"
+        "Japan’s Hirokazu Kore-eda (Air Doll) won the Palme d’Or with this story of a family of grifters."))
+    assert "Air Doll" in {w.title for w in result.works}
+    assert all(r.actor != "Air Doll" for r in result.cast_roles)
+    assert "Air Doll" not in refined.cast

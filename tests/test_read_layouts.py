@@ -244,3 +244,11 @@ def test_uncoloned_starring_and_directed_by_in_one_line_are_two_fields():
              "A retired worker pretends to run a massage parlour for a blind girl.")
     assert set(r.cast) == {"Zhao Benshan", "Dong Jie", "Li Xuejian"}
     assert r.directors == ("Zhang Yimou",)
+
+
+def test_a_credit_on_a_line_of_fields_ends_with_its_sentence():
+    r = read("Still Walking (2008)\n\nStarring Hiroshi Abe, Yui Natsukawa. Written and directed by Hirokazu Kore-eda. "
+             "Opens Friday at the Cinematheque. 114 minutes.\n\n"
+             "A family gathers on the anniversary of a son's death.")
+    assert r.directors == ("Hirokazu Kore-eda",)
+    assert set(r.cast) == {"Hiroshi Abe", "Yui Natsukawa"}

@@ -176,6 +176,9 @@ _NEXT_UNCOLONED = re.compile(r"(?<=\.)\s+(?=(?:(?:written\s+and\s+)?directed(?:\
                              r"produced\s+by|written\s+by|distributed\s+by|released\s+by)\s+[A-Z])", re.IGNORECASE)
 
 
+_CREDIT_END = re.compile(r"(?<![A-Z])\.\s+(?=\S)")
+
+
 def uncoloned_fields(line: str) -> list[tuple[str, str]]:
     """Every uncoloned field of a line: ``Starring Zhao Benshan, Dong Jie. Directed by Zhang Yimou.``
     is a cast and a director, not a cast whose last name runs on into the director's credit. A line
@@ -184,7 +187,9 @@ def uncoloned_fields(line: str) -> list[tuple[str, str]]:
     if len(pieces) > 1:
         fields = [uncoloned_field(p) for p in pieces]
         if all(fields):
-            return fields
+            # "... directed by Hirokazu Kore-eda. Opens Friday at TIFF. 121 minutes.": the credit ends
+            # with its sentence, not with the line
+            return [(field, _CREDIT_END.split(value, maxsplit=1)[0]) for field, value in fields]
     whole = uncoloned_field(line)
     return [whole] if whole else []
 

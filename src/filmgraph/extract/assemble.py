@@ -17,7 +17,7 @@ from ..models import Review
 from .directors import heading_directors, possessive_of, text_directors
 from .film_people import cast_cue, director_cue, maker_film_cue, performance_sentence
 from .gazetteer import KnownFacts, person_key, title_key
-from .sections import Names, SectionFacts, clean_name, collect, evidence_at, norm_text
+from .sections import Names, SectionFacts, clean_name, clean_title, collect, evidence_at, norm_text
 from .subject import choose as choose_subject, page_address, rank as rank_subject
 from .title_repair import complete_titles, page_titles, repeated_titles, url_phrases
 from .types import HEADINGS, CastRole, Comparison, Event, Evidence, ExtractionResult, Mention, PersonRole, Subject, Work
@@ -255,7 +255,7 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
         | {norm_text(n) for n in names.full if person_key(n) in (facts or KnownFacts()).directors}
     for f in sections:
         for s, e, attrs in f.works:
-            title = clean_name(f.text[s:e])
+            title = clean_title(f.text[s:e])
             if not title or names.resolve(title) in names.full or norm_text(title) in characters \
                     or _NOT_A_WORK.fullmatch(title) or norm_text(title) in not_works \
                     or person_key(title) in (facts or KnownFacts()).directors:
@@ -293,7 +293,7 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
     comps: dict[tuple[str, str], Comparison] = {}
     for f in sections:
         for c in f.comparisons:
-            title = clean_name(f.text[slice(*c["work"])])
+            title = clean_title(f.text[slice(*c["work"])])
             if not any(norm_text(w.title) == norm_text(title) for w in work_list):
                 continue
             key = (norm_text(title), c["cue"])
@@ -343,7 +343,7 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
             mentions.append(Mention(f.text[s:e], "PERSON", role_of(name), name, f.section, s, e,
                                     ev.sentence, ev.sentence_start, ev.sentence_end))
         for s, e, attrs in f.works:
-            title = clean_name(f.text[s:e])
+            title = clean_title(f.text[s:e])
             w = next((w for w in work_list if norm_text(w.title) == norm_text(title)), None)
             if w is not None:
                 ev = evidence_at(f, s, e, "", 0)

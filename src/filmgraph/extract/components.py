@@ -20,10 +20,10 @@ from .events import find_events
 from .gazetteer import LABELS, Entry
 from .junk import filter_junk
 from .roles import find_roles
+from .spans import DOC_KNOWN
 from .titles import apply_known, find_titles, regex_matches
 
 #: per-doc known names (this review's header), set on ``doc.user_data`` before the pipeline runs
-DOC_KNOWN = "filmgraph_known"
 COMPONENTS = (
     "filmgraph_names",
     "filmgraph_gazetteer",

@@ -6,7 +6,7 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
-from .spans import (DETS, EVENT, PERSON, SMALL_WORDS, WORK, YEAR, ent_at, is_cap, names_listed_before,
+from .spans import (DETS, EVENT, PERSON, SMALL_WORDS, WORK, YEAR, ent_at, header_names, is_cap, names_listed_before,
                     overlaps_label, run_ending_at, sentence_of, split_at, state, title_run_end, tokens_matching)
 
 PROFESSIONS = {"director", "producer", "writer", "filmmaker", "actor", "actress", "screenwriter", "star",
@@ -197,6 +197,7 @@ def find_roles(doc: Doc) -> None:
     ``a respected projectionist (Fan Wei ...)``, ``the mayor's (X) daughter``, ``X is Y``."""
     people = [e for e in doc.ents if e.label_ == PERSON]
     paired = _paired_lists(doc)
+    directors = header_names(doc, "director")
     for p in people:
         if p.start in paired:
             continue
@@ -229,7 +230,8 @@ def find_roles(doc: Doc) -> None:
             close = _close_paren(doc, a + 1)
             if close is None:
                 continue
-            if close > a + 1 and not _paren_bad(doc, a + 1, close):
+            # "Hirokazu Kore-eda (Nobody Knows)": after the header's director, brackets name a film
+            if close > a + 1 and not _paren_bad(doc, a + 1, close) and p.text not in directors:
                 b = a + 1 + (doc[a + 1].lower_ == "as")
                 inner_person = ent_at(doc, start=b)
                 if inner_person is None or inner_person.label_ != PERSON:

@@ -75,6 +75,16 @@ def clean_name(text: str) -> str:
     return stripped if stripped and stripped[:1].isupper() else text
 
 
+def clean_title(text: str) -> str:
+    """A title as ``clean_name`` tidies a name, but its first word is kept even when it names a
+    job (``Star Wars``, ``Cast Away``, ``Director's Cut``): only a person carries a job title."""
+    text = " ".join(text.split())
+    text = _POSS.sub("", text).strip(" ,;:()“”\"")
+    text = re.split(r"\s*[?!|]", text, maxsplit=1)[0]
+    stripped = _TRAILING_LABELS.sub("", text)
+    return stripped if stripped and stripped[:1].isupper() else text
+
+
 def norm_text(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 

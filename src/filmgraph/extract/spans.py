@@ -16,6 +16,8 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 WORK, PERSON, EVENT = "WORK_OF_ART", "PERSON", "EVENT"
+#: ``doc.user_data`` key of the names the review's own header gives, as ``(text, kind)`` pairs
+DOC_KNOWN = "filmgraph_known"
 #: NER labels the trained model gives titles by mistake; context may turn them into works
 TITLE_LIKE = {"ORG", "PRODUCT", "FAC", "WORK_OF_ART", "LOC", "GPE", "PERSON", "NORP", "EVENT", "LAW"}
 SMALL_WORDS = {"of", "the", "a", "an", "in", "on", "to", "for", "from", "with", "at", "by", "de", "du", "la",
@@ -32,6 +34,11 @@ KIND_NOUNS = {
 }
 #: determiners and possessive pronouns that open a description (``the mayor``, ``his wife``)
 DETS = {"a", "an", "the", "his", "her", "their", "its", "this", "that"}
+
+
+def header_names(doc: Doc, kind: str) -> set[str]:
+    """The names of one ``kind`` (``director``, ``cast``, ``film``) the review's header gives."""
+    return {t for t, k in doc.user_data.get(DOC_KNOWN) or () if k == kind}
 
 
 def state(doc: Doc) -> dict:
@@ -173,14 +180,19 @@ def title_run_end(doc: Doc, i: int, limit: int | None = None) -> int:
     run (``Red Sorghum | Raise the Red Lantern``: a missing comma between two titles).
     """
     limit = len(doc) if limit is None else limit
-    if i >= limit or not is_cap(doc[i]) or doc[i].is_punct:
+    if i >= limit or doc[i].is_punct:
         return i
+    if not is_cap(doc[i]):
+        # "24 City", "12 Angry Men": a short number opens a title when a capitalised word follows
+        if not (len(doc[i].text) <= 3 and doc[i].text.isdigit() and i + 1 < limit and is_cap(doc[i + 1])):
+            return i
     j = end = i + 1
     while j < limit:
         t = doc[j]
         if is_cap(t) and not t.is_punct:
             prev = doc[j - 1]
-            if _tag(t) in {"VB", "VBP", "VBZ", "VBD"} and _tag(prev) in {"NNP", "NNPS", "NN", "NNS"} and is_cap(prev):
+            if _tag(t) in {"VB", "VBP", "VBZ", "VBD"} and _tag(prev) in {"NNP", "NNPS", "NN", "NNS"} and is_cap(prev) \
+                    and _run_goes_on(doc, j + 1, limit):
                 break
             j += 1
             end = j
@@ -189,11 +201,23 @@ def title_run_end(doc: Doc, i: int, limit: int | None = None) -> int:
             j += 1
             end = j
             continue
-        if t.text in SMALL_WORDS and j + 1 < limit and (is_cap(doc[j + 1]) or doc[j + 1].text.isdigit()):
-            j += 1
+        # "A Scene at the Sea", "The Lord of the Rings": one or two small words between capitals
+        small = 1 + (j + 1 < limit and doc[j + 1].text in SMALL_WORDS and doc[j + 1].text != t.text)
+        if t.text in SMALL_WORDS and j + small < limit and (is_cap(doc[j + small]) or doc[j + small].text.isdigit()):
+            j += small
             continue
         break
     return end
+
+
+def _run_goes_on(doc: Doc, j: int, limit: int) -> bool:
+    """Whether a title-case run would go on at token ``j`` (a capital, or a small word before one):
+    a capitalised verb after a noun starts a new title only if that title has more words
+    (``Red Sorghum Raise the Red Lantern``), not at the end (``Star Wars``)."""
+    if j >= limit:
+        return False
+    t = doc[j]
+    return (is_cap(t) and not t.is_punct) or (t.text in SMALL_WORDS and j + 1 < limit and is_cap(doc[j + 1]))
 
 
 def title_runs(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:

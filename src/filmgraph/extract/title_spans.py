@@ -53,7 +53,7 @@ NOT_WORK = re.compile(
     r"china|chinese|japan|japanese|korea|korean|hong kong|taiwan|america|american|british|france|french|"
     r"english|mandarin|cantonese|dvd|blu-ray|imdb|netflix|amazon)\b", re.IGNORECASE)
 _BAD_START = re.compile(r"^(?:I|We|He|She|It|They|You|This|That|These|Those|There|Here|But|And|Or|So|If|When|"
-                        r"While|As|In|On|At|By|For|From|With|After|Before|Since|Mr|Mrs|Ms|Dr|Also|Even|Yet|Then|"
+                        r"While|As|In|On|At|By|For|From|With|After|Before|Since|Like|Unlike|Than|Including|Despite|Whereas|Mr|Mrs|Ms|Dr|Also|Even|Yet|Then|"
                         r"Now|Just|Only|Still|Though|Although|Because|What|Who|How|Why|Where|Yes|No|Oh|"
                         r"\d+(?:\s|$))\b")
 
@@ -122,7 +122,10 @@ def find(text: str, people: set[str], makers: set[str] = frozenset(),
             continue
         before = text[max(0, m.start() - 40):m.start()]
         owner = re.search(r"((?:[A-Z][\w’'-]+\s+){0,3}[A-Z][\w’'-]+)\s*$", before)
-        if not (owner and _person_key(owner.group(1)) in people
+        # the name's last words ("Japan’s Hirokazu Kore-eda": the name is the last two)
+        owners = {_person_key(" ".join(owner.group(1).split()[-n:])) for n in range(1, 5)} if owner else set()
+        by_maker = bool(owners & makers)
+        if not (owners & people
                 or re.search(r"(?:films?|movies?|works?|credits|filmography|director)\s*$", before, re.IGNORECASE)
                 or re.search(r"[,;]\s*(?:et\s+al|etc)\.?\s*$", inner)):  # "(Ju Dou, Shanghai Triad, et al)"
             continue
@@ -132,8 +135,8 @@ def find(text: str, people: set[str], makers: set[str] = frozenset(),
         if characters and len(parts) == len(characters) and all(_person_key(n) in people for n in characters):
             continue  # "the twins Jeanne and Simon (A and B)": as many actors as characters
         quoted = bool(re.search(r"[“”\"‘’]", inner)) or bool(re.search(r"\b(?:18|19|20)\d\d\b", inner))
-        if not parts or len(parts) < 2 and not quoted:
-            continue  # "Chow Yun-fat (Li Mu Bai)" is an actor and a character
+        if not parts or len(parts) < 2 and not quoted and not by_maker:
+            continue  # "Chow Yun-fat (Li Mu Bai)" is an actor and a character; "Kore-eda (Nobody Knows)" a film
         if not all(_title_like(p.strip(" “”\"‘’"), known_people) for p in parts):
             continue
         pos = m.start("list")
