@@ -252,3 +252,30 @@ def test_a_credit_on_a_line_of_fields_ends_with_its_sentence():
              "A family gathers on the anniversary of a son's death.")
     assert r.directors == ("Hirokazu Kore-eda",)
     assert set(r.cast) == {"Hiroshi Abe", "Yui Natsukawa"}
+
+
+def test_a_hard_wrapped_paragraph_is_read_as_prose_not_as_headings():
+    r = read("A peasant girl is sold to an old winemaker in rural Shandong\n"
+             'in the twenties. "Red Sorghum" is Zhang Yimou\'s first film as\n'
+             "a director, and it made Gong Li a star overnight. Its colours\n"
+             "burn in the memory long after its wine has been drunk.\n\nThe colours burn.")
+    assert not r.headings
+    assert '"Red Sorghum" is Zhang Yimou\'s first film as a director, and it made Gong Li' in r.body
+    assert r.body.startswith("A peasant girl")
+
+
+def test_unwrapping_keeps_short_lines_finished_sentences_and_title_case_ends_apart():
+    from filmgraph.read import unwrap
+
+    lines = ["Red Sorghum (1987)", "A carrier falls for a bride on the road to her wedding.",
+             "See also: Raise the Red Lantern, Two or Three Things I Know About Her",
+             "1987 91m Gong Li, Jiang Wen; D: Zhang Yimou"]
+    assert unwrap(lines) == lines
+    assert unwrap(["The bride is carried through the sorghum by men who sing of",
+                   "her beauty"]) == ["The bride is carried through the sorghum by men who sing of her beauty"]
+
+
+def test_a_heading_in_chinese_title_marks_names_the_film_by_its_english_title():
+    r = read("《Still Life 三峡好人》\n\nJia Zhangke follows two people looking for their spouses "
+             "in a town the Three Gorges Dam will soon drown.")
+    assert r.title == "Still Life"

@@ -433,6 +433,11 @@ _CREDIT_PIECE = re.compile(r"(?:(?:written\s+and\s+)?directed|director|starring|
                            re.IGNORECASE)
 
 
+_CJK_TAIL = re.compile(r"(?<=[A-Za-z0-9.!?])\s+[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\s·：]+$")
+#: a heading set in Chinese title marks (``《A Simple Life 桃姐》``) names a work, as a review marker does
+_TITLE_MARKS = re.compile(r"^\s*《[^《》]+》\s*$")
+
+
 def heading_parts(line: str) -> list[str]:
     """A heading and its parts around ``:``, `` - ``, ``|``: ``Shadow: Zhang Yimou returns`` gives
     the whole line, ``Shadow`` and ``Zhang Yimou returns``; review markers dropped from each."""
@@ -448,7 +453,9 @@ def heading_parts(line: str) -> list[str]:
         yh = year_heading(p)
         if yh:
             p = yh[0]
-        p = re.sub(r"^(?:(?:movie|film|dvd)\s+)?review\s+", "", p, flags=re.IGNORECASE).strip(" \"“”‘’'*_")
+        p = re.sub(r"^(?:(?:movie|film|dvd)\s+)?review\s+", "", p, flags=re.IGNORECASE).strip(" \"“”‘’'*_《》")
+        # "A Simple Life 桃姐": the English title before its Chinese one
+        p = _CJK_TAIL.sub("", p) or p
         raw, p = p, clean_title(p)
         if p and title_candidate(p, raw) and p not in out:
             out.append(p)
@@ -486,14 +493,15 @@ def choose_title(headings: list[str], body: str, url: str | None) -> tuple[str |
     folded_body = f" {fold(body)} "
     best: tuple[float, int, str] | None = None
     for n, h in enumerate(kept):
-        marked = bool(year_heading(h) or review_heading(h) or re.search(r"\breview\b", h, re.IGNORECASE))
+        title_marks = bool(_TITLE_MARKS.match(h))
+        marked = bool(year_heading(h) or review_heading(h) or title_marks or re.search(r"\breview\b", h, re.IGNORECASE))
         parts = _owned_titles_whole(heading_parts(h), folded_body)
         for part in parts:
             words = fold(part)
             if not words or len(words.split()) > 10 or not (part[0].isupper() or part[0].isdigit() or ord(part[0]) > 0x2e80):
                 continue
             score = 0.0
-            if marked and (year_heading(h) or review_heading(h)) and part == parts[0]:
+            if marked and (year_heading(h) or review_heading(h) or title_marks) and part == parts[0]:
                 score += 3
             if in_url_path(part, url):
                 score += 3

@@ -292,6 +292,7 @@ def read_text(source: ReviewSource, text: str, settings: Settings) -> Review:
         if header.BOILERPLATE.match(ln) and any(l.strip() for l in lines[:i]):
             lines = lines[:i]
             break
+    lines = unwrap(lines)
     classified = _unknown_labels_need_company([c for ln in lines for c in _classify(ln)])
     has_fields = any(c.field or c.credit for c in classified)
     has_sections = any(c.section for c in classified)
@@ -764,6 +765,33 @@ def parse_rating_value(verdict: str) -> tuple[float | None, float | None]:
         if 0 <= value <= best:
             return value, best
     return None, None
+
+
+#: a line that stops mid-sentence: no closing punctuation, or a comma or a small word at its end
+_OPEN_END = re.compile(r"(?:[\w’'-]|,)$")
+_SMALL_END = re.compile(r"(?:,|\b(?:of|the|a|an|and|or|as|with|to|in|on|by|for|from|at|is|was|his|her|their))$")
+
+
+def unwrap(lines: list[str]) -> list[str]:
+    """Join the lines of a hard-wrapped paragraph (``... two small-town American`` / ``families.
+    "The Ice Storm" is ...``): a long line of prose that stops mid-sentence goes on in the next
+    line when that one begins in lower case, or when it ends on a comma or a small word in lower
+    case (``About Her`` ends a title). Short
+    lines (a title, a credit) and lines that end a sentence stay as they are."""
+    out: list[str] = []
+    for ln in lines:
+        prev = out[-1] if out else ""
+        nxt = ln.strip()
+        if nxt and len(prev) >= 40 and len(prev.split()) >= 6 and _OPEN_END.search(prev) \
+                and not _LABEL_AT_START.match(prev) \
+                and (nxt[:1].islower() or _SMALL_END.search(prev) and nxt[:1].isalnum()):
+            out[-1] = f"{prev.rstrip()} {nxt}"
+        else:
+            out.append(ln)
+    return out
+
+
+_LABEL_AT_START = re.compile(r"^\s*[\w &/.'-]{2,30}:")
 
 
 def _paragraphs(lines: list[str]) -> str:
