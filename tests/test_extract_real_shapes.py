@@ -542,3 +542,11 @@ def test_a_title_in_brackets_after_the_headers_director_is_a_film_not_a_part(sta
     assert "Air Doll" in {w.title for w in result.works}
     assert all(r.actor != "Air Doll" for r in result.cast_roles)
     assert "Air Doll" not in refined.cast
+
+
+@pytest.mark.model
+def test_a_part_the_text_names_without_its_article_is_the_credited_part_once(stage):
+    _, result = analyse(stage, (
+        "director: John Woo\n\nChow Yun-fat ....The Killer\nDanny Lee ....The Cop\n\n"
+        "In the church Chow Yun-fat (Killer) and Danny Lee face each other across the altar."))
+    assert [r.character for r in result.cast_roles if r.actor == "Chow Yun-fat"] == ["The Killer"]

@@ -112,3 +112,24 @@ def test_a_node_with_several_names_is_scored_by_the_name_its_iri_was_minted_from
     film = "https://w3id.org/filmgraph/id/film/hero-2002"
     assert _name_of_node(film, ["Hero", "Ying xiong"]) == "Hero"  # the other is not what the IRI spells
     assert _name_of_node(film, ["Ying xiong", "Hero"]) == "Hero"
+
+
+def test_an_actor_known_by_two_names_plays_a_part_once_in_the_score(tmp_path):
+    from filmgraph.extract import make_text_stage
+    from filmgraph.iris import Iris
+    from filmgraph.pagescore import SCHEMA, predicted_for
+    from filmgraph.pipeline import build
+    from filmgraph.store import FilmStore
+
+    page = tmp_path / "01_hero.txt"
+    page.write_text("SOURCE: https://example.org/reviews/hero\nHero Review\n\nJet Li as Nameless\n\n"
+                    "Director Zhang Yimou's Hero owes a debt to Rashomon.\n", encoding="utf-8")
+    settings = Settings(offline=True)
+    store = FilmStore.in_memory(Iris(settings.base_iri))
+    outcome = build([page], store, settings, text_stage=make_text_stage(settings)).outcomes[0]
+    graph = str(store.iris.review_graph(outcome.review_iri.rsplit("/", 1)[-1]))
+    assert predicted_for(store, outcome.review_iri, graph).roles == (("Jet Li", "Nameless"),)
+    rows = store.query(f"""SELECT ?a WHERE {{ GRAPH <{graph}> {{ ?r a <{SCHEMA}PerformanceRole> ; <{SCHEMA}actor> ?a }} }}""")
+    actor = next(iter(rows))[0].value
+    store.update(f'INSERT DATA {{ GRAPH <{graph}> {{ <{actor}> <{SCHEMA}name> "Li Lianjie" }} }}')
+    assert predicted_for(store, outcome.review_iri, graph).roles == (("Jet Li", "Nameless"),)

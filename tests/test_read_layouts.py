@@ -279,3 +279,11 @@ def test_a_heading_in_chinese_title_marks_names_the_film_by_its_english_title():
     r = read("《Still Life 三峡好人》\n\nJia Zhangke follows two people looking for their spouses "
              "in a town the Three Gorges Dam will soon drown.")
     assert r.title == "Still Life"
+
+
+def test_a_credit_list_with_dots_and_no_spaces_gives_actors_and_their_parts():
+    r = read("director: Wong Kar-wai\n90 minutes\n\n"
+             "Tony Leung Chiu-wai ....Cop 663\nFaye Wong / Wong Faye ....Faye\nBrigitte Lin ....\"Woman in blonde wig\"\n\n"
+             "Two lovesick policemen wander through Hong Kong at night and fall for the wrong women.")
+    assert r.credits == (("Tony Leung Chiu-wai", "Cop 663"), ("Faye Wong", "Faye"), ("Brigitte Lin", "Woman in blonde wig"))
+    assert set(r.cast) == {"Tony Leung Chiu-wai", "Faye Wong", "Brigitte Lin"}

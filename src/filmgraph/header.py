@@ -101,7 +101,8 @@ _INLINE_RUNTIME = re.compile(r"(?:^|[.\s])(?P<value>\d{2,3}\s*min(?:ute)?s?)\b\.
 #: a credit line: ``Jet Li as Nameless``, ``Jet Li ... Nameless``, ``Jet Li - Nameless``
 _NAME = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|da|di|le|la))*"
 CREDIT_LINE = re.compile(
-    rf"^\s*[•·*-]?\s*(?P<actor>{_NAME})\s+(?:as|\.{{2,}}|…+|–|—|-{{1,2}}|:)\s+(?P<character>(?:the\s+)?(?:(?:Mr|Mrs|Ms|Dr|Sgt|Lt|Capt|Prof)\.\s+)?[A-Z][^.!?]{{0,50}}?)\s*$")
+    rf"^\s*[•·*-]?\s*(?P<actor>{_NAME}(?:\s*/\s*{_NAME})?)(?:\s+(?:as|–|—|-{{1,2}}|:)\s+|\s*(?:\.{{2,}}|…+)\s*)"
+    rf"[\"“]?(?P<character>(?:the\s+)?(?:(?:Mr|Mrs|Ms|Dr|Sgt|Lt|Capt|Prof)\.\s+)?[A-Z][^.!?\"”]{{0,50}}?)[\"”]?\s*$")
 #: ``Zhang Yimou (2004)``: the director and year under a title line
 DIRECTOR_YEAR = re.compile(rf"^\s*(?:dir(?:ected)?\.?\s*(?:by)?\s*:?\s*)?(?P<name>{_NAME})\s*[,(]\s*(?P<year>(?:18|19|20)\d\d)\s*\)?"
                            r"(?:\s*,\s*[A-Z][\w .,/-]{1,40}?(?:\s*\([^()]{1,12}\))?)?\s*$")  # "Wong Kar-Wai, 2001, China (8.5*)"
@@ -261,7 +262,8 @@ def credit(line: str) -> tuple[str, str] | None:
     m = CREDIT_LINE.match(line)
     if not m:
         return None
-    actor, character = m.group("actor").strip(), m.group("character").strip()
+    # "Michelle Reis / Lee Ka-Yan ....The Agent": the first of the actor's two names
+    actor, character = m.group("actor").split("/")[0].strip(), m.group("character").strip()
     if len(actor.split()) < 2 or len(actor.split()) > 5 or len(character.split()) > 6:
         return None
     return actor, character

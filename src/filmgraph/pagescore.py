@@ -108,9 +108,14 @@ def predicted_for(store, review_iri: str, graph_iri: str) -> Predicted:
     cast = named("""PREFIX schema: <SCHEMA_IRI>
         SELECT DISTINCT ?a ?n WHERE { ?REVIEW schema:itemReviewed ?f .
           ?f schema:actor ?a . ?a a schema:Person ; schema:name ?n }""")
-    roles = names("""PREFIX schema: <SCHEMA_IRI>
-        SELECT DISTINCT ?n ?c WHERE { ?REVIEW schema:itemReviewed ?f . ?f schema:actor ?r .
-          ?r a schema:PerformanceRole ; schema:actor ?a ; schema:characterName ?c . ?a schema:name ?n }""")
+    # one name per actor node, as for the cast: an actor known by two names ("Leon Lai", "Leon Lai
+    # Ming") plays a part once, not once per name
+    by_role: dict[tuple[str, str], list[str]] = {}
+    for node, character, name in names("""PREFIX schema: <SCHEMA_IRI>
+        SELECT DISTINCT ?a ?c ?n WHERE { ?REVIEW schema:itemReviewed ?f . ?f schema:actor ?r .
+          ?r a schema:PerformanceRole ; schema:actor ?a ; schema:characterName ?c . ?a schema:name ?n }"""):
+        by_role.setdefault((node, character), []).append(name)
+    roles = [(_name_of_node(node, found), character) for (node, character), found in by_role.items()]
     works = named("""PREFIX schema: <SCHEMA_IRI>
         SELECT DISTINCT ?w ?n WHERE { ?REVIEW schema:mentions ?w .
           { ?w a schema:Movie } UNION { ?w a schema:CreativeWork }

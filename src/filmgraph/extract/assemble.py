@@ -166,6 +166,13 @@ def _add_weak_comparisons(work_list: tuple[Work, ...], comps: dict, directors: t
                 break
 
 
+def _same_actor(named: str, credited: str) -> bool:
+    """The text's ``Leon Lai`` is the credits' ``Leon Lai Ming``: every word of the shorter name
+    (two words at least) is in the longer."""
+    a, b = sorted((named.split(), credited.split()), key=len)
+    return a == b or len(a) >= 2 and set(a) <= set(b)
+
+
 def _same_or_short_form(title: str, film_title: str) -> bool:
     words, film = title.split(), film_title.split()
     return title == film_title or len(words) >= 2 and film[:len(words)] == words
@@ -238,9 +245,15 @@ def assemble(review: Review, sections: list[SectionFacts], known_people: set[str
             keep.append((s, e, attrs))
         f.works = keep
     # a credits block in the header ("Jet Li as Nameless") says who plays whom outright
+    # and how the part is spelled: the text's "Killer" is the credits' "The Killer"
+    bare = lambda c: re.sub(r"^(?:the|a|an) ", "", c)  # noqa: E731
     for actor, character in review.credits:
-        if not any(a == actor and norm_text(character) in (c, "") for a, c in roles):
-            roles[(actor, norm_text(character))] = CastRole(actor, clean_name(character) or character, ())
+        credited = norm_text(character)
+        if any(a == actor and credited in (c, "") for a, c in roles):
+            continue
+        same = [k for k in roles if k[1] and _same_actor(k[0], actor) and bare(k[1]) == bare(credited)]
+        evidence = tuple(ev for k in same for ev in roles.pop(k).evidence)
+        roles[(actor, credited)] = CastRole(actor, clean_name(character) or character, evidence)
     characters = {norm_text(r.character) for r in roles.values()}
     actors = {r.actor for r in roles.values()}
 
