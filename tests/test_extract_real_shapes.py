@@ -221,6 +221,41 @@ def test_an_address_that_runs_the_words_together_names_the_film(stage):
     assert refined.directors == ("Chen Kaige",)
 
 
+def test_a_one_word_title_the_ner_calls_a_place_is_the_film_the_address_ends_with(stage):
+    refined, _ = analyse(stage, (
+        "SOURCE: https://example.org/films/memento\n"
+        "Memento runs backwards. Christopher Nolan tells the story of a man who cannot make new "
+        "memories, and Guy Pearce plays Leonard Shelby."))
+    assert refined.title == "Memento"
+    assert refined.directors == ("Christopher Nolan",)
+
+
+def test_a_title_the_ner_calls_a_place_stays_the_film_after_in(stage):
+    refined, _ = analyse(stage, (
+        "SOURCE: https://example.org/2001/06/new-dvd-memento\n"
+        "The best puzzle Christopher Nolan has set is in Memento, where Guy Pearce plays Leonard "
+        "Shelby, a man who cannot make new memories."))
+    assert refined.title == "Memento"
+
+
+def test_a_country_the_address_ends_with_is_no_title_when_the_text_goes_there(stage):
+    refined, _ = analyse(stage, (
+        "SOURCE: https://example.org/film/notes/back-china/\n"
+        "The Flowers of War sends Christian Bale back to China. Zhang Yimou's film is set in Nanjing "
+        "in 1937, and Bale plays an undertaker who shelters schoolgirls in a church."))
+    assert refined.title == "The Flowers of War"
+
+
+def test_a_run_together_address_names_a_film_the_ner_took_for_a_person(stage):
+    refined, result = analyse(stage, (
+        "SOURCE: https://example.org/asia/secretsunshine.html\n"
+        "Lee Chang-dong's Secret Sunshine follows a widow who moves with her son to her late husband's "
+        "home town. Jeon Do-yeon won the best actress prize at Cannes for it."))
+    assert refined.title == "Secret Sunshine"
+    assert refined.directors == ("Lee Chang-dong",)
+    assert "Secret Sunshine" not in {p.name for p in result.people}
+
+
 def test_a_nationality_the_address_spells_is_not_the_film(stage):
     refined, _ = analyse(stage, (
         "SOURCE: https://example.org/1993/06/25/chinese-comedy-qiu-ju-wants-an-apology/\n"

@@ -440,6 +440,26 @@ def _places(sections: list[SectionFacts]) -> set[str]:
     return out
 
 
+def _title_not_a_person(title: str, sections: list[SectionFacts], work_mentions: list, names: "Names",
+                        roles: dict, *said: dict) -> None:
+    """The chosen film's title the NER took for a person ("Lee Chang-dong's Secret Sunshine", a
+    title the page's address spells) is the film there: its spans become work mentions, so its
+    maker's possessive is read, and it leaves the people. A character of that name stays a person."""
+    key = norm_text(title)
+    if key in {norm_text(r.character) for r in roles.values()}:
+        return
+    for f in sections:
+        spans = [(s, e) for s, e in f.persons if norm_text(f.text[s:e]) == key]
+        if not spans:
+            continue
+        f.persons = [p for p in f.persons if p not in spans]
+        work_mentions.extend((f, s, e, title, {}) for s, e in spans)
+    names.full = [n for n in names.full if norm_text(n) != key]
+    for who in said:  # who the text said directs or plays: not the film
+        for name in [n for n in who if norm_text(n) == key]:
+            del who[name]
+
+
 def _subject_and_people(review: Review, sections: list[SectionFacts], work_mentions, names: "Names",
                         roles: dict, facts: KnownFacts, headings: SectionFacts | None = None,
                         described: set[str] = frozenset(), *, places: set[str]) -> tuple[Review, Subject | None]:
@@ -495,6 +515,7 @@ def _subject_and_people(review: Review, sections: list[SectionFacts], work_menti
             subject = Subject(best.title, best.year, (), (), evidence, confidence=confidence,
                               reasons=tuple(best.reasons))
             review = review.replace(title=best.title, year=review.year or best.year)
+            _title_not_a_person(best.title, sections, work_mentions, names, roles, said_director, said_cast, acting)
     if not review.title:
         return review, subject
     if headings is not None and headings.persons and not review.directors:

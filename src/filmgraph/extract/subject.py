@@ -464,6 +464,11 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
     name_words = {w for p in people for w in p.split()}
     # words of longer names, and places: a one-word title may be none of them
     not_alone = {w for p in people if len(p.split()) > 1 for w in p.split()} | set(places)
+    # the address's last words (its slug): a word the NER takes for a place there is the title
+    # (/films/memento, /new-dvd-thirst: the NER calls Memento a city)
+    tail = [w for w in words if w not in ("html", "htm", "php", "shtml", "aspx")]
+    slug_end = tail[-1] if tail and not tail[-1].isdigit() else None
+    _run_together_slug(tail, cands, text)
     seen = set()
     for n in range(min(7, len(words)), 0, -1):
         for i in range(len(words) - n + 1):
@@ -472,7 +477,9 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
                            "featuring", "with", "by", "directed", "director") or gram[-1].isdigit() \
                     or "review" in gram or "reviews" in gram:  # a headline's "X Review: tagline" holds two parts
                 continue
-            if len("".join(gram)) < 4 or all(w in (name_words if n > 1 else not_alone) for w in gram) or gram[-1] in _SMALL_WORDS \
+            alone = not_alone - {slug_end} if n == 1 and gram[0] == slug_end and _title_not_place(slug_end, people, text) \
+                else not_alone
+            if len("".join(gram)) < 4 or all(w in (name_words if n > 1 else alone) for w in gram) or gram[-1] in _SMALL_WORDS \
                     or gram[0] in _SMALL_WORDS - {"the", "a", "an"}:  # "to China" of /back-to-china
                 continue
             pattern = r"(?<![\w-])" + r"[\s\-:,]+(?:(?:of|the|a|an|and|in|on|for|to|at)[\s\-]+)*".join(
@@ -493,7 +500,7 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
             phrase = hits[0].group(0)
             key = norm(phrase)
             # one word the NER took for a name but never part of a longer one (Thirst) may be the title
-            named = key in people and (n > 1 or key in not_alone)
+            named = key in people and (n > 1 or key in alone)
             if named or key in seen or any(key in k.split() or key in k for k in seen):
                 continue
             seen.add(key)
@@ -505,6 +512,45 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
             c.add(3.0 if n > 1 else 2.0, "the page's address spells it")  # one word: weaker
             if hits[0].start() < 300:  # (how often it is named is counted with every candidate's)
                 c.add(1.0, "named in the opening")
+
+
+_PLACE_BEFORE = re.compile(r"\b(?:to|from|across|throughout|around|outside|inside|rural|northern|southern|"
+                           r"western|eastern|modern|ancient)\s+$", re.IGNORECASE)
+
+
+def _title_not_place(word: str, people: set[str], text: str) -> bool:
+    """A slug's last word the NER took for a place is the title unless it is a word of a person's
+    name (Zhang Yimou) or the text uses it as a place ("back to China", "in rural China"; not "in",
+    which takes titles as well: "the genre he investigates in Thirst")."""
+    if any(word in p.split() for p in people if len(p.split()) > 1):
+        return False
+    folded = fold(text)
+    return not any(_PLACE_BEFORE.search(folded[max(0, m.start() - 20):m.start()])
+                   for m in re.finditer(r"\b" + re.escape(word) + r"\b", folded))
+
+
+def _run_together_slug(words: list[str], cands: dict[str, Candidate], text: str) -> None:
+    """``/secretsunshine.html``: an address word that runs a title's words together names the
+    capitalised phrase of the text whose letters it spells (``Secret Sunshine``)."""
+    for word in words:
+        if len(word) < 8 or word.isdigit():
+            continue
+        for m in re.finditer(r"(?<![\w-])[A-Z][\w’'-]*(?:[ \t]+(?:[A-Z0-9][\w’'-]*|of|the|a|an|and|in|on|to|for|at)){1,6}",
+                             text):
+            words_in = m.group(0).split()
+            for n in range(len(words_in), 1, -1):
+                for i in range(len(words_in) - n + 1):
+                    phrase = " ".join(words_in[i:i + n])
+                    if re.sub(r"[^a-z0-9]", "", fold(phrase)) != word or not phrase[:1].isupper():
+                        continue
+                    key = norm(phrase)  # (a name the NER guessed, too: the address says it is the title)
+                    if key in cands:
+                        return
+                    c = cands[key] = Candidate(phrase)
+                    c.add(3.0, "the page's address spells it")
+                    if m.start() < 300:
+                        c.add(1.0, "named in the opening")
+                    return
 
 
 def choose(cands: list[Candidate]) -> tuple[Candidate | None, float]:
