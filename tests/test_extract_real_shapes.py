@@ -238,6 +238,21 @@ def test_a_title_the_ner_calls_a_place_stays_the_film_after_in(stage):
     assert refined.title == "Memento"
 
 
+def test_an_address_without_accents_names_the_accented_title(stage):
+    refined, _ = analyse(stage, (
+        "SOURCE: https://example.org/content/cache/1234/\n\n"
+        "Just when you think it is art-house smugness, Caché turns on you. A television host "
+        "(Daniel Auteuil) gets videotapes of his own house."))
+    assert refined.title == "Caché"
+
+
+def test_a_rating_line_is_never_the_reviewed_film(stage):
+    refined, _ = analyse(stage, (
+        "Rated 4.0\n\nJust when you think it is art-house smugness, Caché turns on you. A television "
+        "host (Daniel Auteuil) gets videotapes of his own house."))
+    assert refined.title != "Rated 4.0"
+
+
 def test_a_country_the_address_ends_with_is_no_title_when_the_text_goes_there(stage):
     refined, _ = analyse(stage, (
         "SOURCE: https://example.org/film/notes/back-china/\n"

@@ -143,6 +143,26 @@ def test_a_heading_with_a_credit_offers_the_title_not_the_whole_line(heading, pa
     assert heading_parts(heading) == parts
 
 
+@pytest.mark.parametrize("heading, parts", [
+    ("Ratatouille cooks up a storm", ["Ratatouille"]),
+    ("Spirited Away delights children and their parents", ["Spirited Away"]),
+    ("The lives of others", ["The lives of others"]),  # a title in sentence case is no headline
+    ("Nobody knows", ["Nobody knows"]),
+])
+def test_a_headline_sentence_offers_its_subject_as_the_title(heading, parts):
+    from filmgraph.header import heading_parts
+
+    assert heading_parts(heading) == parts
+
+
+def test_a_headline_names_the_film_the_address_spells(stage):
+    refined, _ = analyse(stage, (
+        "SOURCE: https://example.org/film/ratatouille-cooks-up-a-storm-1234.html\n"
+        "Ratatouille cooks up a storm\n\n"
+        "Brad Bird's rat who wants to be a chef in a Paris kitchen is Pixar at its most generous."))
+    assert refined.title == "Ratatouille"
+
+
 @pytest.mark.parametrize("text, directors", [
     ("La Strada\n\nMy second Fellini, and I already see why he mattered. Giulietta Masina plays a simple "
      "woman sold to a travelling strongman.", ("Fellini",)),

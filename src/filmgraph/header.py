@@ -394,6 +394,7 @@ _NOT_A_TITLE = re.compile(
     r"|^\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?(?:\s+\d{4})?$|^[\d\s/.,:-]+$"
     r"|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?$"
     r"|^\d+\s*(?:min|mins|minutes|hrs?|hours?)\b|^(?:what|how|why|who|when|where|is|are|does|do)\b.*$"
+    r"|^(?:rated|rating|our\s+rating|grade|score|verdict)\s*:?\s*(?:[\d★☆*]|(?:g|pg|pg-13|r|nc-17|u|12a?|15|18)\b)"
     r"|^[-–—~]+\s*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2}\s*$"
     r"|^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun)\.?,?\s+"
     r"(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)",
@@ -440,6 +441,16 @@ _CJK_TAIL = re.compile(r"(?<=[A-Za-z0-9.!?])\s+[\u3000-\u30ff\u3400-\u9fff\uf900
 _TITLE_MARKS = re.compile(r"^\s*《[^《》]+》\s*$")
 
 
+#: a headline sentence, its subject in capitals, then a verb in lower case ("Aftershock shakes things up")
+_HEADLINE = re.compile(
+    r"(?P<title>[A-Z0-9][\w’'.&-]*(?:\s+(?:[A-Z0-9][\w’'.&-]*|of|the|a|an|and|in|on|to|for|at|&)){0,6}?)"
+    r"\s+(?P<verb>[a-z]{2,}s)\s+[a-z][^:|]*")
+_NOT_A_VERB = {"its", "this", "his", "hers", "ours", "yours", "theirs", "us", "as", "was", "has", "is", "does",
+               "less", "across", "plus", "versus", "thus", "miss", "bless", "boss", "class", "mess", "chess"}
+_HEADLINE_NOT_TITLE = {"the", "a", "an", "it", "this", "he", "she", "they", "there", "here", "what", "who", "film",
+                       "movie", "review", "nobody", "everybody", "everyone", "someone", "nothing", "love", "life"}
+
+
 def heading_parts(line: str) -> list[str]:
     """A heading and its parts around ``:``, `` - ``, ``|``: ``Shadow: Zhang Yimou returns`` gives
     the whole line, ``Shadow`` and ``Zhang Yimou returns``; review markers dropped from each."""
@@ -447,6 +458,10 @@ def heading_parts(line: str) -> list[str]:
     pieces = [p for p in re.split(r"\s*(?::|\s[-–—|]\s|\|)\s*", s) if p and p != s]
     # "Incendies: Directed by Denis Villeneuve": a piece that is a credit or a byline is no part of a title
     whole = [] if any(_CREDIT_PIECE.match(p.strip(" \"“”‘’'*_")) for p in pieces) else [s]
+    headline = _HEADLINE.match(s)
+    if headline and not pieces and fold(headline.group("title")) not in _HEADLINE_NOT_TITLE \
+            and headline.group("verb") not in _NOT_A_VERB:
+        whole, pieces = [], [headline.group("title")]  # "Aftershock shakes things up": a headline's subject
     parts = whole + pieces
     out = []
     for p in parts:

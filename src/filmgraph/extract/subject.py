@@ -12,6 +12,7 @@ reasons travel with the choice, so the graph can say why.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -469,6 +470,7 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
     tail = [w for w in words if w not in ("html", "htm", "php", "shtml", "aspx")]
     slug_end = tail[-1] if tail and not tail[-1].isdigit() else None
     _run_together_slug(tail, cands, text)
+    plain = without_accents(text)  # an address has no accents: /cache is Caché
     seen = set()
     for n in range(min(7, len(words)), 0, -1):
         for i in range(len(words) - n + 1):
@@ -484,7 +486,7 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
                 continue
             pattern = r"(?<![\w-])" + r"[\s\-:,]+(?:(?:of|the|a|an|and|in|on|for|to|at)[\s\-]+)*".join(
                 re.escape(w) for w in gram) + r"(?![\w-])"
-            hits = [m for m in re.finditer(pattern, text, re.IGNORECASE) if is_title_case(m.group(0))
+            hits = [m for m in re.finditer(pattern, plain, re.IGNORECASE) if is_title_case(m.group(0))
                     and not re.match(r"\s+[A-Z]", text[m.end():m.end() + 2])]
             if n == 1:  # one word: only where the text uses it as a title (quoted, "X is ...", or
                 # capitalised inside a sentence, where a common word would not be)
@@ -497,7 +499,7 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
                         and not re.match(r"[’']s\b", text[m.end():m.end() + 2])]
             if not hits:
                 continue
-            phrase = hits[0].group(0)
+            phrase = text[hits[0].start():hits[0].end()]  # as the text spells it (Caché of /cache)
             key = norm(phrase)
             # one word the NER took for a name but never part of a longer one (Thirst) may be the title
             named = key in people and (n > 1 or key in alone)
@@ -512,6 +514,15 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
             c.add(3.0 if n > 1 else 2.0, "the page's address spells it")  # one word: weaker
             if hits[0].start() < 300:  # (how often it is named is counted with every candidate's)
                 c.add(1.0, "named in the opening")
+
+
+def without_accents(text: str) -> str:
+    """Each accented letter as its base letter, one character for one (offsets stay valid)."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFKD", ch)[:1] if ord(ch) > 127 else ch
+        out.append(base if base.isascii() and base.isalpha() else ch)
+    return "".join(out)
 
 
 _PLACE_BEFORE = re.compile(r"\b(?:to|from|across|throughout|around|outside|inside|rural|northern|southern|"
