@@ -253,6 +253,16 @@ def test_a_rating_line_is_never_the_reviewed_film(stage):
     assert refined.title != "Rated 4.0"
 
 
+def test_the_names_of_a_sentence_that_says_the_film_is_well_acted_are_its_cast(stage):
+    refined, _ = analyse(stage, (
+        "The Ice Storm\n\nAng Lee follows two Connecticut families over a Thanksgiving weekend in 1973. "
+        "It is brilliantly acted, by the grown-ups (a smug Kevin Kline, a brittle Joan Allen, a bored "
+        "Sigourney Weaver) and by the children as well (Christina Ricci, Tobey Maguire and Elijah Wood)."))
+    assert set(refined.cast) == {"Kevin Kline", "Joan Allen", "Sigourney Weaver", "Christina Ricci",
+                                 "Tobey Maguire", "Elijah Wood"}
+    assert refined.directors == ("Ang Lee",)
+
+
 def test_a_country_the_address_ends_with_is_no_title_when_the_text_goes_there(stage):
     refined, _ = analyse(stage, (
         "SOURCE: https://example.org/film/notes/back-china/\n"

@@ -287,3 +287,10 @@ def test_a_credit_list_with_dots_and_no_spaces_gives_actors_and_their_parts():
              "Two lovesick policemen wander through Hong Kong at night and fall for the wrong women.")
     assert r.credits == (("Tony Leung Chiu-wai", "Cop 663"), ("Faye Wong", "Faye"), ("Brigitte Lin", "Woman in blonde wig"))
     assert set(r.cast) == {"Tony Leung Chiu-wai", "Faye Wong", "Brigitte Lin"}
+
+
+def test_a_cast_list_after_the_review_gives_one_name_a_line():
+    r = read("To Live\n\nA gambler loses the family house, and his wife leaves him, then comes back.\n\n"
+             "Release details\n\n133 mins\n\nCast and crew\n\nGe You\nGong Li\nNiu Ben\nGuo Tao\nYou may also like")
+    assert r.cast == ("Ge You", "Gong Li", "Niu Ben", "Guo Tao")
+    assert "You may also like" not in r.cast

@@ -479,6 +479,10 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
             if field not in fields and len(stripped) <= 150 and not sentence \
                     and (not wants_names or header.name_like(stripped if field != "cast" else stripped.split(",")[0])):
                 fields[field] = stripped.rstrip(".")
+                if wants_names:  # "Cast and crew" / "Gong Li" / "Li Baotian" / ...: one name a line
+                    while i < len(lines) and _one_name_line(lines[i].text):
+                        fields[field] = f"{fields[field]}, {lines[i].text.strip()}"
+                        i += 1
                 continue
         if ln.label and current_section == "header-body":
             sections["body"].append(ln.text)
@@ -585,6 +589,13 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
         headings=tuple(headings),
         warnings=tuple(warnings),
     )
+
+
+def _one_name_line(line: str) -> bool:
+    """A line that holds one short name and nothing else (``Li Baotian``), as credit lists give them."""
+    t = line.strip()
+    return 0 < len(t.split()) <= 4 and len(t) <= 40 and header.name_like(t) and not header.known_field(t) \
+        and not re.search(r"[,;:.!?]$|\d", t) and not re.match(r"(?:You|We|Our|The|A|An|More|See|Read|Share)\b", t)
 
 
 def _leading_label(line: str) -> tuple[str, str] | None:

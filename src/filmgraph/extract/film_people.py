@@ -74,7 +74,7 @@ _POSSESSIVE_KIND_BEFORE = re.compile(
     r"(?:[a-z][\w-]*,?\s+){0,2}?(?:film|movie|drama|comedy|romance|thriller|epic|melodrama|masterpiece|feature|"
     r"documentary|western|satire|fable|picture|musical|fantasy|horror|noir),?\s+[\"“‘]?$")
 _PERFORMANCE_SENTENCE = re.compile(r"\b(?:performance|performances|portrays|portrayal|plays|played|stars|starring|"
-                                   r"co-stars|role|roles|acting|actor|actress|cast)\b", re.IGNORECASE)
+                                   r"co-stars|role|roles|acting|acted|actor|actors|actress|actresses|performers|ensemble|cast)\b", re.IGNORECASE)
 
 
 #: the words that name someone's other job on the film: the cinematographer, writer, composer...
