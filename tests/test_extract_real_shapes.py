@@ -263,6 +263,30 @@ def test_the_names_of_a_sentence_that_says_the_film_is_well_acted_are_its_cast(s
     assert refined.directors == ("Ang Lee",)
 
 
+@pytest.mark.parametrize("text, director", [
+    ("Drive My Car\n\nYusuke Kafuku (Hidetoshi Nishijima), a stage actor and director, is the widower at "
+     "the heart of Ryusuke Hamaguchi's patient adaptation of a Haruki Murakami short story. Misaki "
+     "(Toko Miura) drives his car.", "Ryusuke Hamaguchi"),
+    ("There Will Be Blood\n\nOf the four films I have seen by Paul Thomas Anderson, There Will Be Blood "
+     "is the one I return to. Daniel Day-Lewis plays an oilman, and Werner Herzog once said he loved it.",
+     "Paul Thomas Anderson"),
+])
+def test_the_films_maker_from_his_adaptation_or_the_films_the_reviewer_saw_by_him(stage, text, director):
+    refined, _ = analyse(stage, text)
+    assert refined.directors == (director,)
+    assert director not in refined.cast
+
+
+def test_a_release_address_names_the_film_not_the_edition(stage):
+    refined, _ = analyse(stage, (
+        "SOURCE: https://example.org/reviews/123/sonatine-two-disc-collectors-edition/\n"
+        "DVD Talk Radio\nIn Theaters\nFeature Articles\n\nSonatine: 2-Disc Collector's Edition\n\n"
+        "Review by Jane Doe | posted May 1, 2012\n\n"
+        "Takeshi Kitano made his name abroad with Sonatine, and Sonatine still feels like nothing else. "
+        "A tired Tokyo gangster is sent to Okinawa, where he waits on a beach for a war to end."))
+    assert refined.title == "Sonatine"
+
+
 def test_a_country_the_address_ends_with_is_no_title_when_the_text_goes_there(stage):
     refined, _ = analyse(stage, (
         "SOURCE: https://example.org/film/notes/back-china/\n"

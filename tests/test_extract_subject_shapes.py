@@ -148,6 +148,8 @@ def test_a_heading_with_a_credit_offers_the_title_not_the_whole_line(heading, pa
     ("Spirited Away delights children and their parents", ["Spirited Away"]),
     ("The lives of others", ["The lives of others"]),  # a title in sentence case is no headline
     ("Nobody knows", ["Nobody knows"]),
+    ("Audition: 2-Disc Collector's Edition", ["Audition"]),  # a release, not a second title
+    ("Sonatine AKA Sonachine (Blu-ray)", ["Sonatine"]),
 ])
 def test_a_headline_sentence_offers_its_subject_as_the_title(heading, parts):
     from filmgraph.header import heading_parts

@@ -294,3 +294,12 @@ def test_a_cast_list_after_the_review_gives_one_name_a_line():
              "Release details\n\n133 mins\n\nCast and crew\n\nGe You\nGong Li\nNiu Ben\nGuo Tao\nYou may also like")
     assert r.cast == ("Ge You", "Gong Li", "Niu Ben", "Guo Tao")
     assert "You may also like" not in r.cast
+
+
+def test_a_byline_under_the_site_menu_keeps_the_review_that_follows():
+    r = read("Reviews & Columns\nIn Theaters\nDVD Talk Radio\nFeature Articles\n\nRashomon: Criterion Collection\n\n"
+             "Review by Jane Doe | posted May 1, 2012\n\n"
+             "Four witnesses tell four different stories of one killing in a forest, and Akira Kurosawa "
+             "never says which of them is true. Toshiro Mifune plays the bandit Tajomaru.")
+    assert r.reviewer == "Jane Doe"
+    assert "Toshiro Mifune plays the bandit" in r.body

@@ -451,6 +451,12 @@ _HEADLINE_NOT_TITLE = {"the", "a", "an", "it", "this", "he", "she", "they", "the
                        "movie", "review", "nobody", "everybody", "everyone", "someone", "nothing", "love", "life"}
 
 
+_RELEASE_WORDS = r"(?:blu-?ray|dvd|4k(?:\s+uhd)?|uhd|vhs|steelbook|criterion(?:\s+collection)?|box\s+set|remaster(?:ed)?)"
+_RELEASE_TAIL = re.compile(r"\s*[(\[]\s*" + _RELEASE_WORDS + r"[^)\]]*[)\]]\s*$", re.IGNORECASE)
+_AKA = re.compile(r"\s+(?:aka|a\.k\.a\.)\s+", re.IGNORECASE)
+_EDITION = re.compile(r"(?:\b(?:edition|director[’']?s\s+cut)|\b" + _RELEASE_WORDS + r")\W*$", re.IGNORECASE)
+
+
 def heading_parts(line: str) -> list[str]:
     """A heading and its parts around ``:``, `` - ``, ``|``: ``Shadow: Zhang Yimou returns`` gives
     the whole line, ``Shadow`` and ``Zhang Yimou returns``; review markers dropped from each."""
@@ -466,6 +472,10 @@ def heading_parts(line: str) -> list[str]:
     out = []
     for p in parts:
         p = p.strip(" \"“”‘’'*_")
+        # "Kikujiro AKA Kikujirô no natsu (Blu-ray)": the film's name, not its release's
+        p = _AKA.split(_RELEASE_TAIL.sub("", p), maxsplit=1)[0].strip() or p
+        if _EDITION.search(p):
+            continue  # "2-Disc Collector's Edition": a release, not a title
         p = review_heading(p) or p
         yh = year_heading(p)
         if yh:

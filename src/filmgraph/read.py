@@ -379,8 +379,8 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
         if by and not ln.field and current_section != "after":
             # "Review by NAME" is a byline in the header, and signs the review off after the text.
             reviewer = reviewer or _clean_reviewer(by.group("name"))
-            if current_section not in (None, "header-body"):
-                current_section = "after"
+            if current_section not in (None, "header-body") and _has_prose(sections[current_section]):
+                current_section = "after"  # (above it only navigation: a byline, the review follows)
             continue
         if ln.section and current_section != "after":
             current_section = ln.section
@@ -589,6 +589,12 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
         headings=tuple(headings),
         warnings=tuple(warnings),
     )
+
+
+def _has_prose(lines: list[str]) -> bool:
+    """Do these lines hold a review's sentences, not only a site's menu and labels?"""
+    return sum(len(t.split()) for t in lines if re.search(r"\w[.!?][\"”’)]?\s*$", t.strip())
+               and len(t.split()) > 6) >= 40
 
 
 def _one_name_line(line: str) -> bool:

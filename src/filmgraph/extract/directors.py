@@ -29,10 +29,14 @@ _MAKING_VERB = re.compile(
 
 
 _OPENING_FILM_NOUN = re.compile(r"^[’']s\s+(?:[a-z][\w-]*,?\s+){0,3}(?:film|movie|epic|drama|picture|latest|"
-                                r"new|masterpiece|feature|debut|thriller|comedy|romance|melodrama|tale)\b")
+                                r"new|masterpiece|feature|debut|thriller|comedy|romance|melodrama|tale|effort|"
+                                r"adaptation|portrait|study|meditation|chronicle)\b")
 _POSSESSIVE_NOUN = re.compile(r"^[’']s\s+(?:[a-z][\w-]*,?\s+){0,3}(?:letter|foray|film|films|movie|movies|direction|vision|"
                              r"camera|eye|style|work|career|name|latest|new|effort|take|version|hand|touch|"
-                             r"trademark|signature|best|attempt|masterpiece|epic|drama|picture|images)\b")
+                             r"trademark|signature|best|attempt|masterpiece|epic|drama|picture|images|adaptation|oeuvre|"
+                             r"filmography|canon|portrait|study|meditation)\b")
+#: "of the three films I've seen by Paul Thomas Anderson": a filmography the text counts the film in
+_FILMS_BY_BEFORE = re.compile(r"\b(?:films|movies|pictures|features)\s+(?:[\w’']+\s+){0,4}?(?:by|from)\s+$")
 
 
 def text_directors(review: Review, sections: list[SectionFacts], work_mentions, names: "Names", roles: dict,
@@ -96,7 +100,8 @@ def text_directors(review: Review, sections: list[SectionFacts], work_mentions, 
         if _POSSESSIVE_NOUN.match(f.text[e:e + 40]) and s < 300 and f is sections[0] \
                 and _OPENING_FILM_NOUN.match(f.text[e:e + 40]):
             add(name, 2.5)  # the opening's "Chen Kaige's sweeping, intimate epic follows ..."
-        elif _MAKING_VERB.match(f.text[e:e + 40]) or _POSSESSIVE_NOUN.match(f.text[e:e + 40]):
+        elif _MAKING_VERB.match(f.text[e:e + 40]) or _POSSESSIVE_NOUN.match(f.text[e:e + 40]) \
+                or _FILMS_BY_BEFORE.search(f.text[max(0, s - 50):s]):
             add(name, 1.0)
     if known_for_film and not any(person_key(n) in known_for_film for n in (*seen, *scores)):
         for name, points in _known_director_by_surname(sections, known_for_film, names):

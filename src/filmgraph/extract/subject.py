@@ -477,8 +477,9 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
             gram = words[i:i + n]
             if gram[0] in ("movie", "film", "html", "htm", "php", "www", "starring", "stars",
                            "featuring", "with", "by", "directed", "director") or gram[-1].isdigit() \
-                    or "review" in gram or "reviews" in gram:  # a headline's "X Review: tagline" holds two parts
-                continue
+                    or "review" in gram or "reviews" in gram \
+                    or _RELEASE_WORDS & set(gram):  # a headline's "X Review: tagline" holds two parts
+                continue  # (and "two-disc-collectors-edition" names a release, not a film)
             alone = not_alone - {slug_end} if n == 1 and gram[0] == slug_end and _title_not_place(slug_end, people, text) \
                 else not_alone
             if len("".join(gram)) < 4 or all(w in (name_words if n > 1 else alone) for w in gram) or gram[-1] in _SMALL_WORDS \
@@ -514,6 +515,9 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
             c.add(3.0 if n > 1 else 2.0, "the page's address spells it")  # one word: weaker
             if hits[0].start() < 300:  # (how often it is named is counted with every candidate's)
                 c.add(1.0, "named in the opening")
+
+
+_RELEASE_WORDS = {"edition", "disc", "bluray", "blu", "ray", "dvd", "collectors", "remastered", "steelbook", "4k", "uhd"}
 
 
 def without_accents(text: str) -> str:
