@@ -303,3 +303,29 @@ def test_a_byline_under_the_site_menu_keeps_the_review_that_follows():
              "never says which of them is true. Toshiro Mifune plays the bandit Tajomaru.")
     assert r.reviewer == "Jane Doe"
     assert "Toshiro Mifune plays the bandit" in r.body
+
+
+def test_an_unlabelled_line_of_names_in_a_credits_block_is_the_cast():
+    r = read("In the Mood for Love\n\nWong Kar-wai\nTony Leung Chiu-wai, Maggie Cheung, Rebecca Pan, Siu Ping-lam\n"
+             "98 mins, Subtitled, 2000, Hong Kong\n\n"
+             "Two neighbours in 1962 Hong Kong find out that their spouses are having an affair.")
+    assert r.cast == ("Tony Leung Chiu-wai", "Maggie Cheung", "Rebecca Pan", "Siu Ping-lam")
+
+
+def test_a_line_of_surnames_is_no_cast_list():
+    r = read("Late Spring\n\nKurosawa, Mizoguchi, Naruse\n\nOzu's quietest film follows a daughter who will not marry.")
+    assert r.cast == ()
+
+
+def test_a_name_without_a_part_among_credits_is_cast_too():
+    r = read("Oldboy\n\nChoi Min-sik as Oh Dae-su\nYoo Ji-tae as Lee Woo-jin\nKim Byeong-ok\nKang Hye-jung as Mi-do\n\n"
+             "Directed by Park Chan-wook\n\nA man is locked in a room for fifteen years and never told why.")
+    assert r.cast == ("Choi Min-sik", "Yoo Ji-tae", "Kang Hye-jung", "Kim Byeong-ok")
+    assert ("Kang Hye-jung", "Mi-do") in r.credits
+
+
+def test_a_field_whose_value_is_a_placeholder_takes_the_line_below():
+    r = read("3-Iron\n|\nDirector: |\nKim Ki-duk\n|\nStars: |\nLee Seung-yeon, Jae Hee, Kwon Hyuk-ho\n|\n"
+             "Review: |\nA young drifter lives in other people's houses while they are away.")
+    assert r.directors == ("Kim Ki-duk",)
+    assert r.cast == ("Lee Seung-yeon", "Jae Hee", "Kwon Hyuk-ho")

@@ -247,6 +247,8 @@ def _classify(line: str) -> list[_Line]:
     c = header.credit(line)
     if c:
         return [_Line(line, credit=c)]
+    if _names_list_line(line):  # "Valerie Chow, Tony Leung Chiu-Wai, Faye Wong, ...": a cast with no label
+        return [_Line(line, field="cast", value=line.strip())]
     return [_Line(line)]
 
 
@@ -366,6 +368,8 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
     extra: dict[str, str] = {}
     reviewer: str | None = None
     director_year: tuple[str, int] | None = None
+    uncredited: list[str] = []  # names in a list of credits that give no part
+    last_credit = -2  # the index after the last credit line
     current_section: str | None = None
     pending_field: str | None = None  # a header field whose value may come on the next line
     after_blank = False
@@ -390,6 +394,12 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
             continue
         if ln.credit:
             credits.append(ln.credit)
+            last_credit = i
+            continue
+        if last_credit == i - 1 and _one_name_line(ln.text) and i < len(lines) \
+                and (lines[i].credit or _one_name_line(lines[i].text)):
+            uncredited.append(ln.text.strip())  # "Dae-yeon Lee" among "X as Y" lines: cast, no part given
+            last_credit = i
             continue
         if ln.field and title_line is None and current_section in (None, "body", "synopsis", "header-body"):
             title_line = _title_year_lead(ln.text)  # "RASHOMON (1950). Director: Akira Kurosawa."
@@ -416,8 +426,10 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
             # In the header.
             if ln.field:
                 after_blank = False
-                if ln.value:
-                    fields.setdefault(ln.field, ln.value)
+                if ln.value and re.search(r"\w", fields.get(ln.field, "")):
+                    pending_field = None  # the first value of a field stands
+                elif ln.value:
+                    fields[ln.field] = ln.value  # (over a placeholder: "Stars: |" / "Seung-yeon Lee, ...")
                     pending_field = None
                 else:
                     pending_field = ln.field
@@ -527,6 +539,7 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
     if credits:
         cast = list(changes.get("cast", ()))
         cast.extend(a for a, _ in credits if a not in cast)
+        cast.extend(_clean_name(a) for a in uncredited if _clean_name(a) not in cast)
         changes["cast"] = tuple(cast)
         changes["credits"] = tuple(dict.fromkeys(credits))
     if "distributor" in fields:
@@ -595,6 +608,19 @@ def _has_prose(lines: list[str]) -> bool:
     """Do these lines hold a review's sentences, not only a site's menu and labels?"""
     return sum(len(t.split()) for t in lines if re.search(r"\w[.!?][\"”’)]?\s*$", t.strip())
                and len(t.split()) > 6) >= 40
+
+
+def _names_list_line(line: str) -> bool:
+    """A line that lists three names or more and nothing else (``Valerie Chow, Tony Leung Chiu-Wai,
+    Faye Wong``): a credits block's cast without its label. Most names have two words or more, so
+    a line of surnames (``Kurosawa, Bergman, Ozu``) is not one."""
+    items = [t.strip() for t in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", line.strip().rstrip(","))]
+    if len(items) < 3 or len(line) > 300 or re.search(r"\d|[.!?;:]\s*$|:", line.strip()):
+        return False
+    if not all(0 < len(t.split()) <= 4 and len(t) <= 40 and header.name_like(t) and not header.known_field(t)
+               for t in items):
+        return False
+    return sum(len(t.split()) >= 2 for t in items) * 2 > len(items)
 
 
 def _one_name_line(line: str) -> bool:
