@@ -150,6 +150,14 @@ def test_a_heading_with_a_credit_offers_the_title_not_the_whole_line(heading, pa
     ("Nobody knows", ["Nobody knows"]),
     ("Audition: 2-Disc Collector's Edition", ["Audition"]),  # a release, not a second title
     ("Sonatine AKA Sonachine (Blu-ray)", ["Sonatine"]),
+    ("Le Samouraï (1967)PG", ["Le Samouraï"]),  # a certificate glued to the year
+    ("Late Spring (1949) / Drama", ["Late Spring"]),
+    ("412. Huang tu di/Yellow Earth (1984)", ["Yellow Earth"]),  # a list's number, the original title
+    ("Ashes of Time @ Fantasia 2008 [Recommended]", ["Ashes of Time"]),
+    ("’Vagabond’ (Sans toit ni loi)", ["Vagabond"]),
+    ("Face/Off", ["Face/Off"]),
+    ("General Details", []),
+    ("(Satyajit Ray, India, 1955) 125 minutes", []),
 ])
 def test_a_headline_sentence_offers_its_subject_as_the_title(heading, parts):
     from filmgraph.header import heading_parts

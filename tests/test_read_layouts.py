@@ -329,3 +329,10 @@ def test_a_field_whose_value_is_a_placeholder_takes_the_line_below():
              "Review: |\nA young drifter lives in other people's houses while they are away.")
     assert r.directors == ("Kim Ki-duk",)
     assert r.cast == ("Lee Seung-yeon", "Jae Hee", "Kwon Hyuk-ho")
+
+
+def test_a_title_line_that_names_its_director_gives_both():
+    r = read("Close-Up (1990) dir. Abbas Kiarostami\n\nA man poses as the director Mohsen Makhmalbaf. "
+             "Close-Up replays his trial with the real people playing themselves.")
+    assert r.title == "Close-Up"
+    assert r.directors == ("Abbas Kiarostami",)

@@ -384,7 +384,7 @@ def in_url_path(title: str, url: str | None) -> bool:
 
 
 _TRAILING = re.compile(
-    r"\s*(?:\((?:[^()]*\d[^()]*|[A-Z]{1,4}\d{0,2}|[A-Z][\w.-]+(?:\s+[A-Z][\w.-]+){1,3})\)|\[[^\]]*\]|"
+    r"\s*(?:(?<=[’”\"'])\s*\([^()]+\)|\((?:18|19|20)\d\d\)\s*(?:[A-Z]{1,5}(?:-\d+)?|/\s*[A-Z][a-z]+|[A-Z][a-z]+)|\((?:[^()]*\d[^()]*|[A-Z]{1,4}\d{0,2}|[A-Z][\w.-]+(?:\s+[A-Z][\w.-]+){1,3})\)|\[[^\]]*\]|"
     r"\b(?:18|19|20)\d\d|[\d.]+\s*(?:/\s*\d+\s*)?stars?|[*★☆½]+|(?<=[a-z])\s+(?:U|PG|12A|PG-13|NC-17))\s*$")
 _NOT_A_TITLE = re.compile(
     r"^(?:published|posted|updated|written|reviewed|by|director|directed|starring|cast|date|watch|"
@@ -394,6 +394,8 @@ _NOT_A_TITLE = re.compile(
     r"|^\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?(?:\s+\d{4})?$|^[\d\s/.,:-]+$"
     r"|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?$"
     r"|^\d+\s*(?:min|mins|minutes|hrs?|hours?)\b|^(?:what|how|why|who|when|where|is|are|does|do)\b.*$"
+    r"|^(?:general\s+|film\s+|movie\s+|show\s+|dvd\s+|disc\s+|technical\s+)?(?:details|data|info|information|specs|"
+    r"specifications)(?:\s+at\s+a\s+glance)?$|^\("
     r"|^(?:rated|rating|our\s+rating|grade|score|verdict)\s*:?\s*(?:[\d★☆*]|(?:g|pg|pg-13|r|nc-17|u|12a?|15|18)\b)"
     r"|^[-–—~]+\s*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2}\s*$"
     r"|^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun)\.?,?\s+"
@@ -401,17 +403,43 @@ _NOT_A_TITLE = re.compile(
     re.IGNORECASE)
 
 
+_TITLE_LEAD = re.compile(r"^\d{1,4}\.\s+(?=\S)")
+#: what a title line may carry after its title: a credit ("dir. X"), a festival ("@ Fantasia 2017")
+_TITLE_TAIL = re.compile(r"\s+(?:dir\.|directed\s+by|@)\s+.*$", re.IGNORECASE)
+
+
+def title_line_director(line: str | None) -> str | None:
+    """``Taste of Cherry (1997) dir. Abbas Kiarostami``: the director a title line names after it."""
+    m = re.search(r"\s(?:dir\.|directed\s+by)\s+(?P<name>[^,;|()]+?)\s*$", line or "", re.IGNORECASE)
+    return m.group("name") if m and name_like(m.group("name")) and len(m.group("name").split()) <= 4 else None
+
+
+def is_title_cased(text: str) -> bool:
+    """Every word but the small ones starts with a capital or a digit (``The Blue Kite``)."""
+    words = [w for w in re.findall(r"[^\W_][\w'’-]*", text) if w.lower() not in _SMALL_TITLE_WORDS]
+    return bool(words) and all(w[0].isupper() or w[0].isdigit() for w in words)
+
+
+_SMALL_TITLE_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "from", "with", "by", "de",
+                      "la", "le", "du", "des", "di", "da"}
+
+
 def clean_title(text: str, keep_owner: bool = False) -> str:
     """``The Flowers of War (15)``, ``One Second 2020``, ``Shanghai Triad (Zhang Yimou)``,
     ``Happy Times 4.0 stars`` -> the bare title; ``Story of Qiu Ju, The`` -> ``The Story of Qiu Ju``."""
     t = text.strip(" \"“”‘’'*_")
+    t = _TITLE_LEAD.sub("", t)  # "863. Lan feng zheng/The Blue Kite": a list's number
+    t = _TITLE_TAIL.sub("", t).strip() or t  # "Taste of Cherry (1997) dir. Abbas Kiarostami"
     for _ in range(3):
-        cut = _TRAILING.sub("", t).strip(" -–—:|,")
+        cut = _TRAILING.sub("", t).strip(" -–—:|,\"“”‘’'")
         if not cut or cut == t:
             break
         t = cut
     m = re.fullmatch(r"(.+?),\s*(The|A|An)", t)
     t = f"{m.group(2)} {m.group(1)}" if m else t
+    halves = re.fullmatch(r"([^\W\d][^/]*?\s[^/]*?)\s*/\s*([^\W\d][^/]*\s[^/]*)", t)
+    if halves and sum(map(is_title_cased, halves.groups())) == 1:
+        t = next(h for h in halves.groups() if is_title_cased(h)).strip()  # "Lan feng zheng/The Blue Kite"
     # "Zhang Yimou's Cliff Walkers": the maker's possessive is not part of the title
     m = None if keep_owner else re.fullmatch(r"(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*[’']s\s+(?P<rest>[A-Z0-9“\"‘'].+)", t)
     return m.group("rest").strip(" \"“”‘’'") if m else t
