@@ -336,3 +336,27 @@ def test_a_title_line_that_names_its_director_gives_both():
              "Close-Up replays his trial with the real people playing themselves.")
     assert r.title == "Close-Up"
     assert r.directors == ("Abbas Kiarostami",)
+
+
+def test_a_cast_table_of_actor_and_part_cells_gives_credits_and_the_crew_table_none():
+    r = read("Close-Up - 1990\nDirected by Abbas Kiarostami\n\nCast\nHossain Sabzian | Himself |\n"
+             "Mohsen Makhmalbaf | Himself |\nAbolfazl Ahankhah | Himself |\nCrew\nWriter | Abbas Kiarostami |\n"
+             "Director of Photography | Ali Reza Zarrindast |\nSound Recordist | Jahangir Mirshekari |\n\n"
+             "A man who pretended to be a famous director is put on trial.")
+    assert r.credits == (("Hossain Sabzian", "Himself"), ("Mohsen Makhmalbaf", "Himself"), ("Abolfazl Ahankhah", "Himself"))
+    assert "Crew" not in r.cast and "Sound Recordist" not in r.cast
+
+
+def test_lines_of_actor_and_bracketed_part_are_credits_but_one_alone_is_a_title_line():
+    r = read("Mandabi (The Money Order)\n\nDirector: Ousmane Sembene\nMakhouredia Gueye (Ibrahima Dieng)\n"
+             "Ynousse N'Diaye (1st Wife, Mety)\nIsseu Niang (2nd Wife, Aram)\n\n"
+             "A money order from Paris brings a Dakar man nothing but trouble.")
+    assert r.title == "Mandabi"
+    assert r.credits == (("Makhouredia Gueye", "Ibrahima Dieng"), ("Ynousse N'Diaye", "Mety"), ("Isseu Niang", "Aram"))
+
+
+def test_watch_links_with_languages_in_brackets_are_not_credits():
+    r = read("Close-Up - 1990\nDirected by Abbas Kiarostami\nWatch Trailer (English), Watch Scene (Farsi)\n\n"
+             "A man who pretended to be a famous director is put on trial.")
+    assert r.credits == ()
+    assert r.cast == ()

@@ -101,8 +101,12 @@ _INLINE_RUNTIME = re.compile(r"(?:^|[.\s])(?P<value>\d{2,3}\s*min(?:ute)?s?)\b\.
 #: a credit line: ``Jet Li as Nameless``, ``Jet Li ... Nameless``, ``Jet Li - Nameless``
 _NAME = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|da|di|le|la))*"
 CREDIT_LINE = re.compile(
-    rf"^\s*[•·*-]?\s*(?P<actor>{_NAME}(?:\s*/\s*{_NAME})?)(?:\s+(?:as|–|—|-{{1,2}}|:)\s+|\s*(?:\.{{2,}}|…+)\s*)"
-    rf"[\"“]?(?P<character>(?:the\s+)?(?:(?:Mr|Mrs|Ms|Dr|Sgt|Lt|Capt|Prof)\.\s+)?[A-Z][^.!?\"”]{{0,50}}?)[\"”]?\s*$")
+    rf"^\s*[•·*-]?\s*(?P<actor>{_NAME}(?:\s*/\s*{_NAME})?)(?:\s+(?:as|–|—|-{{1,2}}|:|\|)\s+|\s*(?:\.{{2,}}|…+)\s*)"
+    rf"[\"“]?(?P<character>(?:the\s+)?(?:(?:Mr|Mrs|Ms|Dr|Sgt|Lt|Capt|Prof)\.\s+)?[A-Z][^.!?\"”|]{{0,50}}?)[\"”]?\s*\|?\s*$")
+#: the words of a crew job: "Sound Recordist | Jahanghir Mirshekari" is a job and a name, not a part
+_CREW_JOB = re.compile(r"\b(?:writer|director|producer|editor|recordist|mixer|sound|music|composer|photography|"
+                       r"cinematographer|design|designer|costumes?|make-?up|casting|screenplay|script|art|lighting|"
+                       r"camera|effects|stunts?|choreograph\w*|production|executive|associate|assistant)\b", re.IGNORECASE)
 #: ``Zhang Yimou (2004)``: the director and year under a title line
 DIRECTOR_YEAR = re.compile(rf"^\s*(?:dir(?:ected)?\.?\s*(?:by)?\s*:?\s*)?(?P<name>{_NAME})\s*[,(]\s*(?P<year>(?:18|19|20)\d\d)\s*\)?"
                            r"(?:\s*,\s*[A-Z][\w .,/-]{1,40}?(?:\s*\([^()]{1,12}\))?)?\s*$")  # "Wong Kar-Wai, 2001, China (8.5*)"
@@ -264,9 +268,27 @@ def credit(line: str) -> tuple[str, str] | None:
         return None
     # "Michelle Reis / Lee Ka-Yan ....The Agent": the first of the actor's two names
     actor, character = m.group("actor").split("/")[0].strip(), m.group("character").strip()
-    if len(actor.split()) < 2 or len(actor.split()) > 5 or len(character.split()) > 6:
+    if len(actor.split()) < 2 or len(actor.split()) > 5 or len(character.split()) > 6 or _CREW_JOB.search(actor):
         return None
     return actor, character
+
+
+_ACTOR_PART_LINE = re.compile(rf"^\s*[•·*-]?\s*(?P<actor>{_NAME})\s*\(\s*(?P<part>[^()]{{1,60}}?)\s*\)\s*$")
+
+
+def bracketed_part(line: str) -> tuple[str, str] | None:
+    """``Seune Samb (1st Wife, Adja Assatou)`` on a line of its own: an actor and the part, the
+    part's name after its description; not a year, a job or a certificate in the brackets. (A
+    title line has this shape too: the reader takes it only in a run of such lines.)"""
+    m = _ACTOR_PART_LINE.match(line)
+    if not m or re.search(r"\b(?:18|19|20)\d\d\b", m.group("part")) or _CREW_JOB.search(m.group("part")) \
+            or not 2 <= len(m.group("actor").split()) <= 5:
+        return None
+    pieces = [p.strip() for p in m.group("part").split(",") if p.strip()]
+    part = pieces[-1] if len(pieces) > 1 and pieces[-1][:1].isupper() else m.group("part").strip()
+    if not part[:1].isupper() or len(part.split()) > 6 or known_field(part) or re.fullmatch(r"[A-Z0-9-]{1,6}", part):
+        return None
+    return m.group("actor").strip(), part
 
 
 def review_heading(line: str) -> str | None:

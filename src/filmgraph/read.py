@@ -203,6 +203,9 @@ def _title_year_lead(line: str) -> str | None:
 _NAME_FIELDS = {"director", "cast", "writer", "producer"}
 
 
+_LINK_WORD = re.compile(r"(?:Watch|Buy|Read|See|View|Rent|Stream|Download|Play|Order|Share)\b")
+
+
 def _classify(line: str) -> list[_Line]:
     """One line as one or more classified lines (a credits paragraph holds several fields)."""
     numbered = _NUMBERED.match(line)
@@ -217,6 +220,8 @@ def _classify(line: str) -> list[_Line]:
     if inline:
         return [_Line(line, field=f, value=v) for f, v in inline]
     pairs = header.credit_pairs(line) if line.count("(") >= 2 else []
+    # "Watch Trailer (English), Watch Scene (Farsi)": links, not actors
+    pairs = [] if any(_LINK_WORD.match(a) for a, _ in pairs) else pairs
     if len(pairs) >= 2 and len(pairs) >= line.count(",") * 0.8:
         return [_Line(line, credit=p) for p in pairs]  # "Chow Yun-fat (Li Mu Bai), Michelle Yeoh (Yu Shu Lien)"
     m = header.LABEL_LINE.match(line)
@@ -250,6 +255,18 @@ def _classify(line: str) -> list[_Line]:
     if _names_list_line(line):  # "Valerie Chow, Tony Leung Chiu-Wai, Faye Wong, ...": a cast with no label
         return [_Line(line, field="cast", value=line.strip())]
     return [_Line(line)]
+
+
+def _bracketed_credit_runs(lines: list[_Line]) -> list[_Line]:
+    """``Thierno Leye (El Hadji Aboukader Beye)`` / ``Fatim Diagne (Secretary)``: two such lines or
+    more in a row are credits; one alone may be a title line with its original title."""
+    plain = [not (c.field or c.section or c.credit or c.label or c.junk) and header.bracketed_part(c.text)
+             for c in lines]
+    out = list(lines)
+    for i, pair in enumerate(plain):
+        if pair and ((i > 0 and plain[i - 1]) or (i + 1 < len(plain) and plain[i + 1])):
+            out[i] = _Line(lines[i].text, credit=pair)
+    return out
 
 
 def _unknown_labels_need_company(lines: list[_Line]) -> list[_Line]:
@@ -295,7 +312,7 @@ def read_text(source: ReviewSource, text: str, settings: Settings) -> Review:
             lines = lines[:i]
             break
     lines = unwrap(lines)
-    classified = _unknown_labels_need_company([c for ln in lines for c in _classify(ln)])
+    classified = _bracketed_credit_runs(_unknown_labels_need_company([c for ln in lines for c in _classify(ln)]))
     has_fields = any(c.field or c.credit for c in classified)
     has_sections = any(c.section for c in classified)
     if not has_fields and not has_sections:
@@ -397,6 +414,7 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
         if ln.credit:
             credits.append(ln.credit)
             last_credit = i
+            pending_field = None  # "Cast" / "Homayoun Ershadi | Mr. Badii |": the label's value came
             continue
         if last_credit == i - 1 and _one_name_line(ln.text) and i < len(lines) \
                 and (lines[i].credit or _one_name_line(lines[i].text)):
