@@ -157,6 +157,8 @@ def test_a_heading_with_a_credit_offers_the_title_not_the_whole_line(heading, pa
     ("’Vagabond’ (Sans toit ni loi)", ["Vagabond"]),
     ("Face/Off", ["Face/Off"]),
     ("General Details", []),
+    ("Madman Entertainment", []),  # a distributor
+    ("The Last Picture Show", ["The Last Picture Show"]),
     ("(Satyajit Ray, India, 1955) 125 minutes", []),
 ])
 def test_a_headline_sentence_offers_its_subject_as_the_title(heading, parts):

@@ -360,3 +360,12 @@ def test_watch_links_with_languages_in_brackets_are_not_credits():
              "A man who pretended to be a famous director is put on trial.")
     assert r.credits == ()
     assert r.cast == ()
+
+
+def test_a_distributor_line_above_the_credits_is_not_the_title():
+    r = read("Solaris (Criterion Collection) (1972)\nReleased 3-Dec-2002\nDetails At A Glance\n"
+             "Running Time 166 minutes\nDirected By Andrei Tarkovsky\nMadman Entertainment\n"
+             "Starring Natalya Bondarchuk, Donatas Banionis\n\n"
+             "A psychologist is sent to a space station above an ocean that seems to think.")
+    assert r.title == "Solaris"
+    assert r.directors == ("Andrei Tarkovsky",)

@@ -408,6 +408,15 @@ def in_url_path(title: str, url: str | None) -> bool:
 _TRAILING = re.compile(
     r"\s*(?:(?<=[’”\"'])\s*\([^()]+\)|\((?:18|19|20)\d\d\)\s*(?:[A-Z]{1,5}(?:-\d+)?|/\s*[A-Z][a-z]+|[A-Z][a-z]+)|\((?:[^()]*\d[^()]*|[A-Z]{1,4}\d{0,2}|[A-Z][\w.-]+(?:\s+[A-Z][\w.-]+){1,3})\)|\[[^\]]*\]|"
     r"\b(?:18|19|20)\d\d|[\d.]+\s*(?:/\s*\d+\s*)?stars?|[*★☆½]+|(?<=[a-z])\s+(?:U|PG|12A|PG-13|NC-17))\s*$")
+#: the last word of a company's name: "Shock Entertainment", "Sony Pictures Classics" (a distributor)
+_COMPANY_END = r"(?:entertainment|pictures|studios|releasing|distribution|home\s+video|productions|pictures\s+classics)"
+
+
+def company_name(line: str) -> bool:
+    """Does this short line name a company (a distributor, a studio), not a person or a film?"""
+    return bool(re.fullmatch(r"\S+(?:\s+\S+){0,3}\s+" + _COMPANY_END, line.strip(), re.IGNORECASE))
+
+
 _NOT_A_TITLE = re.compile(
     r"^(?:published|posted|updated|written|reviewed|by|director|directed|starring|cast|date|watch|"
     r"watches|share|read|image|photo|poster|trailer|home|menu|(?:book|buy)\s+(?:tickets|now)|subscribe|"
@@ -418,6 +427,7 @@ _NOT_A_TITLE = re.compile(
     r"|^\d+\s*(?:min|mins|minutes|hrs?|hours?)\b|^(?:what|how|why|who|when|where|is|are|does|do)\b.*$"
     r"|^(?:general\s+|film\s+|movie\s+|show\s+|dvd\s+|disc\s+|technical\s+)?(?:details|data|info|information|specs|"
     r"specifications)(?:\s+at\s+a\s+glance)?$|^\("
+    r"|^\S+(?:\s+\S+){0,3}\s+" + _COMPANY_END + "$"
     r"|^(?:rated|rating|our\s+rating|grade|score|verdict)\s*:?\s*(?:[\d★☆*]|(?:g|pg|pg-13|r|nc-17|u|12a?|15|18)\b)"
     r"|^[-–—~]+\s*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2}\s*$"
     r"|^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun)\.?,?\s+"

@@ -487,7 +487,8 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
             last = next(reversed(fields)) if fields else None
             names_only = last not in ("director", "cast") or re.fullmatch(
                 r"[A-Z][\w'’.-]*(?:(?:\s+|\s*[,&]\s*|\s+and\s+)[A-Z][\w'’.-]*)*,?", stripped)
-            if fields and not after_blank and len(stripped) <= 150 and not sentence and names_only:
+            if fields and not after_blank and len(stripped) <= 150 and not sentence and names_only \
+                    and not (last in _NAME_FIELDS and header.company_name(stripped)):  # not a distributor
                 # An unlabelled line straight under a field continues that field's value; under a
                 # list of names, each line is another name ("Lu Wei" / "Ge You" are two writers).
                 joiner = ", " if last in _NAME_FIELDS and not fields[last].rstrip().endswith(",") else " "

