@@ -9,13 +9,12 @@ import pytest
 
 from filmgraph.errors import ReadError
 from filmgraph.models import ReviewSource
-from filmgraph.read import (
+from filmgraph.read import iter_sources, read_review
+from filmgraph.values import (
     iso_duration,
-    iter_sources,
     parse_content_rating,
     parse_date,
     parse_runtime,
-    read_review,
     script_language,
 )
 from filmgraph.settings import Settings

@@ -265,7 +265,7 @@ def test_a_hard_wrapped_paragraph_is_read_as_prose_not_as_headings():
 
 
 def test_unwrapping_keeps_short_lines_finished_sentences_and_title_case_ends_apart():
-    from filmgraph.read import unwrap
+    from filmgraph.layout import unwrap
 
     lines = ["Red Sorghum (1987)", "A carrier falls for a bride on the road to her wedding.",
              "See also: Raise the Red Lantern, Two or Three Things I Know About Her",

@@ -14,7 +14,7 @@ from rdflib.namespace import RDF, XSD
 
 from .iris import Iris, slugify
 from .models import Review
-from .read import iso_duration
+from .values import iso_duration
 from .vocab import FG, SCHEMA, prefixes_for
 
 

@@ -125,7 +125,7 @@ _FIELD_LABELS = {
 
 def apply(review: Review, prepared: Prepared) -> Review:
     """``review`` (as read from ``prepared.text``) with the structured fields laid over it."""
-    from ..read import script_language
+    from ..values import script_language
 
     changes: dict[str, object] = {}
     warnings = list(prepared.warnings)

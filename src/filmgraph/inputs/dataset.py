@@ -235,7 +235,7 @@ def prepare_row(source: ReviewSource) -> Prepared:
     if score is not None:
         fields["rating_value"], fields["rating_best"] = score
     if values.get("date"):
-        from ..read import parse_date
+        from ..values import parse_date
 
         fields["date_published"] = parse_date(values["date"])
     if re.match(r"https?://", values.get("url", "")):

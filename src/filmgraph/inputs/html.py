@@ -45,7 +45,7 @@ def prepare_html(html: str, name: str, url: str | None = None) -> Prepared:
     fallbacks: dict[str, object] = {}
     title = _page_title(getattr(doc, "title", None))
     if title:
-        from ..read import _parse_title_line
+        from ..values import _parse_title_line
 
         parsed = _parse_title_line(title)
         # a page title names the film only if the review does too (a site's name it never repeats)

@@ -193,7 +193,7 @@ def review_fields(nodes: Iterable[dict[str, Any]]) -> dict[str, object]:
 
 
 def _work_fields(work: dict[str, Any]) -> dict[str, object]:
-    from ..read import script_language
+    from ..values import script_language
 
     fields: dict[str, object] = {"title": _text(work.get("name"))}
     for alt in _all(work.get("alternateName")):
