@@ -408,13 +408,14 @@ def in_url_path(title: str, url: str | None) -> bool:
 _TRAILING = re.compile(
     r"\s*(?:(?<=[’”\"'])\s*\([^()]+\)|\((?:18|19|20)\d\d\)\s*(?:[A-Z]{1,5}(?:-\d+)?|/\s*[A-Z][a-z]+|[A-Z][a-z]+)|\((?:[^()]*\d[^()]*|[A-Z]{1,4}\d{0,2}|[A-Z][\w.-]+(?:\s+[A-Z][\w.-]+){1,3})\)|\[[^\]]*\]|"
     r"\b(?:18|19|20)\d\d|[\d.]+\s*(?:/\s*\d+\s*)?stars?|[*★☆½]+|(?<=[a-z])\s+(?:U|PG|12A|PG-13|NC-17))\s*$")
-#: the last word of a company's name: "Shock Entertainment", "Sony Pictures Classics" (a distributor)
-_COMPANY_END = r"(?:entertainment|pictures|studios|releasing|distribution|home\s+video|productions|pictures\s+classics)"
+#: a company's name by its last word: "Shock Entertainment", "Sony Pictures Classics" (a distributor)
+_COMPANY = r"\S+(?:\s+\S+){0,3}\s+(?:entertainment|pictures|studios|releasing|distribution|home\s+video|productions|" \
+    r"pictures\s+classics)"
 
 
 def company_name(line: str) -> bool:
     """Does this short line name a company (a distributor, a studio), not a person or a film?"""
-    return bool(re.fullmatch(r"\S+(?:\s+\S+){0,3}\s+" + _COMPANY_END, line.strip(), re.IGNORECASE))
+    return bool(re.fullmatch(_COMPANY, line.strip(), re.IGNORECASE))
 
 
 _NOT_A_TITLE = re.compile(
@@ -427,7 +428,7 @@ _NOT_A_TITLE = re.compile(
     r"|^\d+\s*(?:min|mins|minutes|hrs?|hours?)\b|^(?:what|how|why|who|when|where|is|are|does|do)\b.*$"
     r"|^(?:general\s+|film\s+|movie\s+|show\s+|dvd\s+|disc\s+|technical\s+)?(?:details|data|info|information|specs|"
     r"specifications)(?:\s+at\s+a\s+glance)?$|^\("
-    r"|^\S+(?:\s+\S+){0,3}\s+" + _COMPANY_END + "$"
+    r"|^" + _COMPANY + "$"
     r"|^(?:rated|rating|our\s+rating|grade|score|verdict)\s*:?\s*(?:[\d★☆*]|(?:g|pg|pg-13|r|nc-17|u|12a?|15|18)\b)"
     r"|^[-–—~]+\s*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2}\s*$"
     r"|^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun)\.?,?\s+"
@@ -437,12 +438,13 @@ _NOT_A_TITLE = re.compile(
 
 _TITLE_LEAD = re.compile(r"^\d{1,4}\.\s+(?=\S)")
 #: what a title line may carry after its title: a credit ("dir. X"), a festival ("@ Fantasia 2017")
-_TITLE_TAIL = re.compile(r"\s+(?:dir\.|directed\s+by|@)\s+.*$", re.IGNORECASE)
+_TITLE_CREDIT = r"(?:dir\.|directed\s+by)"
+_TITLE_TAIL = re.compile(r"\s+(?:" + _TITLE_CREDIT + r"|@)\s+.*$", re.IGNORECASE)
 
 
 def title_line_director(line: str | None) -> str | None:
     """``Taste of Cherry (1997) dir. Abbas Kiarostami``: the director a title line names after it."""
-    m = re.search(r"\s(?:dir\.|directed\s+by)\s+(?P<name>[^,;|()]+?)\s*$", line or "", re.IGNORECASE)
+    m = re.search(r"\s" + _TITLE_CREDIT + r"\s+(?P<name>[^,;|()]+?)\s*$", line or "", re.IGNORECASE)
     return m.group("name") if m and name_like(m.group("name")) and len(m.group("name").split()) <= 4 else None
 
 

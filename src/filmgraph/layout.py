@@ -211,8 +211,8 @@ def _free_text_review(source: ReviewSource, lines: list[_Line], url: str | None 
     if title:
         line = next((h for h in headings if title in header.heading_parts(h)), None)
         changes = {**(_heading_title(line) or {}), "title": _tidy_title(title)} if line else {"title": _tidy_title(title)}
-        if header.title_line_director(line):  # "Taste of Cherry (1997) dir. Abbas Kiarostami"
-            changes["directors"] = (_clean_name(header.title_line_director(line)),)
+        if credited := header.title_line_director(line):  # "Taste of Cherry (1997) dir. Abbas Kiarostami"
+            changes["directors"] = (_clean_name(credited),)
     return Review(source=source.name, sha256=source.sha256, body=body, reviewer=reviewer, has_header=False,
                   headings=tuple(headings), **changes)
 
@@ -397,8 +397,8 @@ def _structured_review(source: ReviewSource, lines: list[_Line], settings: Setti
         changes["directors"] = tuple(_clean_name(n) for n in header.split_names(fields["director"]))
     elif director_year:
         changes["directors"] = (_clean_name(director_year[0]),)
-    elif header.title_line_director(title_line):
-        changes["directors"] = (_clean_name(header.title_line_director(title_line)),)
+    elif credited := header.title_line_director(title_line):
+        changes["directors"] = (_clean_name(credited),)
     if director_year and "year" not in changes:
         changes["year"] = director_year[1]
     if "cast" in fields:

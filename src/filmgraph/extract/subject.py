@@ -478,7 +478,7 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
             if gram[0] in ("movie", "film", "html", "htm", "php", "www", "starring", "stars",
                            "featuring", "with", "by", "directed", "director") or gram[-1].isdigit() \
                     or "review" in gram or "reviews" in gram \
-                    or _RELEASE_WORDS & set(gram):  # a headline's "X Review: tagline" holds two parts
+                    or _RELEASE_SLUG_WORDS & set(gram):  # a headline's "X Review: tagline" holds two parts
                 continue  # (and "two-disc-collectors-edition" names a release, not a film)
             alone = not_alone - {slug_end} if n == 1 and gram[0] == slug_end and _title_not_place(slug_end, people, text) \
                 else not_alone
@@ -517,7 +517,7 @@ def _url_candidates(address: str, cands: dict[str, Candidate], texts: list[str],
                 c.add(1.0, "named in the opening")
 
 
-_RELEASE_WORDS = {"edition", "disc", "bluray", "blu", "ray", "dvd", "collectors", "remastered", "steelbook", "4k", "uhd"}
+_RELEASE_SLUG_WORDS = {"edition", "disc", "bluray", "blu", "ray", "dvd", "collectors", "remastered", "steelbook", "4k", "uhd"}
 
 
 def without_accents(text: str) -> str:
@@ -547,25 +547,30 @@ def _title_not_place(word: str, people: set[str], text: str) -> bool:
 def _run_together_slug(words: list[str], cands: dict[str, Candidate], text: str) -> None:
     """``/secretsunshine.html``: an address word that runs a title's words together names the
     capitalised phrase of the text whose letters it spells (``Secret Sunshine``)."""
-    for word in words:
-        if len(word) < 8 or word.isdigit():
-            continue
-        for m in re.finditer(r"(?<![\w-])[A-Z][\w’'-]*(?:[ \t]+(?:[A-Z0-9][\w’'-]*|of|the|a|an|and|in|on|to|for|at)){1,6}",
-                             text):
-            words_in = m.group(0).split()
-            for n in range(len(words_in), 1, -1):
-                for i in range(len(words_in) - n + 1):
-                    phrase = " ".join(words_in[i:i + n])
-                    if re.sub(r"[^a-z0-9]", "", fold(phrase)) != word or not phrase[:1].isupper():
-                        continue
-                    key = norm(phrase)  # (a name the NER guessed, too: the address says it is the title)
-                    if key in cands:
-                        return
-                    c = cands[key] = Candidate(phrase)
-                    c.add(3.0, "the page's address spells it")
-                    if m.start() < 300:
-                        c.add(1.0, "named in the opening")
-                    return
+    long_words = [w for w in words if len(w) >= 8 and not w.isdigit()]
+    if not long_words:
+        return
+    phrases = []  # (letters, phrase, where): each capitalised run's sub-phrases, longest first
+    for m in re.finditer(r"(?<![\w-])[A-Z][\w’'-]*(?:[ \t]+(?:[A-Z0-9][\w’'-]*|of|the|a|an|and|in|on|to|for|at)){1,6}",
+                         text):
+        words_in = m.group(0).split()
+        for n in range(len(words_in), 1, -1):
+            for i in range(len(words_in) - n + 1):
+                phrase = " ".join(words_in[i:i + n])
+                if phrase[:1].isupper():
+                    phrases.append((re.sub(r"[^a-z0-9]", "", fold(phrase)), phrase, m.start()))
+    for word in long_words:
+        for letters, phrase, where in phrases:
+            if letters != word:
+                continue
+            key = norm(phrase)  # (a name the NER guessed, too: the address says it is the title)
+            if key in cands:
+                return
+            c = cands[key] = Candidate(phrase)
+            c.add(3.0, "the page's address spells it")
+            if where < 300:
+                c.add(1.0, "named in the opening")
+            return
 
 
 def choose(cands: list[Candidate]) -> tuple[Candidate | None, float]:
